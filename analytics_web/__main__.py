@@ -1,0 +1,3 @@
+from analytics_web.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,122 @@
+__pragma__('jsiter')
+__pragma__('noalias', 'name')
+__pragma__('noalias', 'isNaN')
+__pragma__('noalias', 'split')
+__pragma__('noalias', 'replace')
+__pragma__('noalias', 'pop')
+__pragma__('noalias', 'keys')
+
+# Analytics.js's positional overloads, resolved to one shape per call:
+# {'fields': {...}, 'options': {...}, 'callback': fn or None, 'problem': None or 'what is wrong'}.
+# A call with a problem is reported to the caller and never sent.
+
+from analytics_web.browser.util import is_object
+
+
+def is_function(value):
+    return typeof(value) == 'function'
+
+
+def is_string(value):
+    return typeof(value) == 'string'
+
+
+def first_function(values):
+    return values.find(is_function) or None
+
+
+def object_or_empty(value):
+    return value if is_object(value) else {}
+
+
+def options_problem(options):
+    if options is not None and options is not js_undefined and not is_object(options) and not is_function(options):
+        return 'options must be an object, got ' + typeof(options)
+    if is_object(options) and options['timestamp'] is not js_undefined and options['timestamp'] is not None:
+        if isNaN(__new__(Date(options['timestamp'])).getTime()):
+            return 'options.timestamp is not a valid date: ' + String(options['timestamp'])
+    return None
+
+
+def resolved(fields, options, callback, problem=None):
+    return {
+        'fields': fields,
+        'options': object_or_empty(options),
+        'callback': callback,
+        'problem': problem or options_problem(options),
+    }
+
+
+def resolve_track(event, properties, options, callback):
+    """track(event, [properties], [options], [callback])"""
+    callback = first_function([properties, options, callback])
+    problem = None
+    if not is_string(event) or event == '':
+        problem = 'track() needs an event name (a non-empty string), got ' + describe(event)
+    elif properties is not None and properties is not js_undefined and not is_object(properties) and not is_function(properties):
+        problem = 'track() properties must be an object, got ' + describe(properties)
+    return resolved({'event': event, 'properties': object_or_empty(properties)},
+                    options if is_object(options) else None, callback, problem)
+
+
+def resolve_page(category, name, properties, options, callback):
+    """page([category], [name], [properties], [options], [callback]): one string is the name,
+    two strings are category then name; the first object is properties, the second options."""
+    args = [category, name, properties, options, callback]
+    strings = args.filter(is_string)
+    page_category = None
+    page_name = None
+    if len(strings) >= 2:
+        page_category = strings[0]
+        page_name = strings[1]
+    elif len(strings) == 1:
+        page_name = strings[0]
+    objects = args.filter(is_object)
+    fields = {'properties': Object.assign({}, objects[0] or {})}
+    if page_name is not None:
+        fields['name'] = page_name
+        fields['properties']['name'] = page_name
+    if page_category is not None:
+        fields['category'] = page_category
+        fields['properties']['category'] = page_category
+    return resolved(fields, objects[1], first_function(args))
+
+
+def resolve_identity(entity, args):
+    """identify([userId], [traits], [options], [callback]) and group(groupId, ...): an id may be
+    left out (the stored one is used), then traits, options and a callback follow in order."""
+    found = {}
+    order = ['callback', 'options', 'traits', 'id']
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        index += 1
+        current = order.pop()
+        if current == 'id':
+            if is_string(arg) or typeof(arg) == 'number':
+                found['id'] = String(arg)
+                continue
+            if arg is None or arg is js_undefined:
+                continue
+            current = order.pop()
+        if is_function(arg):
+            found['callback'] = arg
+            break
+        if (current == 'traits' or current == 'options') and is_object(arg):
+            found[current] = arg
+    entity_id = found['id'] if found['id'] is not js_undefined else entity.id()
+    return {
+        'id': entity_id,
+        'traits': found['traits'] or {},
+        'options': found['options'] or {},
+        'callback': found['callback'] or None,
+        'problem': options_problem(found['options']),
+    }
+
+
+def describe(value):
+    if value is None:
+        return 'null'
+    if Array.isArray(value):
+        return 'an array'
+    return typeof(value)

@@ -1,0 +1,37 @@
+__pragma__('jsiter')
+__pragma__('noalias', 'name')
+__pragma__('noalias', 'isNaN')
+__pragma__('noalias', 'split')
+__pragma__('noalias', 'replace')
+__pragma__('noalias', 'pop')
+__pragma__('noalias', 'keys')
+
+
+class Emitter:
+    """on/once/off/emit, as analytics.on('track', fn) expects. A listener that throws is
+    reported to the console and never stops the others or the call that emitted."""
+
+    def __init__(self):
+        self.listeners = {}
+
+    def on(self, event, listener):
+        self.listeners[event] = (self.listeners[event] or []).concat([listener])
+        return self
+
+    def once(self, event, listener):
+        def wrapper(*args):
+            self.off(event, wrapper)
+            listener.apply(None, args)
+        return self.on(event, wrapper)
+
+    def off(self, event, listener):
+        self.listeners[event] = (self.listeners[event] or []).filter(lambda known: known != listener)
+        return self
+
+    def emit(self, event, *args):
+        def call(listener):
+            try:
+                listener.apply(None, args)
+            except:
+                console.error('analytics-web: a listener for "' + event + '" threw')
+        (self.listeners[event] or []).forEach(call)

@@ -1,0 +1,66 @@
+__pragma__('jsiter')
+__pragma__('noalias', 'name')
+__pragma__('noalias', 'isNaN')
+__pragma__('noalias', 'split')
+__pragma__('noalias', 'replace')
+__pragma__('noalias', 'pop')
+__pragma__('noalias', 'keys')
+
+from analytics_web.browser.page_context import campaign, page_info
+from analytics_web.browser.util import is_object, make_error, make_uuid, merge, now_iso
+
+LIBRARY_NAME = 'analytics-web'
+
+
+def browser_context(page):
+    """The part of context that describes the browser and the page, filled at call time."""
+    context = {
+        'library': {'name': LIBRARY_NAME, 'version': ANALYTICS_WEB_VERSION},
+        'page': page,
+        'userAgent': navigator.userAgent,
+        'locale': navigator.language,
+    }
+    try:
+        context['timezone'] = Intl.DateTimeFormat().resolvedOptions().timeZone
+    except:
+        pass
+    found = campaign(page['search'])
+    if found:
+        context['campaign'] = found
+    return context
+
+
+def build_event(kind, fields, options, user, defaults, page=None):
+    """A Segment message of type ``kind``: ``fields`` hold the type's own keys (event,
+    properties, traits ...), ``options`` the caller's (context, integrations, timestamp,
+    anonymousId, traits), ``defaults`` the load-time integrations, ``page`` the page as it
+    was when the call was made (the live page when not given).
+
+    Raises an Error when the message cannot be sent as asked.
+    """
+    if options is not None and options is not js_undefined and not is_object(options):
+        raise make_error('options must be an object, got ' + typeof(options))
+    options = options or {}
+    event = {
+        'type': kind,
+        'messageId': 'aw-' + make_uuid(),
+        'timestamp': timestamp_of(options['timestamp']),
+        'anonymousId': options['anonymousId'] or user.anonymousId(),
+        'context': merge(browser_context(page or page_info()), options['context']),
+        'integrations': merge(merge({}, defaults), options['integrations']),
+    }
+    user_id = user.id()
+    if user_id is not None:
+        event['userId'] = user_id
+    if is_object(options['traits']):
+        event['context']['traits'] = options['traits']
+    return Object.assign(event, fields)
+
+
+def timestamp_of(value):
+    if value is None or value is js_undefined:
+        return now_iso()
+    date = __new__(Date(value))
+    if isNaN(date.getTime()):
+        raise make_error('options.timestamp is not a valid date: ' + String(value))
+    return date.toISOString()

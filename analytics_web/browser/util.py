@@ -1,0 +1,46 @@
+__pragma__('jsiter')
+__pragma__('noalias', 'name')
+__pragma__('noalias', 'isNaN')
+__pragma__('noalias', 'split')
+__pragma__('noalias', 'replace')
+__pragma__('noalias', 'pop')
+__pragma__('noalias', 'keys')
+
+
+def make_uuid():
+    """A random (version 4) UUID. crypto.randomUUID needs a secure context; this does not."""
+    bytes = __new__(Uint8Array(16))
+    crypto.getRandomValues(bytes)
+    bytes[6] = (bytes[6] & 0x0f) | 0x40
+    bytes[8] = (bytes[8] & 0x3f) | 0x80
+    hex = Array['from'](bytes, lambda byte: (byte + 0x100).toString(16).slice(1)).join('')
+    return '-'.join([hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)])
+
+
+def now_iso():
+    return __new__(Date()).toISOString()
+
+
+def is_object(value):
+    """A plain options/properties object: not null, not an array, not a function."""
+    return value is not None and typeof(value) == 'object' and not Array.isArray(value)
+
+
+def make_error(message):
+    """A real JavaScript Error, so rejections carry a message and a stack in every console."""
+    return __new__(Error('analytics-web: ' + message))
+
+
+def merge(target, source):
+    """Deep-merge plain objects from source into target (arrays and other values replace)."""
+    if not is_object(source):
+        return target
+    for key in source:
+        value = source[key]
+        if is_object(value) and is_object(target[key]):
+            merge(target[key], value)
+        elif is_object(value):
+            target[key] = merge({}, value)
+        elif value is not js_undefined:
+            target[key] = value
+    return target

@@ -1,0 +1,173 @@
+"""Build the browser bundle: Transcrypt turns analytics_web/browser into ES modules, esbuild
+bundles them into dist/ (IIFE readable and minified, ES module, source maps), and a manifest
+records each file's size and Subresource Integrity hash.
+
+A build whose inputs (browser sources, build settings, tool versions) are unchanged since the
+last one is skipped: the stamp in dist/.build-stamp says what dist/ was built from.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from analytics_web import __version__
+from analytics_web.paths import BROWSER_DIR, SOURCE_ROOT
+
+log = logging.getLogger(__name__)
+
+TRANSCRYPT_VERSION = "3.9.5"
+ENTRIES = {"standalone": "standalone.py", "module": "module.py"}
+
+
+class BuildError(RuntimeError):
+    """The build cannot go on; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Output:
+    file: str
+    entry: str
+    format: str
+    minify: bool
+
+
+OUTPUTS = (
+    Output("analytics.js", "standalone", "iife", minify=False),
+    Output("analytics.min.js", "standalone", "iife", minify=True),
+    Output("analytics.esm.js", "module", "esm", minify=True),
+)
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    file: str
+    bytes: int
+    gzip_bytes: int
+    integrity: str
+
+    @classmethod
+    def of(cls, path: Path) -> FileFacts:
+        data = path.read_bytes()
+        digest = base64.b64encode(hashlib.sha384(data).digest()).decode()
+        return cls(path.name, len(data), len(gzip.compress(data, 9, mtime=0)), f"sha384-{digest}")
+
+
+def build(root: Path = SOURCE_ROOT, *, force: bool = False) -> list[FileFacts]:
+    """Build dist/ under ``root`` (a source checkout) and return the facts of each bundle."""
+    dist = root / "dist"
+    stamp = _input_stamp(root)
+    stamp_file = dist / ".build-stamp"
+    if not force and stamp_file.is_file() and stamp_file.read_text() == stamp and _complete(dist):
+        log.info("dist/ is up to date; nothing to build")
+        return _facts(dist)
+
+    esbuild = _ensure_esbuild(root)
+    work = root / ".build" / "transcrypt"
+    shutil.rmtree(work, ignore_errors=True)
+    for name, entry in ENTRIES.items():
+        _transcrypt(root, BROWSER_DIR / entry, work / name)  # -b clears its folder: one each
+
+    dist.mkdir(exist_ok=True)
+    for output in OUTPUTS:
+        _esbuild(esbuild, work / output.entry / f"{output.entry}.js", dist / output.file, output)
+    facts = [FileFacts.of(dist / output.file) for output in OUTPUTS]
+    manifest = {
+        "version": __version__,
+        "files": {fact.file: {k: v for k, v in vars(fact).items() if k != "file"} for fact in facts},
+    }
+    (dist / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    stamp_file.write_text(stamp)
+    return facts
+
+
+def format_table(facts: list[FileFacts]) -> str:
+    rows = [("file", "bytes", "gzip", "integrity")]
+    rows += [(f.file, str(f.bytes), str(f.gzip_bytes), f.integrity) for f in facts]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return "\n".join(
+        "  ".join(cell.rjust(w) if i in (1, 2) else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        for row in rows
+    )
+
+
+def _facts(dist: Path) -> list[FileFacts]:
+    return [FileFacts.of(dist / output.file) for output in OUTPUTS]
+
+
+def _complete(dist: Path) -> bool:
+    return (dist / "manifest.json").is_file() and all((dist / o.file).is_file() for o in OUTPUTS)
+
+
+def _input_stamp(root: Path) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}|{TRANSCRYPT_VERSION}|{OUTPUTS!r}".encode())
+    for path in sorted(BROWSER_DIR.glob("*.py")) + [Path(__file__), root / "package-lock.json"]:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _ensure_esbuild(root: Path) -> Path:
+    esbuild = root / "node_modules" / ".bin" / "esbuild"
+    if esbuild.exists():
+        return esbuild
+    npm = shutil.which("npm")
+    if npm is None:
+        raise BuildError("building the bundle needs Node.js and npm (for esbuild); install them first")
+    log.info("node_modules is missing: running npm ci")
+    _run([npm, "ci", "--no-audit", "--no-fund"], cwd=root)
+    if not esbuild.exists():
+        raise BuildError(f"npm ci did not install esbuild at {esbuild}")
+    return esbuild
+
+
+def _transcrypt(root: Path, source: Path, work: Path) -> None:
+    try:
+        import transcrypt  # noqa: F401  (only to give a clear error when it is missing)
+    except ImportError:
+        raise BuildError(
+            "building the bundle needs Transcrypt: pip install 'analytics-web[build]'"
+        ) from None
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    # -b: everything anew; -n: readable output (esbuild minifies); -m: source maps back to Python.
+    command = [sys.executable, "-m", "transcrypt", "-b", "-n", "-m", "-od", str(work), str(source)]
+    output = _run(command, cwd=root, env=env)
+    if "Error while compiling" in output or not (work / f"{source.stem}.js").is_file():
+        raise BuildError(f"Transcrypt could not compile {source.relative_to(root)}:\n{output}")
+
+
+def _esbuild(esbuild: Path, entry: Path, target: Path, output: Output) -> None:
+    command = [
+        str(esbuild),
+        str(entry),
+        "--bundle",
+        f"--format={output.format}",
+        "--target=es2019",
+        "--sourcemap",
+        "--legal-comments=none",
+        f"--define:ANALYTICS_WEB_VERSION={json.dumps(__version__)}",
+        f"--outfile={target}",
+        "--log-level=warning",
+    ]
+    if output.minify:
+        command.append("--minify")
+    _run(command, cwd=entry.parent)
+
+
+def _run(command: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    output = result.stdout + result.stderr
+    if result.returncode != 0:
+        raise BuildError(f"{Path(command[0]).name} failed ({result.returncode}):\n{output}")
+    return output

@@ -1,0 +1,96 @@
+"""The ``analytics-web`` command: build the bundle, run the local collector or the demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+log = logging.getLogger("analytics_web")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="analytics-web", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what is going on")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="transpile and bundle the browser code into dist/")
+    build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.set_defaults(run=run_build)
+
+    collector = commands.add_parser("collector", help="run the local Segment-compatible collector")
+    collector.add_argument("--host", default="127.0.0.1")
+    collector.add_argument("--port", type=int, default=8765)
+    collector.add_argument("--db", type=Path, default=Path("events.sqlite3"), help="SQLite file")
+    collector.add_argument(
+        "--write-key",
+        action="append",
+        default=[],
+        help="accept only this write key (repeatable; default: any key)",
+    )
+    collector.set_defaults(run=run_collector)
+
+    demo = commands.add_parser("demo", help="serve the demo site with a collector on one port")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--db", type=Path, default=Path("demo-events.sqlite3"), help="SQLite file")
+    demo.add_argument("--open", action="store_true", help="open the site in a browser")
+    demo.set_defaults(run=run_demo)
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    return args.run(args)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from analytics_web.build import BuildError, build, format_table
+
+    try:
+        facts = build(force=args.force)
+    except BuildError as error:
+        print(f"build failed: {error}", file=sys.stderr)
+        return 1
+    print(format_table(facts))
+    return 0
+
+
+def run_collector(args: argparse.Namespace) -> int:
+    def start() -> None:
+        from analytics_web.collector import serve
+
+        serve(args.db, host=args.host, port=args.port, write_keys=args.write_key)
+
+    return _serve(start, args)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    def start() -> None:
+        from analytics_web.demo import run_demo
+
+        run_demo(host=args.host, port=args.port, db=args.db, open_browser=args.open)
+
+    return _serve(start, args)
+
+
+def _serve(start: Callable[[], None], args: argparse.Namespace) -> int:
+    """Run a server until Ctrl-C, turning the usual failures into one clear line."""
+    try:
+        start()
+    except ImportError as error:
+        print(f"this needs aiohttp ({error}): pip install 'analytics-web[collector]'", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    except OSError as error:
+        print(f"cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

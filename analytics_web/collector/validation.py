@@ -1,0 +1,138 @@
+"""What the Tracking API accepts: parsing request bodies and checking each message.
+
+The rules follow Segment's HTTP Tracking API, so a payload the local collector accepts is one
+Segment would accept too, and a payload it rejects says why in words a developer can act on.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+MAX_EVENT_BYTES = 32 * 1024
+MAX_REQUEST_BYTES = 500 * 1024
+
+# Long and one-letter paths (the latter are what Analytics.js itself posts to) per message type.
+SINGLE_MESSAGE_PATHS: dict[str, str] = {
+    "track": "track", "t": "track",
+    "identify": "identify", "i": "identify",
+    "page": "page", "p": "page",
+    "screen": "screen", "s": "screen",
+    "group": "group", "g": "group",
+    "alias": "alias", "a": "alias",
+}
+BATCH_PATHS = frozenset({"batch", "b"})
+MESSAGE_TYPES = frozenset(SINGLE_MESSAGE_PATHS.values())
+
+
+class PayloadError(Exception):
+    """The request cannot be accepted; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class ParsedRequest:
+    write_key: str
+    messages: list[dict[str, Any]]
+
+
+def check_size(body: bytes) -> None:
+    """Enforce the request size limit on the decoded body (aiohttp undoes Content-Encoding)."""
+    if len(body) > MAX_REQUEST_BYTES:
+        raise PayloadError(
+            f"request body is {len(body)} bytes; the limit is {MAX_REQUEST_BYTES} bytes (500 KB)"
+        )
+
+
+def write_key_from_authorization(header: str | None) -> str | None:
+    """The write key of a ``Basic base64(writeKey:)`` header, or None."""
+    if not header:
+        return None
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return decoded.partition(":")[0] or None
+
+
+def parse_request(
+    endpoint: str, body: bytes, authorization: str | None
+) -> ParsedRequest:
+    """Parse one POST to ``/v1/<endpoint>`` into its write key and validated messages.
+
+    Raises PayloadError (400, or 401 for a missing write key) when anything is wrong; a batch
+    with one bad message is rejected whole, as the Tracking API does, so a client never has
+    to guess which part of a request was stored.
+    """
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise PayloadError(f"body is not valid JSON: {error}") from None
+    if not isinstance(document, dict):
+        raise PayloadError("body must be a JSON object")
+
+    if endpoint in BATCH_PATHS:
+        batch = document.get("batch")
+        if not isinstance(batch, list) or not batch:
+            raise PayloadError('a batch body needs a non-empty "batch" array')
+        messages = batch
+    else:
+        expected_type = SINGLE_MESSAGE_PATHS[endpoint]
+        message = dict(document)
+        declared = message.setdefault("type", expected_type)
+        if declared != expected_type:
+            raise PayloadError(f'a message of type "{declared}" was sent to /v1/{endpoint}')
+        messages = [message]
+
+    write_key = write_key_from_authorization(authorization) or document.get("writeKey")
+    if not write_key and messages and isinstance(messages[0], dict):
+        write_key = messages[0].get("writeKey")
+    if not isinstance(write_key, str) or not write_key:
+        raise PayloadError(
+            "missing write key: send it as Basic auth (base64 of 'KEY:') or as \"writeKey\"",
+            status=401,
+        )
+
+    for index, message in enumerate(messages):
+        problem = message_problem(message)
+        if problem:
+            where = f"batch[{index}]" if endpoint in BATCH_PATHS else "message"
+            raise PayloadError(f"{where}: {problem}")
+    return ParsedRequest(write_key=write_key, messages=messages)
+
+
+def message_problem(message: Any) -> str | None:
+    """Why the Tracking API would refuse this message, or None when it is acceptable."""
+    if not isinstance(message, dict):
+        return "each message must be a JSON object"
+    kind = message.get("type")
+    if kind not in MESSAGE_TYPES:
+        return f'"type" must be one of {sorted(MESSAGE_TYPES)}, got {kind!r}'
+    if kind == "alias":
+        if not _non_empty(message.get("userId")) or not _non_empty(message.get("previousId")):
+            return 'an alias needs "userId" and "previousId"'
+    elif not _non_empty(message.get("userId")) and not _non_empty(message.get("anonymousId")):
+        return 'a message needs "userId" or "anonymousId"'
+    if kind == "track" and not _non_empty(message.get("event")):
+        return 'a track message needs a non-empty "event" name'
+    if kind == "group" and not _non_empty(message.get("groupId")):
+        return 'a group message needs "groupId"'
+    size = len(json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    if size > MAX_EVENT_BYTES:
+        return f"message is {size} bytes; the limit is {MAX_EVENT_BYTES} bytes (32 KB)"
+    return None
+
+
+def _non_empty(value: Any) -> bool:
+    return (isinstance(value, str) and value != "") or (
+        isinstance(value, (int, float)) and not isinstance(value, bool)
+    )

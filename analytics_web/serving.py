@@ -1,0 +1,73 @@
+"""Running an aiohttp application on a port from a background thread (tests, benchmarks)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+T = TypeVar("T")
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening socket; port 0 picks a free one. Rebinding a port just closed works."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(512)
+    sock.setblocking(False)
+    return sock
+
+
+class ThreadedServer:
+    """``app`` served on ``host:port`` by an event loop in a thread of its own.
+
+    ``stop_listening``/``start_listening`` refuse and then accept connections again on the
+    same port, the way a real API goes down and comes back.
+    """
+
+    def __init__(self, app: web.Application, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.host = host
+        self._sock = bind_socket(host, port)
+        self.port: int = self._sock.getsockname()[1]
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._runner = web.AppRunner(
+            app, access_log=None, handler_cancellation=True, shutdown_timeout=0.1
+        )
+        self._site: web.SockSite | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> None:
+        self._thread.start()
+        self.call(self._runner.setup())
+        self.start_listening()
+
+    def start_listening(self) -> None:
+        if self._sock.fileno() == -1:
+            self._sock = bind_socket(self.host, self.port)
+        self._site = web.SockSite(self._runner, self._sock)
+        self.call(self._site.start())
+
+    def stop_listening(self) -> None:
+        if self._site is not None:
+            self.call(self._site.stop())
+            self._site = None
+            self._sock.close()
+
+    def stop(self) -> None:
+        self.call(self._runner.cleanup())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+        self._sock.close()
+
+    def call(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine on the server's loop and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=10)

@@ -1,0 +1,90 @@
+"""Fixtures: the bundle built once, the collector and the test site on free localhost ports,
+and browsers: Playwright's own when installed, otherwise Debian's chromium and firefox-esr."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserType
+
+from analytics_web.build import build
+from analytics_web.collector import CollectorServer
+from analytics_web.paths import SOURCE_ROOT
+from analytics_web.serving import ThreadedServer
+from tests.site import TestSite
+
+SYSTEM_BROWSERS = {
+    "chromium": {"executable_path": "/usr/bin/chromium"},
+    "firefox": {"executable_path": "/usr/bin/firefox-esr", "channel": "moz-firefox"},
+}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(
+    browser_type_launch_args: dict[str, Any], browser_type: BrowserType
+) -> dict[str, Any]:
+    args = dict(browser_type_launch_args)
+    if not Path(browser_type.executable_path).exists():
+        system = SYSTEM_BROWSERS[browser_type.name]
+        if not Path(system["executable_path"]).exists():
+            pytest.exit(
+                f"no {browser_type.name} found: run `playwright install {browser_type.name}` or"
+                f" install Debian's {Path(system['executable_path']).name}",
+                returncode=3,
+            )
+        args.update(system)
+    if browser_type.name == "chromium":
+        args["args"] = [*args.get("args", []), *CHROMIUM_ARGS]
+    return args
+
+
+@pytest.fixture(scope="session")
+def dist() -> Path:
+    build()
+    return SOURCE_ROOT / "dist"
+
+
+@pytest.fixture(scope="session")
+def collector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CollectorServer]:
+    server = CollectorServer(tmp_path_factory.mktemp("collector") / "events.sqlite3")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def site(dist: Path, collector: CollectorServer) -> Iterator[TestSite]:
+    test_site = TestSite(dist, collector.api_host)
+    server = ThreadedServer(test_site.app())
+    server.start()
+    test_site.url = server.url  # type: ignore[attr-defined]
+    yield test_site
+    server.stop()
+
+
+@pytest.fixture
+def write_key() -> str:
+    """A write key of this test's own: the collector keeps each key's events apart."""
+    return f"wk-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def received(collector: CollectorServer, write_key: str):
+    """received(n): wait until the collector has stored n events of this test, return them."""
+
+    def wait(count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while True:
+            events = [record["event"] for record in collector.store.events(write_key=write_key)]
+            if len(events) >= count or time.monotonic() > deadline:
+                assert len(events) == count, f"expected {count} events, got {len(events)}: {events}"
+                return events
+            time.sleep(0.05)
+
+    return wait

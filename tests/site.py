@@ -1,0 +1,53 @@
+"""The site the browser tests visit: test pages rendered from tests/pages/*.html, and dist/."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import jinja2
+from aiohttp import web
+
+PAGES = Path(__file__).parent / "pages"
+
+
+class TestSite:
+    """Page templates see the request's query parameters and the collector's ``api_host``.
+
+    ``delay_bundle`` holds bundle responses back, as a slow CDN would, for snippet tests.
+    """
+
+    __test__ = False  # not a test class, despite the name
+
+    def __init__(self, dist: Path, api_host: str) -> None:
+        self.dist = dist
+        self.api_host = api_host
+        self.delay_bundle = 0.0
+        self.templates = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(PAGES), autoescape=True, undefined=jinja2.StrictUndefined
+        )
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_get("/dist/{file}", self.bundle)
+        app.router.add_get("/{page:.*}", self.page)
+        return app
+
+    async def bundle(self, request: web.Request) -> web.StreamResponse:
+        path = self.dist / request.match_info["file"]
+        if not path.is_file():
+            raise web.HTTPNotFound()
+        if self.delay_bundle:
+            await asyncio.sleep(self.delay_bundle)
+        return web.FileResponse(path, headers={"Cache-Control": "no-store"})
+
+    async def page(self, request: web.Request) -> web.Response:
+        name = request.match_info["page"] or "index.html"
+        if not name.endswith(".html"):
+            name += ".html"
+        try:
+            template = self.templates.get_template(name)
+        except jinja2.TemplateNotFound:
+            raise web.HTTPNotFound() from None
+        html = template.render(api_host=self.api_host, query=dict(request.query))
+        return web.Response(text=html, content_type="text/html")

@@ -1,0 +1,73 @@
+"""The first calls, end to end: a page loads dist/analytics.min.js, calls the API, and the
+collector stores Segment-shaped events."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page
+
+from analytics_web import __version__
+
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
+
+
+def open_page(page: Page, site, write_key: str, path: str = "basic.html") -> None:
+    separator = "&" if "?" in path else "?"
+    page.goto(f"{site.url}/{path}{separator}key={write_key}")
+
+
+def test_track_reaches_the_collector_with_segment_fields(page: Page, site, write_key, received):
+    open_page(page, site, write_key)
+    result = page.evaluate("analytics.track('Signed Up', {plan: 'pro'})")
+
+    [event] = received(1)
+    assert result["event"]["messageId"] == event["messageId"]
+    assert event["type"] == "track"
+    assert event["event"] == "Signed Up"
+    assert event["properties"] == {"plan": "pro"}
+    assert re.fullmatch(r"aw-" + UUID, event["messageId"])
+    assert re.fullmatch(ISO, event["timestamp"])
+    assert re.fullmatch(UUID, event["anonymousId"])
+    assert event["context"]["library"] == {"name": "analytics-web", "version": __version__}
+    assert event["context"]["page"]["path"] == "/basic.html"
+    assert event["context"]["userAgent"] == page.evaluate("navigator.userAgent")
+    stored = page.evaluate("localStorage.getItem('ajs_anonymous_id')")
+    assert stored == f'"{event["anonymousId"]}"'
+
+
+def test_anonymous_id_survives_a_reload(page: Page, site, write_key, received):
+    open_page(page, site, write_key)
+    page.evaluate("analytics.track('First')")
+    page.reload()
+    page.evaluate("analytics.track('Second')")
+
+    first, second = received(2)
+    assert first["anonymousId"] == second["anonymousId"]
+
+
+def test_identify_sends_user_id_and_traits(page: Page, site, write_key, received):
+    open_page(page, site, write_key)
+    page.evaluate("analytics.identify('user-42', {email: 'ada@example.com'})")
+
+    [event] = received(1)
+    assert event["type"] == "identify"
+    assert event["userId"] == "user-42"
+    assert event["traits"] == {"email": "ada@example.com"}
+    assert event["anonymousId"]
+
+
+def test_page_fills_properties_from_the_page(page: Page, site, write_key, received):
+    open_page(page, site, write_key, "basic.html?title=Pricing&utm_campaign=launch")
+    page.evaluate("analytics.page('Docs', 'Pricing')")
+
+    [event] = received(1)
+    assert event["type"] == "page"
+    assert (event["category"], event["name"]) == ("Docs", "Pricing")
+    properties = event["properties"]
+    assert properties["title"] == "Pricing"
+    assert properties["path"] == "/basic.html"
+    assert properties["search"] == f"?title=Pricing&utm_campaign=launch&key={write_key}"
+    assert properties["url"] == f"{site.url}/basic.html{properties['search']}"
+    assert event["context"]["campaign"] == {"name": "launch"}
