@@ -25,6 +25,12 @@ SYSTEM_BROWSERS = {
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Browser tests run in Chromium and Firefox unless --browser picks otherwise."""
+    if not config.option.browser:
+        config.option.browser = ["chromium", "firefox"]
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(
     browser_type_launch_args: dict[str, Any], browser_type: BrowserType
@@ -41,6 +47,8 @@ def browser_type_launch_args(
         args.update(system)
     if browser_type.name == "chromium":
         args["args"] = [*args.get("args", []), *CHROMIUM_ARGS]
+        # Playwright turns Chromium's back/forward cache off; visitors have it on.
+        args["ignore_default_args"] = ["--disable-back-forward-cache"]
     return args
 
 
@@ -88,3 +96,32 @@ def received(collector: CollectorServer, write_key: str):
             time.sleep(0.05)
 
     return wait
+
+
+REPORT: list[dict[str, Any]] = []
+
+
+@pytest.fixture
+def report_delivery(browser_name: str, collector: CollectorServer, write_key: str):
+    """report_delivery(what, sent, stored): note this test's figures, as the collector saw
+    them, for the table printed at the end of the run."""
+
+    def note(what: str, sent: int, stored: int) -> None:
+        stats = collector.store.stats(write_key=write_key)
+        REPORT.append({
+            "browser": browser_name, "scenario": what, "sent": sent, "stored": stored,
+            "requests": stats["requests"], "duplicate deliveries": stats["duplicates"],
+            "rejected requests": stats["rejected"],
+        })
+
+    return note
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not REPORT:
+        return
+    columns = list(REPORT[0])
+    terminalreporter.section("delivery figures (per browser, from the collector)")
+    terminalreporter.write_line(" | ".join(columns))
+    for row in REPORT:
+        terminalreporter.write_line(" | ".join(str(row[column]) for column in columns))

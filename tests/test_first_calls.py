@@ -8,14 +8,10 @@ import re
 from playwright.sync_api import Page
 
 from analytics_web import __version__
+from tests.pages import open_page
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
-
-
-def open_page(page: Page, site, write_key: str, path: str = "basic.html") -> None:
-    separator = "&" if "?" in path else "?"
-    page.goto(f"{site.url}/{path}{separator}key={write_key}")
 
 
 def test_track_reaches_the_collector_with_segment_fields(page: Page, site, write_key, received):

@@ -120,3 +120,21 @@ def describe(value):
     if Array.isArray(value):
         return 'an array'
     return typeof(value)
+
+
+def is_id(value):
+    return (is_string(value) and value != '') or (typeof(value) == 'number' and not isNaN(value))
+
+
+def resolve_alias(user_id, previous_id, options, callback, user):
+    """alias(userId, [previousId], [options], [callback]): previousId defaults to the current
+    user id, then the anonymous id."""
+    args = [user_id, previous_id, options, callback]
+    if is_object(previous_id):
+        options = previous_id
+        previous_id = None
+    problem = None if is_id(user_id) else 'alias() needs the new user id (a string or number), got ' + describe(user_id)
+    if not is_id(previous_id):
+        previous_id = user.id() or user.anonymousId()
+    fields = {'userId': String(user_id), 'previousId': String(previous_id)}
+    return resolved(fields, options if is_object(options) else None, first_function(args), problem)

@@ -6,9 +6,21 @@ __pragma__('noalias', 'replace')
 __pragma__('noalias', 'pop')
 __pragma__('noalias', 'keys')
 
+# Getting every accepted event to the API exactly once in the end: batches by size and time,
+# requests split under the API's limits, retries with backoff, Retry-After, offline waits,
+# and a keepalive flush when the page goes away. The outbox keeps what is not acknowledged.
+
+from analytics_web.browser.outbox import Outbox
 from analytics_web.browser.util import make_error, now_iso
 
 DEFAULT_API_HOST = 'api.segment.io/v1'
+MAX_REQUEST_BYTES = 500 * 1024
+# Browsers cap the bodies of all keepalive requests in flight at 64 KB; stay under it.
+KEEPALIVE_BUDGET = 64 * 1024 - 1024
+MAX_ATTEMPTS = 10
+MAX_BACKOFF_MS = 60000
+MAX_RETRY_AFTER_MS = 300000
+BODY_OVERHEAD = 200  # {"batch":[...],"sentAt":"...","writeKey":"...","retryCount":n}
 
 
 def api_url(api_host, protocol, path):
@@ -20,61 +32,226 @@ def api_url(api_host, protocol, path):
     return (protocol or 'https') + '://' + host + path
 
 
-class Delivery:
-    """Sends events to the Tracking API in batches and settles each event's promise.
+def is_retryable(status):
+    """analytics-next's policy: network errors (0), 5xx but 501/505/511, and 408/410/429/460."""
+    if status == 0 or status == 408 or status == 410 or status == 429 or status == 460:
+        return True
+    return status >= 500 and status != 501 and status != 505 and status != 511
 
-    ``batch_size`` 1 means one request per event, Analytics.js's default; otherwise a batch goes
-    when it is full or ``batch_timeout`` ms after its first event was queued.
+
+def backoff_ms(attempts):
+    """0.5 s x 2^(n-1), at most 60 s, +-10% jitter."""
+    base = Math.min(500 * Math.pow(2, attempts - 1), MAX_BACKOFF_MS)
+    return base * (0.9 + Math.random() * 0.2)
+
+
+def retry_after_ms(response):
+    header = response.headers['get']('Retry-After') if response else None
+    if not header:
+        return None
+    seconds = Number(header)
+    wait = seconds * 1000 if not isNaN(seconds) else Date.parse(header) - Date.now()
+    return None if isNaN(wait) else Math.max(0, Math.min(wait, MAX_RETRY_AFTER_MS))
+
+
+def chunks(items, limit):
+    """Items grouped in arrival order so each request body stays under ``limit`` bytes."""
+    groups = []
+    current = []
+    size = BODY_OVERHEAD
+
+    def place(item):
+        nonlocal current, size
+        if len(current) and size + item['bytes'] + 1 > limit:
+            groups.push(current)
+            current = []
+            size = BODY_OVERHEAD
+        current.push(item)
+        size += item['bytes'] + 1
+
+    items.forEach(place)
+    if len(current):
+        groups.push(current)
+    return groups
+
+
+class Delivery:
+    """Owns the path from an accepted event to the API's acknowledgement.
+
+    ``batch_size`` 1 sends one request per event, Analytics.js's default; otherwise a batch
+    goes when it is full or ``batch_timeout`` ms after its first event. ``report(error,
+    events)`` hears about every event the API refused or that must wait for a later page.
     """
 
-    def __init__(self, write_key, url, batch_size, batch_timeout):
+    def __init__(self, write_key, url, batch_size, batch_timeout, report):
         self.write_key = write_key
         self.url = url
         self.batch_size = batch_size
         self.batch_timeout = batch_timeout
-        self.waiting = []
+        self.report = report
+        self.waiting = []  # accepted, not yet handed to a request
+        self.waiters = {}  # messageId -> {resolve, reject} of calls made on this page
         self.timer = None
+        self.in_flight = 0
+        self.keepalive_in_flight = 0
+        self.leaving = False
+        self.outbox = Outbox(write_key, self.resend)
+        self.listen()
+        self.resend(self.outbox.restore())
 
-    def enqueue(self, event):
-        """Queue one event; the promise resolves when the API has accepted it."""
+    def listen(self):
+        window.addEventListener('pagehide', self.on_pagehide)
+        document.addEventListener('visibilitychange', self.on_visibility)
+        window.addEventListener('pageshow', self.on_pageshow)
+        window.addEventListener('online', lambda: self.flush())
+        window.addEventListener('storage', self.on_storage)
+
+    def enqueue(self, event, bytes):
+        """Accept one event (``bytes``: its JSON size); the promise settles on delivery."""
+        item = {'event': event, 'attempts': 0, 'bytes': bytes}
+
         def hold(resolve, reject):
-            self.waiting.push({'event': event, 'resolve': resolve, 'reject': reject})
+            self.waiters[event['messageId']] = {'resolve': resolve, 'reject': reject}
 
         promise = __new__(Promise(hold))
-        if len(self.waiting) >= self.batch_size:
+        self.outbox.add(item)
+        self.waiting.push(item)
+        if self.leaving:
+            self.send_on_exit([item])
+        elif len(self.waiting) >= self.batch_size:
             self.flush()
         elif self.timer is None:
             self.timer = setTimeout(self.flush, self.batch_timeout)
         return promise
 
+    def resend(self, items):
+        """Items from an earlier page or an adopted tab: they go out with the next request."""
+        if len(items):
+            self.waiting = self.waiting.concat(items)
+            self.flush()
+
     def flush(self):
+        """Send everything waiting now; resolves once those requests have been answered."""
+        if self.timer is not None:
+            clearTimeout(self.timer)
+            self.timer = None
+        if not len(self.waiting):
+            return Promise.resolve()
+        if not navigator.onLine:
+            return Promise.resolve()  # the 'online' event flushes again
+        items = self.waiting
+        self.waiting = []
+        return Promise.all(chunks(items, MAX_REQUEST_BYTES).map(self.send))
+
+    def body(self, items):
+        retries = Math.max.apply(None, items.map(lambda item: item['attempts']))
+        payload = {'batch': items.map(lambda item: item['event']), 'sentAt': now_iso(), 'writeKey': self.write_key}
+        if retries > 0:
+            payload['retryCount'] = retries
+        return JSON.stringify(payload)
+
+    async def send(self, items):
+        self.in_flight += 1
+        # text/plain with the write key in the body is a CORS-simple request: no preflight.
+        response = await fetch(self.url, {
+            'method': 'POST',
+            'headers': {'Content-Type': 'text/plain'},
+            'body': self.body(items),
+        }).catch(lambda error: None)
+        self.in_flight -= 1
+        await self.settle(items, response)
+
+    async def settle(self, items, response):
+        status = response.status if response else 0
+        if 200 <= status < 300:
+            self.done(items)
+            items.forEach(lambda item: self.resolve(item, None))
+            return
+        if not is_retryable(status):
+            answer = await response.text().catch(lambda error: '')
+            error = make_error('the API rejected ' + len(items) + ' event(s) with ' + status + ': ' + answer)
+            self.done(items)
+            items.forEach(lambda item: self.resolve(item, error))
+            self.report(error, items.map(lambda item: item['event']))
+            return
+        self.count_attempt(items)
+        if items[0]['attempts'] >= MAX_ATTEMPTS:
+            error = make_error('not delivered after ' + MAX_ATTEMPTS + ' attempts (last: ' + (status or 'network error') + '); kept for a later page load')
+            items.forEach(lambda item: self.resolve(item, error))
+            self.report(error, items.map(lambda item: item['event']))
+            return
+        wait = retry_after_ms(response) if status == 429 else None
+        setTimeout(lambda: self.resend(items), wait if wait is not None else backoff_ms(items[0]['attempts']))
+
+    def count_attempt(self, items):
+        def count(item):
+            item['attempts'] += 1
+        items.forEach(count)
+        self.outbox.persist_soon()
+
+    def done(self, items):
+        self.outbox.remove(items)
+
+    def resolve(self, item, error):
+        waiter = self.waiters[item['event']['messageId']]
+        if not waiter:
+            return
+        del self.waiters[item['event']['messageId']]
+        if error:
+            waiter['reject'](error)
+        else:
+            waiter['resolve']({'event': item['event']})
+
+    def on_pagehide(self, event):
+        self.leaving = True
+        self.exit_flush()
+        self.outbox.persist(True)
+
+    def on_visibility(self):
+        if document.visibilityState == 'hidden':
+            self.exit_flush()
+            self.outbox.persist()
+
+    def on_pageshow(self, event):
+        if event.persisted:  # back from the back/forward cache: business as usual
+            self.leaving = False
+            self.outbox.persist()
+            self.flush()
+
+    def on_storage(self, event):
+        self.outbox.noticed(event.key, event.newValue)
+
+    def exit_flush(self):
+        """Everything waiting goes now, with requests that outlive the page."""
         if self.timer is not None:
             clearTimeout(self.timer)
             self.timer = None
         items = self.waiting
         self.waiting = []
-        if len(items):
-            return self.send(items)
-        return Promise.resolve()
-
-    async def send(self, items):
-        body = JSON.stringify({
-            'batch': items.map(lambda item: item['event']),
-            'sentAt': now_iso(),
-            'writeKey': self.write_key,
-        })
-        # text/plain with the write key in the body: a CORS-simple request, so no preflight
-        # (the same choice Analytics.js makes).
-        response = await fetch(self.url, {
-            'method': 'POST',
-            'headers': {'Content-Type': 'text/plain'},
-            'body': body,
-            'keepalive': len(body) < 60000,
-        }).catch(lambda error: None)
-        if response is None:
-            failure = make_error('could not reach the API at ' + self.url)
-        elif not response.ok:
-            failure = make_error('the API answered ' + response.status + ' at ' + self.url)
+        if len(items) and navigator.onLine:
+            self.send_on_exit(items)
         else:
-            failure = None
-        items.forEach(lambda item: item['reject'](failure) if failure else item['resolve']({'event': item['event']}))
+            self.waiting = items
+
+    def send_on_exit(self, items):
+        """keepalive fetch while the 64 KB budget lasts, then sendBeacon; what neither takes
+        stays in the outbox for the next page."""
+        def launch(group):
+            body = self.body(group)
+            if self.keepalive_in_flight + len(body) <= KEEPALIVE_BUDGET:
+                self.keepalive_in_flight += len(body)
+
+                def answered(response):
+                    self.keepalive_in_flight -= len(body)
+                    return self.settle(group, response)
+
+                fetch(self.url, {
+                    'method': 'POST',
+                    'headers': {'Content-Type': 'text/plain'},
+                    'body': body,
+                    'keepalive': True,
+                }).then(answered, lambda error: answered(None))
+            elif not navigator.sendBeacon or not navigator.sendBeacon(self.url, body):
+                self.waiting = self.waiting.concat(group)
+
+        chunks(items, KEEPALIVE_BUDGET).forEach(launch)

@@ -6,7 +6,7 @@ __pragma__('noalias', 'replace')
 __pragma__('noalias', 'pop')
 __pragma__('noalias', 'keys')
 
-from analytics_web.browser.storage import CookieStore, LayeredStore, LocalStore
+from analytics_web.browser.storage import CookieStore, LayeredStore, LocalStore, MemoryStore
 from analytics_web.browser.util import make_uuid
 
 # The keys Analytics.js uses, so identities survive a switch in either direction.
@@ -17,13 +17,20 @@ GROUP_ID = 'ajs_group_id'
 GROUP_TRAITS = 'ajs_group_properties'
 
 
-def make_stores(settings):
-    """Id and trait stores as the load options ask: ids in cookie + localStorage, traits local."""
-    if settings['disableClientPersistence']:
+DEFAULT_ORDER = ['cookie', 'localStorage', 'memory']
+
+
+def make_stores(options):
+    """Id and trait stores as the load options ask. Ids go to the cookie and localStorage,
+    cookie first (it is the copy shared across subdomains); traits to localStorage only.
+    ``storage: {stores: [...]}`` reorders or leaves stores out; ``disableClientPersistence``
+    keeps everything in memory."""
+    if options['disableClientPersistence']:
         return LayeredStore([]), LayeredStore([])
-    local = LocalStore()
-    cookie = CookieStore(settings['cookie'])
-    return LayeredStore([cookie, local]), LayeredStore([local])
+    order = (options['storage'] or {})['stores'] or DEFAULT_ORDER
+    made = {'cookie': CookieStore(options['cookie']), 'localStorage': LocalStore(), 'memory': MemoryStore()}
+    chosen = order.map(lambda kind: made[kind]).filter(lambda store: store)
+    return LayeredStore(chosen), LayeredStore(chosen.filter(lambda store: store.kind != 'cookie'))
 
 
 class Entity:
@@ -57,6 +64,22 @@ class User(Entity):
     def __init__(self, id_store, trait_store):
         Entity.__init__(self, id_store, trait_store, USER_ID, USER_TRAITS)
 
+    def id(self, value=js_undefined):
+        """Switching from one known user to another starts a new anonymous id, as in
+        analytics-next, so two people on one browser are not stitched together."""
+        previous = self.id_store.read(USER_ID)
+        if value is not js_undefined:
+            self.write_id(USER_ID, value)
+            if previous is not None and value is not None and String(value) != String(previous):
+                self.write_id(ANONYMOUS_ID, None)
+            return value
+        return previous
+
+    def reset(self):
+        self.write_id(USER_ID, None)
+        self.write_id(ANONYMOUS_ID, None)
+        self.trait_store.remove(USER_TRAITS)
+
     def anonymousId(self, value=js_undefined):
         if value is not js_undefined:
             self.write_id(ANONYMOUS_ID, value)
@@ -65,3 +88,12 @@ class User(Entity):
             current = make_uuid()
             self.write_id(ANONYMOUS_ID, current)
         return String(current)
+
+
+class Group(Entity):
+    def __init__(self, id_store, trait_store):
+        Entity.__init__(self, id_store, trait_store, GROUP_ID, GROUP_TRAITS)
+
+    def reset(self):
+        self.write_id(GROUP_ID, None)
+        self.trait_store.remove(GROUP_TRAITS)

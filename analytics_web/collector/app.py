@@ -59,6 +59,7 @@ async def track(request: web.Request) -> web.StreamResponse:
     store = request.app[STORE_KEY]
     raw = await request.read()
     write_key = write_key_from_authorization(request.headers.get("Authorization"))
+    # Retries say so in an X-Retry-Count header or, to stay CORS-simple, as "retryCount".
     retry_count = _int_or_none(request.headers.get("X-Retry-Count"))
 
     def record(status: int, **fields: object) -> None:
@@ -78,6 +79,7 @@ async def track(request: web.Request) -> web.StreamResponse:
         check_size(raw)
         parsed = parse_request(endpoint, raw, request.headers.get("Authorization"))
         write_key = parsed.write_key
+        retry_count = retry_count if retry_count is not None else parsed.retry_count
         allowed = request.app[WRITE_KEYS_KEY]
         if allowed and write_key not in allowed:
             raise PayloadError(f"write key {write_key!r} is not allowed here", status=401)

@@ -40,6 +40,7 @@ class PayloadError(Exception):
 class ParsedRequest:
     write_key: str
     messages: list[dict[str, Any]]
+    retry_count: int | None = None
 
 
 def check_size(body: bytes) -> None:
@@ -107,7 +108,12 @@ def parse_request(
         if problem:
             where = f"batch[{index}]" if endpoint in BATCH_PATHS else "message"
             raise PayloadError(f"{where}: {problem}")
-    return ParsedRequest(write_key=write_key, messages=messages)
+    retry_count = document.get("retryCount")
+    return ParsedRequest(
+        write_key=write_key,
+        messages=messages,
+        retry_count=retry_count if isinstance(retry_count, int) else None,
+    )
 
 
 def message_problem(message: Any) -> str | None:

@@ -1,0 +1,193 @@
+__pragma__('jsiter')
+__pragma__('noalias', 'name')
+__pragma__('noalias', 'isNaN')
+__pragma__('noalias', 'split')
+__pragma__('noalias', 'replace')
+__pragma__('noalias', 'pop')
+__pragma__('noalias', 'keys')
+
+# The outbox: every event accepted but not yet acknowledged by the API, mirrored to
+# localStorage under a key of this tab's own, so a crash, a closed tab or a dead network loses
+# nothing. The next page load in this tab takes its own queue back; another tab of the site
+# adopts a queue whose tab is gone, under a lease so that only one tab takes it.
+
+from analytics_web.browser.util import make_uuid
+
+QUEUE_PREFIX = 'aw_queue:'
+TAB_ID_KEY = 'aw_tab'
+HEARTBEAT_MS = 2000
+STALE_AFTER_MS = 6000  # three missed heartbeats: the tab is gone
+CLOSED_GRACE_MS = 1000  # a tab that is navigating takes its own queue back first
+LEASE_MS = 100
+
+
+def read_json(storage, key):
+    try:
+        return JSON.parse(storage.getItem(key))
+    except:
+        return None
+
+
+def write_json(storage, key, value):
+    try:
+        storage.setItem(key, JSON.stringify(value))
+        return True
+    except:
+        return False
+
+
+def remove_key(storage, key):
+    try:
+        storage.removeItem(key)
+    except:
+        pass
+
+
+def tab_id(prefix):
+    """This tab's id: kept in sessionStorage, so a reload keeps it and gets its queue back. A
+    duplicated tab copies sessionStorage, so an id whose queue is still open belongs to another
+    live tab and a new one is made."""
+    try:
+        known = sessionStorage.getItem(TAB_ID_KEY)
+    except:
+        known = None
+    if known:
+        queue = read_json(localStorage, prefix + known)
+        if queue is None or not queue['open'] or Date.now() - queue['beat'] > STALE_AFTER_MS:
+            return known
+    made = make_uuid()
+    try:
+        sessionStorage.setItem(TAB_ID_KEY, made)
+    except:
+        pass
+    return made
+
+
+class Outbox:
+    """Items ({event, attempts}) in arrival order; persisted soon after each change."""
+
+    def __init__(self, write_key, on_adopt):
+        self.prefix = QUEUE_PREFIX + write_key + ':'
+        self.key = self.prefix + tab_id(self.prefix)
+        self.items = []
+        self.on_adopt = on_adopt
+        self.persist_pending = False
+        self.heartbeat = None
+        self.persisted = True
+        self.check_timer = None
+        self.check_due = 0
+
+    def restore(self):
+        """Take back this tab's queue from an earlier page, and adopt those of gone tabs."""
+        mine = read_json(localStorage, self.key)
+        if mine is not None and Array.isArray(mine['items']) and len(mine['items']):
+            self.items = mine['items'].concat(self.items)
+            self.persist()  # open again, so no other tab adopts it
+        self.adopt()
+        return self.items.slice()
+
+    def add(self, item):
+        self.items.push(item)
+        self.persist_soon()
+
+    def remove(self, done):
+        self.items = self.items.filter(lambda item: done.indexOf(item) < 0)
+        self.persist_soon()
+
+    def persist_soon(self):
+        """Write once per task, however many events the task queued (10,000 track calls in a
+        loop cost one write, not 10,000)."""
+        if not self.persist_pending:
+            self.persist_pending = True
+            queueMicrotask(self.persist)
+
+    def persist(self, closing=False):
+        self.persist_pending = False
+        if not len(self.items):
+            remove_key(localStorage, self.key)
+            self.stop_heartbeat()
+            return
+        self.persisted = write_json(localStorage, self.key, {
+            'open': not closing,
+            'beat': Date.now(),
+            'items': self.items,
+        })
+        if closing:
+            self.stop_heartbeat()
+        elif self.heartbeat is None:
+            self.heartbeat = setInterval(self.persist, HEARTBEAT_MS)
+
+    def stop_heartbeat(self):
+        if self.heartbeat is not None:
+            clearInterval(self.heartbeat)
+            self.heartbeat = None
+
+    def adopt(self):
+        """Claim the queues of tabs that closed or stopped beating; check again later for
+        queues that were still fresh."""
+        now = Date.now()
+        recheck = None
+        index = 0
+        while index < localStorage.length:
+            key = localStorage.key(index)
+            index += 1
+            if key is None or key.indexOf(self.prefix) != 0 or key == self.key or key.slice(-5) == ':lock':
+                continue
+            queue = read_json(localStorage, key)
+            if queue is None:
+                continue
+            if queue['open'] and now - queue['beat'] <= STALE_AFTER_MS:
+                recheck = recheck or STALE_AFTER_MS
+                continue
+            if not queue['open'] and now - queue['beat'] < CLOSED_GRACE_MS:
+                recheck = CLOSED_GRACE_MS
+                continue
+            self.claim(key)
+        if recheck:
+            self.check_later(recheck)
+
+    def check_later(self, delay):
+        """One pending adoption check at a time, at the earliest time anyone asked for."""
+        due = Date.now() + delay
+        if self.check_timer is not None and self.check_due <= due:
+            return
+        if self.check_timer is not None:
+            clearTimeout(self.check_timer)
+        self.check_due = due
+
+        def check():
+            self.check_timer = None
+            self.adopt()
+        self.check_timer = setTimeout(check, delay)
+
+    def noticed(self, key, value):
+        """Another tab wrote its queue: a closing tab's queue is adopted after the grace
+        period, a live one is looked at again once it could have gone stale."""
+        if key and key.indexOf(self.prefix) == 0 and key != self.key and key.slice(-5) != ':lock':
+            closing = value is not None and value.indexOf('"open":false') >= 0
+            self.check_later(CLOSED_GRACE_MS if closing else STALE_AFTER_MS + HEARTBEAT_MS)
+
+    def claim(self, key):
+        """A lease: write a token, and take the queue only if the token is still ours a moment
+        later, so two tabs racing for one queue do not both send it."""
+        lock_key = key + ':lock'
+        lock = read_json(localStorage, lock_key)
+        if lock is not None and Date.now() - lock['at'] < STALE_AFTER_MS:
+            return
+        token = make_uuid()
+        if not write_json(localStorage, lock_key, {'token': token, 'at': Date.now()}):
+            return
+
+        def take():
+            held = read_json(localStorage, lock_key)
+            if held is None or held['token'] != token:
+                return
+            queue = read_json(localStorage, key)
+            remove_key(localStorage, key)
+            remove_key(localStorage, lock_key)
+            if queue is not None and Array.isArray(queue['items']) and len(queue['items']):
+                self.items = self.items.concat(queue['items'])
+                self.persist_soon()
+                self.on_adopt(queue['items'])
+
+        setTimeout(take, LEASE_MS)

@@ -1,0 +1,27 @@
+"""Opening test pages with a write key and load options."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from typing import Any
+
+from playwright.sync_api import Page
+
+
+def page_url(site, write_key: str, path: str = "basic.html", **options: Any) -> str:
+    path, _, query = path.partition("?")
+    params = urllib.parse.parse_qsl(query) + [("key", write_key)]
+    if options:
+        params.append(("options", json.dumps(options)))
+    return f"{site.url}/{path}?{urllib.parse.urlencode(params)}"
+
+
+def open_page(page: Page, site, write_key: str, path: str = "basic.html", **options: Any) -> None:
+    page.goto(page_url(site, write_key, path, **options))
+
+
+def batching(size: int, timeout: int) -> dict[str, Any]:
+    """Load options for Analytics.js-style batching."""
+    return {"integrations": {"Segment.io": {"deliveryStrategy": {
+        "strategy": "batching", "config": {"size": size, "timeout": timeout}}}}}
