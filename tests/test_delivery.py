@@ -252,3 +252,15 @@ def test_two_tabs_one_closed_with_pending_events(context: BrowserContext, site, 
     events = stored_once(collector, write_key, 20, received)
     assert sum(event["event"].startswith("First") for event in events) == 10
     report_delivery("two tabs, one closed", 20, 20)
+
+
+def test_a_full_outbox_refuses_new_events_and_keeps_the_waiting_ones(context: BrowserContext, page: Page, site, write_key, collector, received):
+    open_page(page, site, write_key, queue={"maxEvents": 5})
+    context.set_offline(True)
+    track_many(page, 7)
+    context.set_offline(False)
+    outcomes = page.evaluate("window.allSettled")
+    assert outcomes[:5] == ["ok"] * 5
+    assert all("outbox is full (5 events waiting" in outcome for outcome in outcomes[5:])
+    events = stored_once(collector, write_key, 5, received)
+    assert sorted(event["properties"]["i"] for event in events) == [0, 1, 2, 3, 4]

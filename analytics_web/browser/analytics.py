@@ -82,7 +82,10 @@ class Analytics(Emitter):
         self.users = User(id_store, trait_store)
         self.groups = Group(id_store, trait_store)
         self.integrations = settings['integrations']
-        self.delivery = Delivery(write_key, settings['url'], settings['batchSize'], settings['batchTimeout'], self.undelivered)
+        self.delivery = Delivery(
+            write_key, settings['url'], settings['batchSize'], settings['batchTimeout'],
+            options['queue'] or {}, self.undelivered, self.debugger.problem,
+        )
         self.initialized = True
         waiting = self.deferred
         self.deferred = []

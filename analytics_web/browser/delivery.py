@@ -18,6 +18,9 @@ MAX_REQUEST_BYTES = 500 * 1024
 # Browsers cap the bodies of all keepalive requests in flight at 64 KB; stay under it.
 KEEPALIVE_BUDGET = 64 * 1024 - 1024
 MAX_ATTEMPTS = 10
+# The outbox bounds: past them new events are refused, so those already waiting are kept.
+MAX_QUEUED_EVENTS = 10000
+MAX_QUEUED_BYTES = 4 * 1024 * 1024
 MAX_BACKOFF_MS = 60000
 MAX_RETRY_AFTER_MS = 300000
 BODY_OVERHEAD = 200  # {"batch":[...],"sentAt":"...","writeKey":"...","retryCount":n}
@@ -80,22 +83,26 @@ class Delivery:
 
     ``batch_size`` 1 sends one request per event, Analytics.js's default; otherwise a batch
     goes when it is full or ``batch_timeout`` ms after its first event. ``report(error,
-    events)`` hears about every event the API refused or that must wait for a later page.
+    events)`` hears about every event the API refused or that must wait for a later page,
+    ``warn(message, details)`` about trouble that loses nothing (for the debug console).
     """
 
-    def __init__(self, write_key, url, batch_size, batch_timeout, report):
+    def __init__(self, write_key, url, batch_size, batch_timeout, limits, report, warn):
         self.write_key = write_key
         self.url = url
         self.batch_size = batch_size
         self.batch_timeout = batch_timeout
+        self.max_events = limits['maxEvents'] or MAX_QUEUED_EVENTS
+        self.max_bytes = limits['maxBytes'] or MAX_QUEUED_BYTES
         self.report = report
+        self.warn = warn
         self.waiting = []  # accepted, not yet handed to a request
         self.waiters = {}  # messageId -> {resolve, reject} of calls made on this page
         self.timer = None
         self.in_flight = 0
         self.keepalive_in_flight = 0
         self.leaving = False
-        self.outbox = Outbox(write_key, self.resend)
+        self.outbox = Outbox(write_key, self.resend, self.unsaved)
         self.listen()
         self.resend(self.outbox.restore())
 
@@ -108,6 +115,10 @@ class Delivery:
 
     def enqueue(self, event, bytes):
         """Accept one event (``bytes``: its JSON size); the promise settles on delivery."""
+        if len(self.outbox.items) >= self.max_events or self.outbox.bytes + bytes > self.max_bytes:
+            error = make_error('the outbox is full (' + len(self.outbox.items) + ' events waiting for the API); this event was not accepted')
+            self.report(error, [event])
+            return Promise.reject(error)
         item = {'event': event, 'attempts': 0, 'bytes': bytes}
 
         def hold(resolve, reject):
@@ -182,6 +193,9 @@ class Delivery:
             return
         wait = retry_after_ms(response) if status == 429 else None
         setTimeout(lambda: self.resend(items), wait if wait is not None else backoff_ms(items[0]['attempts']))
+
+    def unsaved(self, count):
+        self.warn('localStorage refused the outbox; ' + count + ' waiting events are kept in memory only', None)
 
     def count_attempt(self, items):
         def count(item):

@@ -66,11 +66,13 @@ def tab_id(prefix):
 class Outbox:
     """Items ({event, attempts}) in arrival order; persisted soon after each change."""
 
-    def __init__(self, write_key, on_adopt):
+    def __init__(self, write_key, on_adopt, on_unsaved):
         self.prefix = QUEUE_PREFIX + write_key + ':'
         self.key = self.prefix + tab_id(self.prefix)
         self.items = []
+        self.bytes = 0
         self.on_adopt = on_adopt
+        self.on_unsaved = on_unsaved  # localStorage refused the queue: it lives in memory only
         self.persist_pending = False
         self.heartbeat = None
         self.persisted = True
@@ -81,17 +83,22 @@ class Outbox:
         """Take back this tab's queue from an earlier page, and adopt those of gone tabs."""
         mine = read_json(localStorage, self.key)
         if mine is not None and Array.isArray(mine['items']) and len(mine['items']):
-            self.items = mine['items'].concat(self.items)
+            self.take_in(mine['items'].concat(self.items))
             self.persist()  # open again, so no other tab adopts it
         self.adopt()
         return self.items.slice()
 
     def add(self, item):
         self.items.push(item)
+        self.bytes += item['bytes']
         self.persist_soon()
 
     def remove(self, done):
-        self.items = self.items.filter(lambda item: done.indexOf(item) < 0)
+        self.take_in(self.items.filter(lambda item: done.indexOf(item) < 0))
+
+    def take_in(self, items):
+        self.items = items
+        self.bytes = items.reduce(lambda total, item: total + item['bytes'], 0)
         self.persist_soon()
 
     def persist_soon(self):
@@ -107,11 +114,14 @@ class Outbox:
             remove_key(localStorage, self.key)
             self.stop_heartbeat()
             return
-        self.persisted = write_json(localStorage, self.key, {
+        persisted = write_json(localStorage, self.key, {
             'open': not closing,
             'beat': Date.now(),
             'items': self.items,
         })
+        if self.persisted and not persisted:
+            self.on_unsaved(len(self.items))
+        self.persisted = persisted
         if closing:
             self.stop_heartbeat()
         elif self.heartbeat is None:
@@ -186,8 +196,7 @@ class Outbox:
             remove_key(localStorage, key)
             remove_key(localStorage, lock_key)
             if queue is not None and Array.isArray(queue['items']) and len(queue['items']):
-                self.items = self.items.concat(queue['items'])
-                self.persist_soon()
+                self.take_in(self.items.concat(queue['items']))
                 self.on_adopt(queue['items'])
 
         setTimeout(take, LEASE_MS)
