@@ -55,6 +55,7 @@ def resolve_track(event, properties, options, callback):
         problem = 'track() needs an event name (a non-empty string), got ' + describe(event)
     elif properties is not None and properties is not js_undefined and not is_object(properties) and not is_function(properties):
         problem = 'track() properties must be an object, got ' + describe(properties)
+    problem = problem or options_problem(options)
     return resolved({'event': event, 'properties': object_or_empty(properties)},
                     options if is_object(options) else None, callback, problem)
 
@@ -75,7 +76,6 @@ def resolve_page(category, name, properties, options, callback):
     fields = {'properties': Object.assign({}, objects[0] or {})}
     if page_name is not None:
         fields['name'] = page_name
-        fields['properties']['name'] = page_name
     if page_category is not None:
         fields['category'] = page_category
         fields['properties']['category'] = page_category

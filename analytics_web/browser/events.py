@@ -20,6 +20,8 @@ def browser_context(page):
         'userAgent': navigator.userAgent,
         'locale': navigator.language,
     }
+    if navigator.userAgentData:
+        context['userAgentData'] = navigator.userAgentData.toJSON()  # brands, mobile, platform
     try:
         context['timezone'] = Intl.DateTimeFormat().resolvedOptions().timeZone
     except:

@@ -45,7 +45,12 @@ class Entity:
     def id(self, value=js_undefined):
         if value is not js_undefined:
             self.write_id(self.id_key, value)
-        return self.id_store.read(self.id_key)
+        return self.read_id(self.id_key)
+
+    def read_id(self, key):
+        """Ids are strings, however they were stored (a bare 42 in a cookie parses as a number)."""
+        value = self.id_store.read(key)
+        return None if value is None else String(value)
 
     def traits(self, value=js_undefined):
         if value is not js_undefined:
@@ -67,12 +72,12 @@ class User(Entity):
     def id(self, value=js_undefined):
         """Switching from one known user to another starts a new anonymous id, as in
         analytics-next, so two people on one browser are not stitched together."""
-        previous = self.id_store.read(USER_ID)
+        previous = self.read_id(USER_ID)
         if value is not js_undefined:
             self.write_id(USER_ID, value)
-            if previous is not None and value is not None and String(value) != String(previous):
+            if previous is not None and value is not None and String(value) != previous:
                 self.write_id(ANONYMOUS_ID, None)
-            return value
+            return self.read_id(USER_ID)
         return previous
 
     def reset(self):
@@ -83,11 +88,11 @@ class User(Entity):
     def anonymousId(self, value=js_undefined):
         if value is not js_undefined:
             self.write_id(ANONYMOUS_ID, value)
-        current = self.id_store.read(ANONYMOUS_ID)
+        current = self.read_id(ANONYMOUS_ID)
         if current is None:
             current = make_uuid()
             self.write_id(ANONYMOUS_ID, current)
-        return String(current)
+        return current
 
 
 class Group(Entity):

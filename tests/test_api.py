@@ -1,0 +1,360 @@
+"""The Analytics.js API: every overload of every call, checked against what the collector got."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.pages import open_page
+
+
+@pytest.fixture
+def loaded(page: Page, site, write_key) -> Page:
+    open_page(page, site, write_key, "basic.html?title=API")
+    return page
+
+
+def call(page: Page, script: str) -> Any:
+    """Run a call and wait for its promise: the event has been accepted by the collector."""
+    return page.evaluate(f"async () => {{ const ctx = await {script}; return ctx && ctx.event }}")
+
+
+# -- track -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("script", "properties"),
+    [
+        ("analytics.track('Viewed')", {}),
+        ("analytics.track('Viewed', {plan: 'pro'})", {"plan": "pro"}),
+        ("analytics.track('Viewed', {plan: 'pro'}, {context: {ip: '0.0.0.0'}})", {"plan": "pro"}),
+        ("analytics.track('Viewed', null, {})", {}),
+    ],
+    ids=["name", "properties", "options", "null-properties"],
+)
+def test_track_overloads(loaded: Page, received, script, properties):
+    call(loaded, script)
+    [event] = received(1)
+    assert (event["type"], event["event"], event["properties"]) == ("track", "Viewed", properties)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "analytics.track('Viewed', cb)",
+        "analytics.track('Viewed', {}, cb)",
+        "analytics.track('Viewed', {}, {}, cb)",
+    ],
+)
+def test_track_calls_the_callback_in_any_position_after_delivery(loaded: Page, received, script):
+    message_id = loaded.evaluate(
+        f"() => new Promise(resolve => {{ const cb = ctx => resolve(ctx.event.messageId); {script} }})"
+    )
+    [event] = received(1)
+    assert event["messageId"] == message_id
+
+
+def test_track_options_reach_the_wire(loaded: Page, received):
+    call(loaded, """analytics.track('Upgraded', {}, {
+        integrations: {All: false, Mixpanel: true},
+        context: {groupId: 'acct-7', page: {title: 'Overridden'}},
+        timestamp: '2024-01-02T03:04:05.000Z',
+        anonymousId: 'anon-given',
+        traits: {plan: 'team'},
+    })""")
+    [event] = received(1)
+    assert event["integrations"] == {"All": False, "Mixpanel": True}
+    assert event["context"]["groupId"] == "acct-7"
+    assert event["context"]["page"]["title"] == "Overridden"
+    assert event["context"]["page"]["path"] == "/basic.html"  # deep merge keeps the rest
+    assert event["timestamp"] == "2024-01-02T03:04:05.000Z"
+    assert event["anonymousId"] == "anon-given"
+    assert event["context"]["traits"] == {"plan": "team"}
+
+
+def test_load_time_integrations_are_merged_under_per_call_ones(page: Page, site, write_key, received):
+    open_page(page, site, write_key, integrations={"Mixpanel": False, "Amplitude": True})
+    call(page, "analytics.track('A', {}, {integrations: {Mixpanel: true}})")
+    [event] = received(1)
+    assert event["integrations"] == {"Mixpanel": True, "Amplitude": True}
+
+
+def test_context_describes_browser_and_page(loaded: Page, received):
+    call(loaded, "analytics.track('Context')")
+    [event] = received(1)
+    context = event["context"]
+    assert context["locale"] == loaded.evaluate("navigator.language")
+    assert context["timezone"] == loaded.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
+    assert set(context["page"]) == {"path", "referrer", "search", "title", "url"}
+    has_ua_data = loaded.evaluate("'userAgentData' in navigator")
+    assert ("userAgentData" in context) == has_ua_data
+
+
+def test_canonical_link_gives_the_page_url(page: Page, site, write_key, received):
+    open_page(page, site, write_key)
+    page.evaluate("""() => {
+        const link = document.createElement('link');
+        link.rel = 'canonical'; link.href = 'https://shop.example/pricing';
+        document.head.append(link);
+    }""")
+    call(page, "analytics.page()")
+    [event] = received(1)
+    assert event["properties"]["url"].startswith("https://shop.example/pricing?")
+    assert event["properties"]["path"] == "/pricing"
+
+
+# -- page and screen ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("script", "category", "name", "extra"),
+    [
+        ("analytics.page()", None, None, {}),
+        ("analytics.page('Pricing')", None, "Pricing", {}),
+        ("analytics.page('Docs', 'Install')", "Docs", "Install", {}),
+        ("analytics.page('Pricing', {plan: 'pro'})", None, "Pricing", {"plan": "pro"}),
+        ("analytics.page('Docs', 'Install', {step: 2}, {})", "Docs", "Install", {"step": 2}),
+        ("analytics.page({plan: 'pro'})", None, None, {"plan": "pro"}),
+        ("analytics.page(null, 'Pricing')", None, "Pricing", {}),
+    ],
+    ids=["none", "name", "category-name", "name-properties", "all", "properties", "null-category"],
+)
+def test_page_overloads(loaded: Page, received, script, category, name, extra):
+    call(loaded, script)
+    [event] = received(1)
+    assert event["type"] == "page"
+    assert event.get("category") == category and event.get("name") == name
+    properties = event["properties"]
+    assert properties["title"] == "API" and properties["path"] == "/basic.html"
+    for key, value in extra.items():
+        assert properties[key] == value
+    if name:
+        assert properties["name"] == name
+
+
+def test_page_properties_given_win_over_the_page(loaded: Page, received):
+    call(loaded, "analytics.page('Home', {title: 'Given', url: 'https://x.example/'})")
+    [event] = received(1)
+    assert event["properties"]["title"] == "Given"
+    assert event["properties"]["url"] == "https://x.example/"
+
+
+def test_screen_is_a_page_call_for_apps(loaded: Page, received):
+    call(loaded, "analytics.screen('Settings', 'Profile', {tab: 'privacy'})")
+    [event] = received(1)
+    assert (event["type"], event["category"], event["name"]) == ("screen", "Settings", "Profile")
+    assert event["properties"] == {"tab": "privacy", "category": "Settings"}
+
+
+# -- identify, group, alias --------------------------------------------------------------------
+
+def test_identify_overloads_and_trait_merging(loaded: Page, received):
+    call(loaded, "analytics.identify('u-1', {email: 'a@x.example'})")
+    call(loaded, "analytics.identify({plan: 'pro'})")  # the stored id is used
+    call(loaded, "analytics.identify('u-1', {email: 'b@x.example'}, {}, () => {})")
+    first, second, third = received(3)
+    assert (first["userId"], first["traits"]) == ("u-1", {"email": "a@x.example"})
+    assert (second["userId"], second["traits"]) == ("u-1", {"email": "a@x.example", "plan": "pro"})
+    assert third["traits"] == {"email": "b@x.example", "plan": "pro"}
+    assert loaded.evaluate("analytics.user().traits()") == {"email": "b@x.example", "plan": "pro"}
+
+
+def test_identify_accepts_a_number_and_every_later_event_carries_the_user(loaded: Page, received):
+    call(loaded, "analytics.identify(42)")
+    call(loaded, "analytics.track('After')")
+    identify, track = received(2)
+    assert identify["userId"] == "42" and track["userId"] == "42"
+    assert loaded.evaluate("analytics.user().id()") == "42"
+
+
+def test_identifying_another_user_starts_fresh(loaded: Page, received):
+    call(loaded, "analytics.identify('first', {email: 'first@x.example'})")
+    call(loaded, "analytics.identify('second', {plan: 'team'})")
+    first, second = received(2)
+    assert second["traits"] == {"plan": "team"}
+    assert second["anonymousId"] != first["anonymousId"]
+
+
+def test_group_overloads_and_getter(loaded: Page, received):
+    call(loaded, "analytics.group('acct-1', {name: 'Acme'})")
+    call(loaded, "analytics.group('acct-1', {plan: 'enterprise'}, {}, () => {})")
+    first, second = received(2)
+    assert (first["type"], first["groupId"], first["traits"]) == ("group", "acct-1", {"name": "Acme"})
+    assert second["traits"] == {"name": "Acme", "plan": "enterprise"}
+    group = loaded.evaluate("[analytics.group().id(), analytics.group().traits()]")
+    assert group == ["acct-1", {"name": "Acme", "plan": "enterprise"}]
+
+
+@pytest.mark.parametrize(
+    ("script", "previous"),
+    [
+        ("analytics.alias('new-id', 'old-id')", "old-id"),
+        ("analytics.alias('new-id', {})", "ANON"),
+        ("analytics.alias('new-id')", "ANON"),
+    ],
+    ids=["both", "options", "to-only"],
+)
+def test_alias_overloads(loaded: Page, received, script, previous):
+    anonymous_id = loaded.evaluate("analytics.user().anonymousId()")
+    call(loaded, script)
+    [event] = received(1)
+    assert (event["type"], event["userId"]) == ("alias", "new-id")
+    assert event["previousId"] == (anonymous_id if previous == "ANON" else previous)
+
+
+# -- state: user(), reset, setAnonymousId, ready, emitter --------------------------------------
+
+def test_reset_clears_the_user_and_group_and_makes_a_new_anonymous_id(loaded: Page, received):
+    call(loaded, "analytics.identify('u-9', {email: 'r@x.example'})")
+    call(loaded, "analytics.group('acct-9')")
+    before = loaded.evaluate("analytics.user().anonymousId()")
+    loaded.evaluate("analytics.reset()")
+    state = loaded.evaluate("""[analytics.user().id(), analytics.user().traits(),
+        analytics.group().id(), analytics.user().anonymousId(),
+        localStorage.getItem('ajs_user_id'), document.cookie.includes('ajs_user_id')]""")
+    assert state[:3] == [None, {}, None]
+    assert state[3] != before
+    assert state[4] is None and state[5] is False
+    call(loaded, "analytics.track('After Reset')")
+    assert received(3)[-1]["anonymousId"] == state[3]
+
+
+def test_set_anonymous_id(loaded: Page, received):
+    assert loaded.evaluate("analytics.setAnonymousId('chosen-anon')") == "chosen-anon"
+    call(loaded, "analytics.track('X')")
+    [event] = received(1)
+    assert event["anonymousId"] == "chosen-anon"
+
+
+def test_ready_runs_after_load_and_calls_before_load_are_kept(page: Page, site, write_key, collector, received):
+    page.goto(f"{site.url}/deferred.html")
+    page.evaluate("() => { window.readyRan = false; analytics.ready(() => { window.readyRan = true }) }")
+    page.evaluate("() => { analytics.track('Before Load') }")  # its promise waits for load()
+    assert page.evaluate("window.readyRan") is False
+    page.evaluate(
+        "([key, host]) => analytics.load(key, {apiHost: host, protocol: 'http'})",
+        [write_key, collector.api_host],
+    )
+    page.wait_for_function("window.readyRan === true")
+    [event] = received(1)
+    assert event["event"] == "Before Load"
+
+
+def test_on_once_off_hear_each_call(loaded: Page):
+    heard = loaded.evaluate("""async () => {
+        const heard = [];
+        const onTrack = (event, properties) => heard.push(['track', event, properties.n]);
+        analytics.on('track', onTrack);
+        analytics.once('page', (category, name) => heard.push(['page', category, name]));
+        analytics.on('identify', (userId, traits) => heard.push(['identify', userId, traits.a]));
+        analytics.on('group', (groupId) => heard.push(['group', groupId]));
+        analytics.on('alias', (to, from) => heard.push(['alias', to, from]));
+        analytics.on('reset', () => heard.push(['reset']));
+        analytics.on('error', (error) => heard.push(['error', error.message]));
+        await analytics.track('T', {n: 1});
+        await analytics.page('C', 'N');
+        await analytics.page('C', 'Twice');
+        await analytics.identify('u', {a: 1});
+        await analytics.group('g');
+        await analytics.alias('to', 'from');
+        analytics.reset();
+        analytics.off('track', onTrack);
+        await analytics.track('Unheard', {n: 2});
+        await analytics.track('').catch(() => {});
+        return heard;
+    }""")
+    assert heard[:7] == [
+        ["track", "T", 1], ["page", "C", "N"], ["identify", "u", 1], ["group", "g"],
+        ["alias", "to", "from"], ["reset"],
+        ["error", "analytics-web: track(): track() needs an event name (a non-empty string), got string"],
+    ]
+
+
+def test_a_listener_that_throws_breaks_nothing(loaded: Page, received):
+    loaded.evaluate("analytics.on('track', () => { throw new Error('listener bug') })")
+    call(loaded, "analytics.track('Still Sent')")
+    assert received(1)[0]["event"] == "Still Sent"
+
+
+# -- bad input: a clear error, nothing thrown into the page ------------------------------------
+
+@pytest.mark.parametrize(
+    ("script", "says"),
+    [
+        ("analytics.track()", "needs an event name"),
+        ("analytics.track(42)", "needs an event name"),
+        ("analytics.track('X', 'not an object')", "properties must be an object"),
+        ("analytics.track('X', {}, 'nope')", "options must be an object"),
+        ("analytics.track('X', {}, {timestamp: 'not a date'})", "not a valid date"),
+        ("(() => { const a = {}; a.self = a; return analytics.track('X', a) })()", "circular"),
+        ("analytics.track('X', {big: 10n})", "BigInt"),
+        ("analytics.group()", None),
+        ("analytics.alias()", "needs the new user id"),
+    ],
+    ids=["no-name", "number-name", "string-properties", "string-options", "bad-timestamp",
+         "circular", "bigint", "group-getter", "alias-without-id"],
+)
+def test_bad_calls_reject_with_a_clear_error_and_never_throw(loaded: Page, received, script, says):
+    outcome = loaded.evaluate(f"""async () => {{
+        let thrown = null;
+        let result;
+        try {{ result = {script}; }} catch (error) {{ thrown = String(error); }}
+        if (result && typeof result.then === 'function') {{
+            try {{ await result; return ['resolved', thrown]; }}
+            catch (error) {{ return [error instanceof Error ? error.message : 'not an Error', thrown]; }}
+        }}
+        return ['returned', thrown];
+    }}""")
+    assert outcome[1] is None, f"threw into the page: {outcome[1]}"
+    if says is None:
+        assert outcome[0] == "returned"
+    else:
+        assert says in outcome[0]
+    call(loaded, "analytics.track('Still Works')")
+    assert received(1)[0]["event"] == "Still Works"
+
+
+def test_values_json_cannot_hold_are_sent_as_json_stringify_would(loaded: Page, received):
+    call(loaded, """analytics.track('Odd Values', {
+        fn: () => 1, missing: undefined, nan: NaN, infinite: Infinity,
+        node: document.body, date: new Date('2024-01-01T00:00:00Z'), nested: {keep: 1, drop: undefined},
+    })""")
+    [event] = received(1)
+    assert event["properties"] == {
+        "nan": None, "infinite": None, "node": {}, "date": "2024-01-01T00:00:00.000Z",
+        "nested": {"keep": 1},
+    }
+
+
+def test_unhandled_rejections_do_not_reach_the_page(loaded: Page):
+    loaded.evaluate("window.unhandled = 0; addEventListener('unhandledrejection', () => window.unhandled++)")
+    loaded.evaluate("() => { analytics.track(); analytics.track('X', 'bad') }")
+    # unhandledrejection is dispatched once the task that rejected ends: one task later is enough.
+    loaded.evaluate("() => new Promise(resolve => setTimeout(resolve))")
+    assert loaded.evaluate("window.unhandled") == 0
+
+
+# -- debug mode --------------------------------------------------------------------------------
+
+def test_debug_mode_logs_each_call_payload_and_result(loaded: Page, received):
+    messages: list[str] = []
+    loaded.on("console", lambda message: messages.append(message.text))
+    loaded.evaluate("analytics.debug(true)")
+    with loaded.expect_console_message(lambda message: "delivered" in message.text):
+        call(loaded, "analytics.track('Debugged', {plan: 'pro'})")
+    with loaded.expect_console_message(lambda message: "needs an event name" in message.text):
+        loaded.evaluate("analytics.track('').catch(() => {})")
+    text = "\n".join(messages)
+    assert 'track "Debugged"' in text
+    assert "payload" in text
+    assert 'delivered track "Debugged"' in text
+    assert "needs an event name" in text
+    assert loaded.evaluate("sessionStorage.getItem('aw_debug')") == "true"
+
+
+def test_debug_mode_is_quiet_when_off(loaded: Page, received):
+    messages: list[str] = []
+    loaded.on("console", lambda message: messages.append(message.text))
+    call(loaded, "analytics.track('Quiet')")
+    received(1)
+    assert not [m for m in messages if "analytics-web" in m]
