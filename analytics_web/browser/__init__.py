@@ -6,6 +6,8 @@ Conventions the generated JavaScript needs:
   JavaScript meaning we want (``name``, ``isNaN``, ``split``, ``replace``, ``pop``, ``keys``);
 - arrays are therefore walked with ``forEach``, ``map``, ``filter`` or ``while``, never
   ``for item in array`` (under ``jsiter`` that walks the indices);
+- ``(a or b)[key]`` compiles to ``a || b[key]`` (Transcrypt drops the parentheses before a
+  subscript): name the ``a or b`` first;
 - a bare ``except:`` is the only handler that catches JavaScript errors; when the error itself
   is needed, take it from a promise's ``catch``;
 - other attributes that are Python dict/str methods (``get``, ``update``, ``items``, ``values``

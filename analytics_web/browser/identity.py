@@ -27,7 +27,8 @@ def make_stores(options):
     keeps everything in memory."""
     if options['disableClientPersistence']:
         return LayeredStore([]), LayeredStore([])
-    order = (options['storage'] or {})['stores'] or DEFAULT_ORDER
+    storage = options['storage'] or {}
+    order = storage['stores'] or DEFAULT_ORDER
     made = {'cookie': CookieStore(options['cookie']), 'localStorage': LocalStore(), 'memory': MemoryStore()}
     chosen = order.map(lambda kind: made[kind]).filter(lambda store: store)
     return LayeredStore(chosen), LayeredStore(chosen.filter(lambda store: store.kind != 'cookie'))

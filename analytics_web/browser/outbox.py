@@ -21,16 +21,19 @@ CLOSED_GRACE_MS = 1000  # a tab that is navigating takes its own queue back firs
 LEASE_MS = 100
 
 
+# Storage is named, not passed: in a sandboxed frame merely reading window.localStorage throws,
+# so the lookup has to happen inside the try.
+
 def read_json(storage, key):
     try:
-        return JSON.parse(storage.getItem(key))
+        return JSON.parse(window[storage].getItem(key))
     except:
         return None
 
 
 def write_json(storage, key, value):
     try:
-        storage.setItem(key, JSON.stringify(value))
+        window[storage].setItem(key, JSON.stringify(value))
         return True
     except:
         return False
@@ -38,7 +41,7 @@ def write_json(storage, key, value):
 
 def remove_key(storage, key):
     try:
-        storage.removeItem(key)
+        window[storage].removeItem(key)
     except:
         pass
 
@@ -52,7 +55,7 @@ def tab_id(prefix):
     except:
         known = None
     if known:
-        queue = read_json(localStorage, prefix + known)
+        queue = read_json('localStorage', prefix + known)
         if queue is None or not queue['open'] or Date.now() - queue['beat'] > STALE_AFTER_MS:
             return known
     made = make_uuid()
@@ -81,7 +84,7 @@ class Outbox:
 
     def restore(self):
         """Take back this tab's queue from an earlier page, and adopt those of gone tabs."""
-        mine = read_json(localStorage, self.key)
+        mine = read_json('localStorage', self.key)
         if mine is not None and Array.isArray(mine['items']) and len(mine['items']):
             self.take_in(mine['items'].concat(self.items))
             self.persist()  # open again, so no other tab adopts it
@@ -111,10 +114,10 @@ class Outbox:
     def persist(self, closing=False):
         self.persist_pending = False
         if not len(self.items):
-            remove_key(localStorage, self.key)
+            remove_key('localStorage', self.key)
             self.stop_heartbeat()
             return
-        persisted = write_json(localStorage, self.key, {
+        persisted = write_json('localStorage', self.key, {
             'open': not closing,
             'beat': Date.now(),
             'items': self.items,
@@ -135,6 +138,12 @@ class Outbox:
     def adopt(self):
         """Claim the queues of tabs that closed or stopped beating; check again later for
         queues that were still fresh."""
+        try:
+            self.adopt_from_storage()
+        except:
+            pass  # no localStorage here (sandboxed frame, blocked storage): nothing to adopt
+
+    def adopt_from_storage(self):
         now = Date.now()
         recheck = None
         index = 0
@@ -143,7 +152,7 @@ class Outbox:
             index += 1
             if key is None or key.indexOf(self.prefix) != 0 or key == self.key or key.slice(-5) == ':lock':
                 continue
-            queue = read_json(localStorage, key)
+            queue = read_json('localStorage', key)
             if queue is None:
                 continue
             if queue['open'] and now - queue['beat'] <= STALE_AFTER_MS:
@@ -181,20 +190,20 @@ class Outbox:
         """A lease: write a token, and take the queue only if the token is still ours a moment
         later, so two tabs racing for one queue do not both send it."""
         lock_key = key + ':lock'
-        lock = read_json(localStorage, lock_key)
+        lock = read_json('localStorage', lock_key)
         if lock is not None and Date.now() - lock['at'] < STALE_AFTER_MS:
             return
         token = make_uuid()
-        if not write_json(localStorage, lock_key, {'token': token, 'at': Date.now()}):
+        if not write_json('localStorage', lock_key, {'token': token, 'at': Date.now()}):
             return
 
         def take():
-            held = read_json(localStorage, lock_key)
+            held = read_json('localStorage', lock_key)
             if held is None or held['token'] != token:
                 return
-            queue = read_json(localStorage, key)
-            remove_key(localStorage, key)
-            remove_key(localStorage, lock_key)
+            queue = read_json('localStorage', key)
+            remove_key('localStorage', key)
+            remove_key('localStorage', lock_key)
             if queue is not None and Array.isArray(queue['items']) and len(queue['items']):
                 self.take_in(self.items.concat(queue['items']))
                 self.on_adopt(queue['items'])
