@@ -82,18 +82,25 @@ def write_key() -> str:
     return f"wk-{uuid.uuid4().hex[:12]}"
 
 
+def wait_for_events(
+    collector: CollectorServer, write_key: str, count: int, timeout: float = 10.0
+) -> list[dict[str, Any]]:
+    """Wait until the collector has stored `count` events for `write_key`; exactly that many."""
+    deadline = time.monotonic() + timeout
+    while True:
+        events = [record["event"] for record in collector.store.events(write_key=write_key)]
+        if len(events) >= count or time.monotonic() > deadline:
+            assert len(events) == count, f"expected {count} events, got {len(events)}: {events}"
+            return events
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def received(collector: CollectorServer, write_key: str):
     """received(n): wait until the collector has stored n events of this test, return them."""
 
     def wait(count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + timeout
-        while True:
-            events = [record["event"] for record in collector.store.events(write_key=write_key)]
-            if len(events) >= count or time.monotonic() > deadline:
-                assert len(events) == count, f"expected {count} events, got {len(events)}: {events}"
-                return events
-            time.sleep(0.05)
+        return wait_for_events(collector, write_key, count, timeout)
 
     return wait
 

@@ -9,6 +9,7 @@ import jinja2
 from aiohttp import web
 
 PAGES = Path(__file__).parent / "pages"
+REFERENCE = Path(__file__).parent.parent / "node_modules" / "@segment" / "analytics-next" / "dist" / "umd"
 
 
 class TestSite:
@@ -30,6 +31,7 @@ class TestSite:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/dist/{file}", self.bundle)
+        app.router.add_get("/vendor/analytics-next/{file}", self.reference)
         app.router.add_get("/{page:.*}", self.page)
         return app
 
@@ -40,6 +42,13 @@ class TestSite:
         if self.delay_bundle:
             await asyncio.sleep(self.delay_bundle)
         return web.FileResponse(path, headers={"Cache-Control": "no-store"})
+
+    async def reference(self, request: web.Request) -> web.StreamResponse:
+        """@segment/analytics-next's standalone bundle and its lazy chunks (npm devDependency)."""
+        path = REFERENCE / request.match_info["file"]
+        if not path.is_file() or path.parent != REFERENCE:
+            raise web.HTTPNotFound()
+        return web.FileResponse(path)
 
     async def page(self, request: web.Request) -> web.Response:
         name = request.match_info["page"] or "index.html"

@@ -21,10 +21,13 @@ MAX_EVENT_BYTES = 32 * 1024
 
 
 def integration_flags(integrations):
-    """Load-time integration settings as the booleans events carry ({'Segment.io': {...}} is on)."""
+    """Load-time integration settings as the booleans events carry ({'Mixpanel': {...}} is on).
+    Settings for Segment.io itself only say where and how to deliver: no flag for them."""
     flags = {}
     for key in integrations or {}:
         value = integrations[key]
+        if key == 'Segment.io' and is_object(value):
+            continue
         flags[key] = value if typeof(value) == 'boolean' else bool(value)
     return flags
 

@@ -26,9 +26,7 @@ def browser_context(page):
         context['timezone'] = Intl.DateTimeFormat().resolvedOptions().timeZone
     except:
         pass
-    found = campaign(page['search'])
-    if found:
-        context['campaign'] = found
+    context['campaign'] = campaign(page['search']) or {}
     return context
 
 
