@@ -1,4 +1,4 @@
-"""The ``analytics-web`` command: build the bundle, run the local collector or the demo."""
+"""The ``analytics-web`` command: build the bundle, print the snippet, run the collector or the demo."""
 
 from __future__ import annotations
 
@@ -32,6 +32,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     collector.set_defaults(run=run_collector)
 
+    snippet = commands.add_parser("snippet", help="print the async snippet to paste in <head>")
+    snippet.add_argument("--write-key", required=True)
+    snippet.add_argument("--src", help="where the bundle is served (default /dist/analytics.min.js)")
+    snippet.add_argument("--api-host", help="host/path of the Tracking API, e.g. api.segment.io/v1")
+    snippet.add_argument("--protocol", choices=["https", "http"])
+    snippet.add_argument("--no-page", action="store_true", help="leave out the automatic page()")
+    snippet.add_argument("--nonce", help="CSP nonce for the inline script and the bundle")
+    snippet.add_argument(
+        "--integrity", action="store_true", help="add the built bundle's SRI hash (self-hosted)"
+    )
+    snippet.set_defaults(run=run_snippet)
+
     demo = commands.add_parser("demo", help="serve the demo site with a collector on one port")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
@@ -56,6 +68,26 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"build failed: {error}", file=sys.stderr)
         return 1
     print(format_table(facts))
+    return 0
+
+
+def run_snippet(args: argparse.Namespace) -> int:
+    from analytics_web.snippet import DEFAULT_SRC, bundle_integrity, render
+
+    try:
+        html = render(
+            args.write_key,
+            src=args.src or DEFAULT_SRC,
+            api_host=args.api_host,
+            protocol=args.protocol,
+            page=not args.no_page,
+            nonce=args.nonce,
+            integrity=bundle_integrity() if args.integrity else None,
+        )
+    except (ValueError, OSError) as error:
+        print(f"cannot render the snippet: {error}", file=sys.stderr)
+        return 1
+    print(html)
     return 0
 
 

@@ -6,27 +6,43 @@ import logging
 import webbrowser
 from pathlib import Path
 
+import jinja2
 from aiohttp import web
 
 from analytics_web.collector.app import create_app
 from analytics_web.collector.store import EventStore
 from analytics_web.paths import SOURCE_ROOT, dist_dir
 from analytics_web.serving import bind_socket
+from analytics_web.snippet import install
 
 log = logging.getLogger(__name__)
 
 DEMO_SITE = SOURCE_ROOT / "demo_site"
+WRITE_KEY = "demo-write-key"
 
 
 def demo_app(store: EventStore, site: Path = DEMO_SITE, dist: Path | None = None) -> web.Application:
-    """The collector's API under /v1, the bundle under /dist, the demo pages at /."""
+    """The collector's API under /v1, the bundle under /dist, the demo pages at /.
+
+    Pages are Jinja templates that put ``{{ analytics_snippet(write_key, api_host='/v1') }}``
+    in their ``<head>``, as a site rendering from Python would.
+    """
     app = create_app(store)
     app.router.add_static("/dist", dist or dist_dir(), append_version=False)
+    templates = install(jinja2.Environment(
+        loader=jinja2.FileSystemLoader(site), autoescape=True, undefined=jinja2.StrictUndefined))
 
-    async def index(request: web.Request) -> web.FileResponse:
-        return web.FileResponse(site / "index.html")
+    async def page(request: web.Request) -> web.Response:
+        name = request.match_info.get("name") or "index"
+        try:
+            template = templates.get_template(f"{name}.html")
+        except jinja2.TemplateNotFound:
+            raise web.HTTPNotFound() from None
+        html = template.render(write_key=WRITE_KEY)
+        return web.Response(text=html, content_type="text/html")
 
-    app.router.add_get("/", index)
+    app.router.add_get("/", page)
+    app.router.add_get("/{name:[a-z_-]+}.html", page)
     app.router.add_static("/", site)
     return app
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
+from functools import partial
 from pathlib import Path
 
 import jinja2
 from aiohttp import web
+
+from analytics_web.snippet import render
 
 PAGES = Path(__file__).parent / "pages"
 REFERENCE = Path(__file__).parent.parent / "node_modules" / "@segment" / "analytics-next" / "dist" / "umd"
@@ -58,5 +62,11 @@ class TestSite:
             template = self.templates.get_template(name)
         except jinja2.TemplateNotFound:
             raise web.HTTPNotFound() from None
-        html = template.render(api_host=self.api_host, query=dict(request.query))
-        return web.Response(text=html, content_type="text/html")
+        query = dict(request.query)
+        nonce = secrets.token_urlsafe(16)
+        snippet = partial(render, query.get("key", "no-key"), api_host=self.api_host, protocol="http")
+        html = template.render(api_host=self.api_host, query=query, nonce=nonce, snippet=snippet)
+        headers = {}
+        if "csp" in query:  # a strict policy: scripts from this origin or with the nonce, no eval
+            headers["Content-Security-Policy"] = f"script-src 'self' 'nonce-{nonce}'"
+        return web.Response(text=html, content_type="text/html", headers=headers)

@@ -15,28 +15,38 @@ def canonical_url():
     return link.getAttribute('href') if link else None
 
 
-def page_info():
-    """{path, referrer, search, title, url} of the live location, as Analytics.js reports it.
+def snapshot():
+    """The page as a snippet stub records it with each call (Segment's buffered page context)."""
+    return {
+        '__t': 'bpc', 'c': canonical_url(), 'p': location.pathname, 'u': location.href,
+        's': location.search, 't': document.title, 'r': document.referrer,
+    }
+
+
+def page_info(recorded=None):
+    """{path, referrer, search, title, url} of the page, live or as ``recorded`` by a snippet,
+    as Analytics.js reports it.
 
     The url drops the hash; a canonical link supplies the url (and its path) when present,
-    keeping the live query string, as Analytics.js does.
+    keeping the query string, as Analytics.js does.
     """
-    search = location.search
-    url = location.href.split('#')[0]
-    path = location.pathname
-    canonical = canonical_url()
+    page = recorded or snapshot()
+    search = page['s']
+    url = page['u'].split('#')[0]
+    path = page['p']
+    canonical = page['c']
     if canonical:
         try:
-            parsed = __new__(URL(canonical, location.href))
+            parsed = __new__(URL(canonical, page['u']))
             path = parsed.pathname
             url = parsed.href.split('#')[0] if parsed.search else parsed.href.split('#')[0] + search
         except:
             pass
     return {
         'path': path,
-        'referrer': document.referrer,
+        'referrer': page['r'],
         'search': search,
-        'title': document.title,
+        'title': page['t'],
         'url': url,
     }
 

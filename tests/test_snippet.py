@@ -1,0 +1,112 @@
+"""The async snippet in real browsers: calls before the bundle, escaping, CSP, loading twice."""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page
+
+from analytics_web.snippet import bundle_integrity, render
+
+
+@pytest.fixture
+def slow_bundle(site) -> Iterator[None]:
+    """The bundle arrives a second late, as from a slow CDN, so inline calls hit the stub."""
+    site.delay_bundle = 1.0
+    yield
+    site.delay_bundle = 0.0
+
+
+def by_time(events: list[dict]) -> list[dict]:
+    return sorted(events, key=lambda event: event["timestamp"])
+
+
+def test_calls_before_the_bundle_arrive_in_order_with_their_page(page: Page, site, write_key, received, slow_bundle):
+    # The load event waits for async scripts; DOMContentLoaded does not.
+    page.goto(f"{site.url}/snippet.html?key={write_key}", wait_until="domcontentloaded")
+    assert page.evaluate("Array.isArray(window.analytics)"), "the bundle came before the inline calls"
+    page.wait_for_function("window.analytics.initialized === true")
+    events = by_time(received(4))
+    assert [(e["type"], e.get("event")) for e in events] == [
+        ("page", None), ("track", "Early One"), ("identify", None), ("track", "Early Two")]
+    automatic, first, identify, second = events
+    assert automatic["properties"]["title"] == "First title"
+    assert first["context"]["page"]["title"] == "First title"
+    assert "moved=1" not in first["context"]["page"]["url"]
+    assert second["context"]["page"]["title"] == "Second title"
+    assert "moved=1" in second["context"]["page"]["url"]
+    assert second["userId"] == "early-user"
+
+
+def test_one_page_view_on_load_even_if_the_snippet_is_pasted_twice(page: Page, site, write_key, collector, received):
+    page.goto(f"{site.url}/snippet.html?key={write_key}&twice=1")
+    page.wait_for_function("window.analytics.initialized === true")
+    events = received(4)
+    assert sum(event["type"] == "page" for event in events) == 1
+    assert page.evaluate("document.querySelectorAll('script[src*=\"analytics.min.js\"]').length") == 1
+
+
+XSS = "</script><script>window.injected = 1; alert(1)</script>"
+
+
+@pytest.mark.parametrize("where", ["write_key", "option", "src"])
+def test_values_from_python_cannot_inject_script(page: Page, site, where):
+    values = {"write_key": "key", "load_options": {}, "src": "/dist/analytics.min.js"}
+    if where == "write_key":
+        values["write_key"] = XSS + "\"'"
+    elif where == "option":
+        values["load_options"] = {"note": XSS, "quote": "'\"`"}
+    else:
+        values["src"] = "/dist/analytics.min.js?" + XSS
+    html = render(values["write_key"], src=values["src"], load_options=values["load_options"])
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.route("**/dist/analytics.min.js*", lambda route: route.abort())  # keep the stub to inspect
+    page.goto(f"{site.url}/blank.html")
+    page.set_content(f"<!doctype html><html><head>{html}</head><body></body></html>")
+    assert dialogs == []
+    assert page.evaluate("window.injected") is None
+    assert page.evaluate("document.scripts.length") == 2  # the snippet and the bundle it added
+    if where == "write_key":
+        assert page.evaluate("analytics._writeKey") == values["write_key"]
+
+
+def test_strict_csp_with_a_nonce_reports_no_violation(page: Page, site, write_key, received):
+    page.add_init_script("""window.violations = [];
+        document.addEventListener('securitypolicyviolation', e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI))""")
+    page.goto(f"{site.url}/snippet.html?key={write_key}&csp=1")
+    page.wait_for_function("window.analytics.initialized === true")
+    received(4)
+    assert page.evaluate("window.violations") == []
+
+
+def test_integrity_from_the_manifest_lets_the_bundle_load(page: Page, site, write_key, received, dist):
+    integrity = urllib.parse.quote(bundle_integrity(), safe="")
+    page.goto(f"{site.url}/snippet_only.html?key={write_key}&integrity={integrity}")
+    page.wait_for_function("window.analytics.initialized === true")
+    assert received(1)[0]["type"] == "page"
+
+
+def test_a_wrong_integrity_blocks_the_bundle_and_the_page_keeps_working(page: Page, site, write_key):
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    wrong = "sha384-" + "A" * 64
+    page.goto(f"{site.url}/snippet_only.html?key={write_key}&integrity={wrong}")
+    page.evaluate("analytics.track('Recorded By The Stub')")
+    assert page.evaluate("Array.isArray(window.analytics)")
+    # Firefox reports the refused bundle itself as a page error; nothing else may appear.
+    assert [error for error in errors if "integrity" not in error] == []
+
+
+def test_a_failed_bundle_download_leaves_the_page_working(page: Page, site, write_key):
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    with page.expect_response(
+        lambda response: urllib.parse.urlparse(response.url).path == "/dist/missing.js"
+    ) as missing:
+        page.goto(f"{site.url}/snippet_only.html?key={write_key}&src=/dist/missing.js")
+    assert missing.value.status == 404
+    assert page.evaluate("analytics.track('Still Fine') === window.analytics")
+    assert errors == []
