@@ -15,6 +15,7 @@ from analytics_web.browser.emitter import Emitter
 from analytics_web.browser.events import build_event
 from analytics_web.browser.identity import Group, User, make_stores
 from analytics_web.browser.page_context import page_info
+from analytics_web.browser.routing import RouteTracker
 from analytics_web.browser.util import is_object, make_error, now_iso
 
 MAX_EVENT_BYTES = 32 * 1024
@@ -90,6 +91,9 @@ class Analytics(Emitter):
             options['queue'] or {}, self.undelivered, self.debugger.problem,
         )
         self.initialized = True
+        routes = options['trackRouteChanges']
+        if routes != False:
+            RouteTracker(lambda moment: self.dispatch('page', [], moment), routes if is_function(routes) else None)
         waiting = self.deferred
         self.deferred = []
         waiting.forEach(lambda call: call['settle'](self.dispatch(call['method'], call['args'], call['moment'])))
