@@ -15,6 +15,7 @@ from analytics_web.browser.emitter import Emitter
 from analytics_web.browser.events import build_event
 from analytics_web.browser.identity import Group, User, make_stores
 from analytics_web.browser.page_context import page_info
+from analytics_web.browser.querystring import apply_query
 from analytics_web.browser.routing import RouteTracker
 from analytics_web.browser.util import is_object, make_error, now_iso
 
@@ -97,6 +98,8 @@ class Analytics(Emitter):
         waiting = self.deferred
         self.deferred = []
         waiting.forEach(lambda call: call['settle'](self.dispatch(call['method'], call['args'], call['moment'])))
+        if options['useQueryString'] != False:
+            apply_query(self, location.search)
         self.mark_ready(self)
         return self
 
