@@ -80,3 +80,15 @@ def test_a_filter_decides_which_route_changes_count(page: Page, site, write_key,
     events = received(2)
     assert [e["type"] for e in events] == ["page", "track"]
     assert events[0]["properties"]["path"] == "/app/home"
+
+
+def test_hash_router_routes_are_page_views_and_anchors_are_not(page: Page, site, write_key, received):
+    open_spa(page, site, write_key)
+    start = page.url
+    page.evaluate("location.hash = '#pricing'")  # an in-page anchor
+    page.evaluate("location.hash = '#/settings/profile'")  # a hash router's route
+    page.wait_for_function("location.hash === '#/settings/profile'")
+    settle(page)
+    views = [event for event in received(2) if event["type"] == "page"]
+    assert [(v["properties"]["url"], v["properties"]["referrer"]) for v in views] == [
+        (start + "#/settings/profile", start)]

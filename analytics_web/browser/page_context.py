@@ -15,6 +15,17 @@ def canonical_url():
     return link.getAttribute('href') if link else None
 
 
+def route_url(href):
+    """The URL without its hash, unless the hash is a hash router's route (#/... or #!/...)."""
+    at = href.indexOf('#')
+    if at < 0:
+        return href
+    fragment = href.slice(at)
+    if fragment.indexOf('#/') == 0 or fragment.indexOf('#!/') == 0:
+        return href
+    return href.slice(0, at)
+
+
 def snapshot():
     """The page as a snippet stub records it with each call (Segment's buffered page context)."""
     return {
@@ -27,12 +38,12 @@ def page_info(recorded=None):
     """{path, referrer, search, title, url} of the page, live or as ``recorded`` by a snippet,
     as Analytics.js reports it.
 
-    The url drops the hash; a canonical link supplies the url (and its path) when present,
-    keeping the query string, as Analytics.js does.
+    The url drops the hash (but keeps a hash router's route); a canonical link supplies the url
+    (and its path) when present, keeping the query string, as Analytics.js does.
     """
     page = recorded or snapshot()
     search = page['s']
-    url = page['u'].split('#')[0]
+    url = route_url(page['u'])
     path = page['p']
     canonical = page['c']
     if canonical:

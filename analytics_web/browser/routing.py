@@ -6,15 +6,12 @@ __pragma__('noalias', 'replace')
 __pragma__('noalias', 'pop')
 __pragma__('noalias', 'keys')
 
-# SPA route changes as page views: history.pushState, replaceState that changes the URL, and
-# popstate (back/forward). Analytics.js leaves this to the app; we do it unless told not to.
+# SPA route changes as page views: history.pushState, replaceState that changes the URL,
+# popstate (back/forward), and hashchange to a hash router's route (#/...). Analytics.js
+# leaves this to the app; we do it unless told not to.
 
-from analytics_web.browser.page_context import page_info, snapshot
+from analytics_web.browser.page_context import page_info, route_url, snapshot
 from analytics_web.browser.util import now_iso
-
-
-def without_hash(url):
-    return url.split('#')[0]
 
 
 class RouteTracker:
@@ -25,10 +22,11 @@ class RouteTracker:
     def __init__(self, record, allow):
         self.record = record
         self.allow = allow
-        self.last_url = without_hash(location.href)
+        self.last_url = route_url(location.href)
         self.wrap('pushState')
         self.wrap('replaceState')
         window.addEventListener('popstate', self.changed)
+        window.addEventListener('hashchange', self.changed)
 
     def wrap(self, method):
         original = history[method]
@@ -44,7 +42,7 @@ class RouteTracker:
         setTimeout(self.check, 0)
 
     def check(self):
-        url = without_hash(location.href)
+        url = route_url(location.href)
         previous = self.last_url
         if url == previous:
             return

@@ -1,0 +1,69 @@
+"""The npm-style package: `npm pack` gives a tarball an SPA can install and type-check against."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from analytics_web import __version__
+from analytics_web.paths import SOURCE_ROOT
+
+TYPESCRIPT = Path(__file__).parent / "typescript"
+TSCONFIG = {"compilerOptions": {
+    "strict": True, "noEmit": True, "target": "es2020", "module": "esnext",
+    "moduleResolution": "bundler", "lib": ["es2020", "dom"], "skipLibCheck": False,
+}}
+
+
+@pytest.fixture(scope="module")
+def consumer(tmp_path_factory: pytest.TempPathFactory, dist: Path) -> Path:
+    """A fresh project with the packed analytics-web installed from its tarball, offline."""
+    work = tmp_path_factory.mktemp("consumer")
+    packed = subprocess.run(
+        ["npm", "pack", "--json", "--pack-destination", str(work)],
+        cwd=SOURCE_ROOT, capture_output=True, text=True, check=True,
+    )
+    tarball = work / json.loads(packed.stdout)[0]["filename"]
+    (work / "package.json").write_text(json.dumps({"name": "consumer", "private": True}))
+    subprocess.run(
+        ["npm", "install", "--offline", "--no-audit", "--no-fund", str(tarball)],
+        cwd=work, capture_output=True, text=True, check=True,
+    )
+    return work
+
+
+def tsc(project: Path, source: str) -> subprocess.CompletedProcess[str]:
+    shutil.copy(TYPESCRIPT / source, project / source)
+    (project / "tsconfig.json").write_text(json.dumps({**TSCONFIG, "files": [source]}))
+    return subprocess.run(
+        [str(SOURCE_ROOT / "node_modules" / ".bin" / "tsc"), "-p", str(project)],
+        capture_output=True, text=True,
+    )
+
+
+def test_package_json_describes_the_module():
+    package = json.loads((SOURCE_ROOT / "package.json").read_text())
+    assert package["version"] == __version__
+    assert package["exports"]["."] == {"types": "./types/index.d.ts", "import": "./dist/analytics.esm.js"}
+
+
+def test_the_tarball_holds_the_module_and_its_types(consumer: Path):
+    installed = consumer / "node_modules" / "analytics-web"
+    assert (installed / "dist" / "analytics.esm.js").is_file()
+    assert (installed / "types" / "index.d.ts").is_file()
+    assert not (installed / "analytics_web").exists()  # Python sources stay out of the npm package
+
+
+def test_typescript_code_using_the_api_compiles(consumer: Path):
+    result = tsc(consumer, "usage.ts")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_typescript_catches_a_misused_call(consumer: Path):
+    result = tsc(consumer, "misuse.ts")
+    assert result.returncode != 0
+    assert "misuse.ts" in result.stdout + result.stderr
