@@ -6,6 +6,7 @@ records what it saw (sent, stored, duplicate deliveries, requests) for the run's
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -264,3 +265,48 @@ def test_a_full_outbox_refuses_new_events_and_keeps_the_waiting_ones(context: Br
     assert all("outbox is full (5 events waiting" in outcome for outcome in outcomes[5:])
     events = stored_once(collector, write_key, 5, received)
     assert sorted(event["properties"]["i"] for event in events) == [0, 1, 2, 3, 4]
+
+
+def test_a_hidden_page_sends_what_is_queued(page: Page, site, write_key, collector, received):
+    open_page(page, site, write_key, **batching(100, 60_000))
+    track_many(page, 3)
+    # Headless browsers never hide a page, so the browser's signal is given by hand.
+    page.evaluate("""() => {
+        Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});
+        document.dispatchEvent(new Event('visibilitychange'));
+    }""")
+    stored_once(collector, write_key, 3, received)
+
+
+def test_when_keepalive_fetch_is_refused_a_beacon_carries_the_events(page: Page, site, write_key, collector, received):
+    open_page(page, site, write_key, **batching(100, 60_000))
+    page.evaluate("""() => {
+        const realFetch = window.fetch;
+        window.fetch = (url, init) => {
+            if (init && init.keepalive) throw new TypeError('keepalive refused');
+            return realFetch(url, init);
+        };
+    }""")
+    track_many(page, 4)
+    page.click("#leave")
+    stored_once(collector, write_key, 4, received)
+    assert [r["content_type"] for r in collector.store.requests(write_key=write_key)] == ["text/plain"]
+
+
+def test_after_ten_failed_attempts_events_wait_for_a_later_page(page: Page, site, write_key, collector, received):
+    collector.inject(Fault(status=503, count=10, write_key=write_key))
+    page.clock.install()  # the backoff (0.5 s, 1 s ... 60 s) runs on a fake clock
+    open_page(page, site, write_key)
+    page.evaluate("""() => { window.outcome = null;
+        analytics.track('Patient').then(() => { window.outcome = 'delivered' },
+                                        error => { window.outcome = error.message }) }""")
+    deadline = time.monotonic() + 60
+    # Each retry is scheduled only once the real request before it has been answered, so
+    # fake time moves on until the collector has seen the next attempt, ten times over.
+    while page.evaluate("window.outcome") is None and time.monotonic() < deadline:
+        page.clock.run_for(5_000)
+    assert "not delivered after 10 attempts" in page.evaluate("window.outcome")
+    assert [r["status"] for r in collector.store.requests(write_key=write_key)] == [503] * 10
+    assert collector.store.events(write_key=write_key) == []
+    page.reload()  # the next page load sends what is still waiting
+    assert received(1)[0]["event"] == "Patient"

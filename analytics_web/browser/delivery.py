@@ -259,13 +259,17 @@ class Delivery:
                     self.keepalive_in_flight -= len(body)
                     return self.settle(group, response)
 
-                fetch(self.url, {
-                    'method': 'POST',
-                    'headers': {'Content-Type': 'text/plain'},
-                    'body': body,
-                    'keepalive': True,
-                }).then(answered, lambda error: answered(None))
-            elif not navigator.sendBeacon or not navigator.sendBeacon(self.url, body):
+                try:
+                    fetch(self.url, {
+                        'method': 'POST',
+                        'headers': {'Content-Type': 'text/plain'},
+                        'body': body,
+                        'keepalive': True,
+                    }).then(answered, lambda error: answered(None))
+                    return
+                except:
+                    self.keepalive_in_flight -= len(body)  # refused outright: try a beacon
+            if not navigator.sendBeacon or not navigator.sendBeacon(self.url, body):
                 self.waiting = self.waiting.concat(group)
 
         chunks(items, KEEPALIVE_BUDGET).forEach(launch)
