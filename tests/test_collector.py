@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from analytics_web.collector import CollectorServer, Fault
-from analytics_web.collector.validation import MAX_EVENT_BYTES, MAX_REQUEST_BYTES
+from analytics_web.collector.validation import MAX_EVENT_BYTES
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ records what it saw (sent, stored, duplicate deliveries, requests) for the run's
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page
