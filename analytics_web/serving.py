@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -30,8 +31,16 @@ class ThreadedServer:
     same port, the way a real API goes down and comes back.
     """
 
-    def __init__(self, app: web.Application, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        app: web.Application,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.host = host
+        self.ssl_context = ssl_context
         self._sock = bind_socket(host, port)
         self.port: int = self._sock.getsockname()[1]
         self._loop = asyncio.new_event_loop()
@@ -43,7 +52,7 @@ class ThreadedServer:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.ssl_context else 'http'}://{self.host}:{self.port}"
 
     def start(self) -> None:
         self._thread.start()
@@ -53,7 +62,7 @@ class ThreadedServer:
     def start_listening(self) -> None:
         if self._sock.fileno() == -1:
             self._sock = bind_socket(self.host, self.port)
-        self._site = web.SockSite(self._runner, self._sock)
+        self._site = web.SockSite(self._runner, self._sock, ssl_context=self.ssl_context)
         self.call(self._site.start())
 
     def stop_listening(self) -> None:

@@ -3,6 +3,8 @@ and browsers: Playwright's own when installed, otherwise Debian's chromium and f
 
 from __future__ import annotations
 
+import ssl
+import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -73,6 +75,25 @@ def site(dist: Path, collector: CollectorServer) -> Iterator[TestSite]:
     server.start()
     test_site.url = server.url  # type: ignore[attr-defined]
     yield test_site
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def https_site(site: TestSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The test site again over https, with a throwaway self-signed certificate (contexts
+    that visit it set ignore_https_errors). Yields its URL."""
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+         "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server = ThreadedServer(site.app(), ssl_context=context)
+    server.start()
+    yield server.url
     server.stop()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.pages import open_page, page_url
 
@@ -169,3 +169,25 @@ def test_cookie_options_and_storage_order(page: Page, context: BrowserContext, s
     cookie = next(c for c in context.cookies() if c["name"] == "ajs_user_id")
     assert cookie["sameSite"] == "Strict"
     assert abs(cookie["expires"] - (time.time() + 7 * 24 * 3600)) < 3600
+
+
+def test_cookies_are_secure_on_https(browser: Browser, https_site: str, write_key):
+    context = browser.new_context(ignore_https_errors=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{https_site}/basic.html?key={write_key}")
+        page.evaluate("analytics.user().anonymousId()")
+        cookie = next(c for c in context.cookies() if c["name"] == "ajs_anonymous_id")
+        assert cookie["secure"] is True
+    finally:
+        context.close()
+
+
+def test_a_configured_cookie_domain_is_used(page: Page, site, write_key, received):
+    app = page_url(site, write_key, cookie={"domain": "app.example.localhost"})
+    page.goto(app.replace("127.0.0.1", "app.example.localhost"))
+    page.evaluate("analytics.identify('host-only')")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "ajs_user_id")
+    assert cookie["domain"].lstrip(".") == "app.example.localhost"
+    page.goto(page_url(site, write_key).replace("127.0.0.1", "www.example.localhost"))
+    assert "ajs_user_id" not in page.evaluate("document.cookie")
