@@ -99,7 +99,6 @@ class Delivery:
         self.waiting = []  # accepted, not yet handed to a request
         self.waiters = {}  # messageId -> {resolve, reject} of calls made on this page
         self.timer = None
-        self.in_flight = 0
         self.keepalive_in_flight = 0
         self.leaving = False
         self.outbox = Outbox(write_key, self.resend, self.unsaved)
@@ -161,15 +160,17 @@ class Delivery:
             payload['retryCount'] = retries
         return JSON.stringify(payload)
 
-    async def send(self, items):
-        self.in_flight += 1
+    def post(self, body, keepalive):
         # text/plain with the write key in the body is a CORS-simple request: no preflight.
-        response = await fetch(self.url, {
+        return fetch(self.url, {
             'method': 'POST',
             'headers': {'Content-Type': 'text/plain'},
-            'body': self.body(items),
-        }).catch(lambda error: None)
-        self.in_flight -= 1
+            'body': body,
+            'keepalive': keepalive,
+        })
+
+    async def send(self, items):
+        response = await self.post(self.body(items), False).catch(lambda error: None)
         await self.settle(items, response)
 
     async def settle(self, items, response):
@@ -260,12 +261,7 @@ class Delivery:
                     return self.settle(group, response)
 
                 try:
-                    fetch(self.url, {
-                        'method': 'POST',
-                        'headers': {'Content-Type': 'text/plain'},
-                        'body': body,
-                        'keepalive': True,
-                    }).then(answered, lambda error: answered(None))
+                    self.post(body, True).then(answered, lambda error: answered(None))
                     return
                 except:
                     self.keepalive_in_flight -= len(body)  # refused outright: try a beacon

@@ -7,7 +7,7 @@ __pragma__('noalias', 'pop')
 __pragma__('noalias', 'keys')
 
 from analytics_web.browser.page_context import campaign, page_info
-from analytics_web.browser.util import is_object, make_error, make_uuid, merge, now_iso
+from analytics_web.browser.util import is_object, make_uuid, merge, now_iso
 
 LIBRARY_NAME = 'analytics-web'
 
@@ -34,13 +34,9 @@ def build_event(kind, fields, options, user, defaults, page=None):
     """A Segment message of type ``kind``: ``fields`` hold the type's own keys (event,
     properties, traits ...), ``options`` the caller's (context, integrations, timestamp,
     anonymousId, traits), ``defaults`` the load-time integrations, ``page`` the page as it
-    was when the call was made (the live page when not given).
-
-    Raises an Error when the message cannot be sent as asked.
+    was when the call was made (the live page when not given). ``options`` is an object whose
+    timestamp, if any, arguments.options_problem has already checked.
     """
-    if options is not None and options is not js_undefined and not is_object(options):
-        raise make_error('options must be an object, got ' + typeof(options))
-    options = options or {}
     event = {
         'type': kind,
         'messageId': 'aw-' + make_uuid(),
@@ -60,7 +56,4 @@ def build_event(kind, fields, options, user, defaults, page=None):
 def timestamp_of(value):
     if value is None or value is js_undefined:
         return now_iso()
-    date = __new__(Date(value))
-    if isNaN(date.getTime()):
-        raise make_error('options.timestamp is not a valid date: ' + String(value))
-    return date.toISOString()
+    return __new__(Date(value)).toISOString()

@@ -59,6 +59,10 @@ class Entity:
         stored = self.trait_store.read(self.traits_key)
         return stored if stored is not None and typeof(stored) == 'object' else {}
 
+    def reset(self):
+        self.write_id(self.id_key, None)
+        self.trait_store.remove(self.traits_key)
+
     def write_id(self, key, value):
         if value is None:
             self.id_store.remove(key)
@@ -82,9 +86,8 @@ class User(Entity):
         return previous
 
     def reset(self):
-        self.write_id(USER_ID, None)
+        Entity.reset(self)
         self.write_id(ANONYMOUS_ID, None)
-        self.trait_store.remove(USER_TRAITS)
 
     def anonymousId(self, value=js_undefined):
         if value is not js_undefined:
@@ -99,7 +102,3 @@ class User(Entity):
 class Group(Entity):
     def __init__(self, id_store, trait_store):
         Entity.__init__(self, id_store, trait_store, GROUP_ID, GROUP_TRAITS)
-
-    def reset(self):
-        self.write_id(GROUP_ID, None)
-        self.trait_store.remove(GROUP_TRAITS)

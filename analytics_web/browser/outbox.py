@@ -16,6 +16,7 @@ from analytics_web.browser.util import make_uuid
 QUEUE_PREFIX = 'aw_queue:'
 TAB_ID_KEY = 'aw_tab'
 HEARTBEAT_MS = 2000
+SETTLED_WRITE_MS = 1000  # acknowledged events leave the stored queue within this
 STALE_AFTER_MS = 6000  # three missed heartbeats: the tab is gone
 CLOSED_GRACE_MS = 1000  # a tab that is navigating takes its own queue back first
 LEASE_MS = 100
@@ -77,6 +78,7 @@ class Outbox:
         self.on_adopt = on_adopt
         self.on_unsaved = on_unsaved  # localStorage refused the queue: it lives in memory only
         self.persist_pending = False
+        self.settled_write = None
         self.heartbeat = None
         self.persisted = True
         self.check_timer = None
@@ -97,12 +99,20 @@ class Outbox:
         self.persist_soon()
 
     def remove(self, done):
-        self.take_in(self.items.filter(lambda item: done.indexOf(item) < 0))
+        """Acknowledged events leave. The stored copy catches up within a second: one still on
+        disk costs at most a re-send the API dedupes, while writing the whole queue again on
+        every one of thousands of answers would cost the page dearly."""
+        self.set_items(self.items.filter(lambda item: done.indexOf(item) < 0))
+        if self.settled_write is None:
+            self.settled_write = setTimeout(self.persist, SETTLED_WRITE_MS)
 
     def take_in(self, items):
+        self.set_items(items)
+        self.persist_soon()
+
+    def set_items(self, items):
         self.items = items
         self.bytes = items.reduce(lambda total, item: total + item['bytes'], 0)
-        self.persist_soon()
 
     def persist_soon(self):
         """Write once per task, however many events the task queued (10,000 track calls in a
@@ -113,6 +123,9 @@ class Outbox:
 
     def persist(self, closing=False):
         self.persist_pending = False
+        if self.settled_write is not None:
+            clearTimeout(self.settled_write)
+            self.settled_write = None
         if not len(self.items):
             remove_key('localStorage', self.key)
             self.stop_heartbeat()
