@@ -25,3 +25,9 @@ def batching(size: int, timeout: int) -> dict[str, Any]:
     """Load options for Analytics.js-style batching."""
     return {"integrations": {"Segment.io": {"deliveryStrategy": {
         "strategy": "batching", "config": {"size": size, "timeout": timeout}}}}}
+
+
+def call(page: Page, script: str) -> Any:
+    """Run one analytics call and wait for its promise, so the collector has the event;
+    returns the event as sent."""
+    return page.evaluate(f"async () => {{ const ctx = await {script}; return ctx && ctx.event }}")

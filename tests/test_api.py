@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page
 
-from tests.pages import open_page
+from tests.pages import call, open_page
 
 
 @pytest.fixture
 def loaded(page: Page, site, write_key) -> Page:
     open_page(page, site, write_key, "basic.html?title=API")
     return page
-
-
-def call(page: Page, script: str) -> Any:
-    """Run a call and wait for its promise: the event has been accepted by the collector."""
-    return page.evaluate(f"async () => {{ const ctx = await {script}; return ctx && ctx.event }}")
 
 
 # -- track -------------------------------------------------------------------------------------

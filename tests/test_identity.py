@@ -8,13 +8,9 @@ import time
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from tests.pages import open_page, page_url
+from tests.pages import call, open_page, page_url
 
 ONE_YEAR = 365 * 24 * 3600
-
-
-def call(page: Page, script: str) -> None:
-    page.evaluate(f"async () => {{ await {script} }}")
 
 
 def test_ids_are_kept_the_analytics_js_way(page: Page, context: BrowserContext, site, write_key, received):
