@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import webbrowser
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import jinja2
@@ -22,27 +23,36 @@ WRITE_KEY = "demo-write-key"
 
 
 def demo_app(store: EventStore, site: Path = DEMO_SITE, dist: Path | None = None) -> web.Application:
-    """The collector's API under /v1, the bundle under /dist, the demo pages at /.
+    """The collector's API under /v1, the bundle under /dist, the demo site at / and the event
+    debugger at /debugger.
 
     Pages are Jinja templates that put ``{{ analytics_snippet(write_key, api_host='/v1') }}``
-    in their ``<head>``, as a site rendering from Python would.
+    in their ``<head>``, as a site rendering from Python would. Every path under /app/ is the
+    single-page app, so a reload on one of its routes opens that route.
     """
     app = create_app(store)
     app.router.add_static("/dist", dist or dist_dir(), append_version=False)
     templates = install(jinja2.Environment(
         loader=jinja2.FileSystemLoader(site), autoescape=True, undefined=jinja2.StrictUndefined))
 
-    async def page(request: web.Request) -> web.Response:
-        name = request.match_info.get("name") or "index"
-        try:
-            template = templates.get_template(f"{name}.html")
-        except jinja2.TemplateNotFound:
-            raise web.HTTPNotFound() from None
-        html = template.render(write_key=WRITE_KEY)
-        return web.Response(text=html, content_type="text/html")
+    def handler(template_name: str | None = None) -> Callable[[web.Request], Awaitable[web.Response]]:
+        async def page(request: web.Request) -> web.Response:
+            name = template_name or request.match_info["name"]
+            try:
+                template = templates.get_template(f"{name}.html")
+            except jinja2.TemplateNotFound:
+                raise web.HTTPNotFound() from None
+            html = template.render(write_key=WRITE_KEY, request_query=request.query)
+            return web.Response(text=html, content_type="text/html")
 
-    app.router.add_get("/", page)
-    app.router.add_get("/{name:[a-z_-]+}.html", page)
+        return page
+
+    app.router.add_get("/", handler("index"))
+    app.router.add_get("/debugger", handler("debugger"))
+    app.router.add_get("/app", handler("app"))
+    app.router.add_get("/app/{route:.*}", handler("app"))
+    # Templates whose names start with "_" are layouts, not pages.
+    app.router.add_get("/{name:[a-z][a-z_-]*}.html", handler())
     app.router.add_static("/", site)
     return app
 
@@ -55,7 +65,11 @@ def run_demo(*, host: str, port: int, db: Path, open_browser: bool) -> None:
     store = EventStore(db)
     sock = bind_socket(host, port)
     url = f"http://{host}:{sock.getsockname()[1]}/"
-    print(f"demo site:  {url}\ncollector:  {url}v1/events\nevents in:  {db.resolve()}", flush=True)
+    print(
+        f"demo site:  {url}\ndebugger:   {url}debugger\ncollector:  {url}v1/events\n"
+        f"events in:  {db.resolve()}",
+        flush=True,
+    )
     print("Ctrl-C stops it.", flush=True)
     if open_browser:
         webbrowser.open(url)

@@ -1,35 +1,186 @@
-"""The README's run command: `analytics-web demo` serves a site whose events show up."""
+"""The README's run command: `analytics-web demo` serves a site whose events a person can watch
+arrive in the debugger."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.demo_tour import TOUR_EVENTS, take_the_tour
 
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory, dist: Path) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("demo") / "events.sqlite3"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "analytics_web", "demo", "--port", "0", "--db", str(db)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
+class Demos:
+    """`analytics-web demo` processes on free ports; all of them are stopped after the test."""
+
+    def __init__(self) -> None:
+        self.processes: dict[str, subprocess.Popen[str]] = {}
+
+    def start(self, db: Path) -> str:
+        """Run the demo keeping events in db; returns its URL once it listens."""
+        process = subprocess.Popen(
+            [sys.executable, "-m", "analytics_web", "demo", "--port", "0", "--db", str(db)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None
         first_line = process.stdout.readline()
         assert first_line.startswith("demo site:"), first_line
-        yield first_line.split()[-1]
-    finally:
+        url = first_line.split()[-1]
+        self.processes[url] = process
+        return url
+
+    def stop(self, url: str) -> None:
+        process = self.processes.pop(url)
         process.terminate()
         process.wait(timeout=10)
 
+    def stop_all(self) -> None:
+        for url in list(self.processes):
+            self.stop(url)
 
-def test_demo_page_shows_the_events_it_sent(page: Page, demo_url: str):
-    page.goto(demo_url)
-    page.click("#track")
-    expect(page.locator("#events")).to_contain_text("track  Demo Button Clicked")
-    expect(page.locator("#events")).to_contain_text("page")
+
+@pytest.fixture
+def demos(dist: Path) -> Iterator[Demos]:
+    running = Demos()
+    yield running
+    running.stop_all()
+
+
+@pytest.fixture
+def demo_url(demos: Demos, tmp_path: Path) -> str:
+    return demos.start(tmp_path / "events.sqlite3")
+
+
+def rows(page: Page, type_: str, text: str):
+    return page.locator(f".event[data-type={type_}]").filter(
+        has=page.locator(".name", has_text=text)
+    )
+
+
+def post_batch(demo_url: str, *messages: dict) -> None:
+    body = json.dumps({"batch": list(messages), "writeKey": "demo-write-key"}).encode()
+    request = urllib.request.Request(
+        f"{demo_url}v1/batch", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 200
+
+
+def test_every_call_of_a_visit_shows_up_in_the_debugger(page: Page, demo_url: str):
+    take_the_tour(page, demo_url)
+
+    for type_, text in TOUR_EVENTS:
+        expect(rows(page, type_, text).first).to_be_visible()
+    # The three events queued for a 5 s batch when the page went were sent on the way out.
+    expect(rows(page, "track", "Queued Before Leaving")).to_have_count(3)
+    expect(page.locator("#count-rejected")).to_have_text("0")
+
+
+def test_tracks_carry_the_group_level_they_act_on(page: Page, demo_url: str):
+    take_the_tour(page, demo_url)
+
+    for event, group in [("Plan Upgraded", "acct_analytical-engines"),
+                         ("Teammate Invited", "ws_analytical-engines_main"),
+                         ("Project Deployed", "proj_analytical-engines_website")]:
+        row = rows(page, "track", event)
+        row.locator("summary").first.click()
+        expect(row.locator(".pretty")).to_contain_text(f"groupId{group}")
+    workspace = rows(page, "group", "ws_analytical-engines_main")
+    workspace.locator("summary").first.click()
+    expect(workspace.locator(".pretty")).to_contain_text(
+        "traits.parent_group_idacct_analytical-engines")
+
+
+def test_debugger_shows_markup_in_events_as_text(page: Page, demo_url: str):
+    attack = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>'
+    post_batch(demo_url, {
+        "type": "track", "event": f"Hostile {attack}", "anonymousId": "anon-1",
+        "messageId": "m-hostile", "properties": {"comment": attack},
+    })
+    page.goto(f"{demo_url}debugger")
+    row = page.locator(".event").first
+    expect(row.locator(".name")).to_have_text(f"Hostile {attack}")
+    row.locator("summary").first.click()
+    row.locator(".raw summary").click()
+    expect(row.locator(".pretty")).to_contain_text(attack)
+    expect(row.locator(".raw pre")).to_contain_text('"comment": "<img src=x')
+    expect(page.locator("#events img, #events script")).to_have_count(0)
+    assert page.evaluate("window.pwned") is None
+
+
+def test_debugger_filters_by_type_and_user(page: Page, demo_url: str):
+    post_batch(
+        demo_url,
+        {"type": "track", "event": "Ada Clicked", "userId": "ada", "messageId": "m1"},
+        {"type": "page", "name": "Ada Page", "userId": "ada", "messageId": "m2"},
+        {"type": "track", "event": "Bob Clicked", "anonymousId": "anon-bob", "messageId": "m3"},
+    )
+    page.goto(f"{demo_url}debugger")
+    expect(page.locator(".event")).to_have_count(3)
+    expect(page.locator("#count-events")).to_have_text("3")
+    expect(page.locator("#count-requests")).to_have_text("1")
+
+    page.select_option("#filter-type", "track")
+    expect(page.locator(".event .name")).to_have_text(["Bob Clicked", "Ada Clicked"])
+    page.fill("#filter-user", "anon-bob")
+    expect(page.locator(".event .name")).to_have_text(["Bob Clicked"])
+    page.select_option("#filter-type", "")
+    page.fill("#filter-user", "ada")
+    expect(page.locator(".event .name")).to_have_text(["Ada Page", "Ada Clicked"])
+
+
+def test_debugger_adds_new_events_on_top_as_they_arrive(page: Page, demo_url: str):
+    post_batch(demo_url, {"type": "track", "event": "First", "userId": "u", "messageId": "a"})
+    page.goto(f"{demo_url}debugger")
+    expect(page.locator(".event .name")).to_have_text(["First"])
+    post_batch(demo_url, {"type": "track", "event": "Second", "userId": "u", "messageId": "b"})
+    expect(page.locator(".event .name")).to_have_text(["Second", "First"])
+
+
+def test_debugger_lists_what_was_stored_before_a_restart(
+    page: Page, demos: Demos, tmp_path: Path
+):
+    db = tmp_path / "kept.sqlite3"
+    first = demos.start(db)
+    post_batch(first, {"type": "track", "event": "Before Restart", "userId": "u", "messageId": "k"})
+    demos.stop(first)
+    second = demos.start(db)
+    page.goto(f"{second}debugger")
+    expect(page.locator(".event .name")).to_have_text(["Before Restart"])
+
+
+def test_playground_batches_ten_events_a_request(page: Page, demo_url: str):
+    page.goto(f"{demo_url}playground.html")
+    expect(page.locator("#anonymous-id")).not_to_be_empty()
+    page.click("#batch")
+    debugger = page.context.new_page()
+    debugger.goto(f"{demo_url}debugger")
+    # 25 tracks and the page view, 10 to a request: two full requests, then the rest 5 s later.
+    expect(rows(debugger, "track", "Batch Event Sent")).to_have_count(25, timeout=15_000)
+    with urllib.request.urlopen(f"{demo_url}v1/requests", timeout=5) as response:
+        sizes = [request["events"] for request in json.load(response)["requests"]]
+    assert sorted(sizes) == [6, 10, 10]
+
+
+def test_playground_reset_starts_a_new_anonymous_visitor(page: Page, demo_url: str):
+    page.goto(f"{demo_url}playground.html")
+    anonymous_id = page.locator("#anonymous-id")
+    expect(anonymous_id).not_to_be_empty()
+    before = anonymous_id.text_content()
+    page.click("#reset")
+    expect(anonymous_id).not_to_have_text(before or "")
+    expect(page.locator("#user-id")).to_have_text("(none)")
+
+
+def test_playground_debug_button_logs_calls_to_the_console(page: Page, demo_url: str):
+    page.goto(f"{demo_url}playground.html")
+    expect(page.locator("#anonymous-id")).not_to_be_empty()
+    page.click("#debug-on")
+    with page.expect_console_message(lambda message: "Batch Event Sent" in message.text):
+        page.click("#batch")

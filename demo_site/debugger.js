@@ -1,0 +1,120 @@
+// The live event debugger. It polls the collector's API (which reads its SQLite file, so the
+// list survives a restart) for events newer than the last one shown, and puts them on top.
+// Everything an event carries is shown as text, never as HTML: events are untrusted input.
+const POLL_MS = 1000;
+const list = document.getElementById('events');
+const typeFilter = document.getElementById('filter-type');
+const userFilter = document.getElementById('filter-user');
+let lastId = 0;
+let generation = 0; // bumped when the filters change, so a stale poll's answer is ignored
+let polling = null; // the poll in flight: never two at once, or both would add the same rows
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// What a person looks for in each type of call.
+function summary(event) {
+  switch (event.type) {
+    case 'track': return event.event;
+    case 'page': case 'screen':
+      return [event.category, event.name].filter(Boolean).join(' / ') || (event.properties || {}).path || '';
+    case 'identify': return (event.traits || {}).email || event.userId || '';
+    case 'group': return `${event.groupId}${(event.traits || {}).name ? ` (${event.traits.name})` : ''}`;
+    case 'alias': return `${event.previousId} → ${event.userId}`;
+    default: return '';
+  }
+}
+
+function pretty(event) {
+  const table = element('dl', 'pretty');
+  const fields = {
+    messageId: event.messageId, timestamp: event.timestamp, userId: event.userId,
+    anonymousId: event.anonymousId, groupId: event.groupId || (event.context || {}).groupId,
+    url: ((event.context || {}).page || {}).url,
+  };
+  for (const [section, values] of [['', fields], ['properties.', event.properties],
+                                   ['traits.', event.traits]]) {
+    for (const [key, value] of Object.entries(values || {})) {
+      if (value === undefined || value === null) continue;
+      table.append(element('dt', '', section + key),
+                   element('dd', '', typeof value === 'object' ? JSON.stringify(value) : String(value)));
+    }
+  }
+  return table;
+}
+
+function row({ id, receivedAt, event }) {
+  const item = element('li', 'event');
+  item.dataset.id = id;
+  item.dataset.type = event.type;
+  const line = element('summary');
+  line.append(
+    element('span', `type type-${event.type}`, event.type),
+    element('span', 'name', summary(event)),
+    element('span', 'who', event.userId || event.anonymousId || ''),
+    element('time', 'received', new Date(receivedAt).toLocaleTimeString()),
+  );
+  const details = element('details');
+  const raw = element('details', 'raw');
+  raw.append(element('summary', '', 'Raw JSON'), element('pre', '', JSON.stringify(event, null, 2)));
+  details.append(line, pretty(event), raw);
+  item.append(details);
+  return item;
+}
+
+function query(extra) {
+  const params = new URLSearchParams(extra);
+  if (typeFilter.value) params.set('type', typeFilter.value);
+  if (userFilter.value.trim()) params.set('user', userFilter.value.trim());
+  return params;
+}
+
+async function getJSON(path, params) {
+  const response = await fetch(`${path}?${params}`);
+  if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+  return response.json();
+}
+
+function poll() {
+  if (!polling) polling = fetchNewer().finally(() => { polling = null; });
+  return polling;
+}
+
+async function fetchNewer() {
+  const asked = generation;
+  try {
+    // The first page of a view comes newest first; after that, everything newer, oldest first.
+    const params = lastId ? query({ after: lastId, limit: 500 }) : query({ order: 'desc', limit: 200 });
+    const [{ events }, stats] = await Promise.all([getJSON('/v1/events', params),
+                                                   getJSON('/v1/stats', new URLSearchParams())]);
+    if (asked !== generation) return;
+    const newestFirst = lastId ? events.reverse() : events;
+    list.prepend(...newestFirst.map(row));
+    if (events.length) lastId = Math.max(lastId, ...events.map((record) => record.id));
+    for (const name of ['requests', 'events', 'rejected', 'duplicates']) {
+      document.getElementById(`count-${name}`).textContent = stats[name];
+    }
+    document.getElementById('empty').hidden = list.children.length > 0;
+    document.getElementById('status').textContent = '';
+  } catch (error) {
+    document.getElementById('status').textContent = `collector unreachable, retrying (${error.message})`;
+  }
+}
+
+async function restart() {
+  generation += 1;
+  lastId = 0;
+  list.replaceChildren();
+  await poll(); // one in flight asked with the old filters: its answer is dropped, so ask again
+  poll();
+}
+
+typeFilter.addEventListener('change', restart);
+userFilter.addEventListener('input', restart);
+document.getElementById('filters').addEventListener('submit', (submit) => submit.preventDefault());
+poll();
+setInterval(poll, POLL_MS);

@@ -1,0 +1,58 @@
+"""Make docs/debugger.png, the README's picture of the event debugger: a visitor's walk through
+the demo site in Chromium, then the debugger with one event opened.
+
+    .venv/bin/python scripts/debugger_screenshot.py [--out docs/debugger.png]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # for tests.demo_tour, the walk the demo tests take too
+
+from analytics_web.build import build  # noqa: E402
+from analytics_web.collector.store import EventStore  # noqa: E402
+from analytics_web.demo import demo_app  # noqa: E402
+from analytics_web.serving import ThreadedServer  # noqa: E402
+from tests.demo_tour import take_the_tour  # noqa: E402
+
+SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "debugger.png")
+    args = parser.parse_args()
+    build()
+    with tempfile.TemporaryDirectory() as folder:
+        store = EventStore(Path(folder) / "events.sqlite3")
+        server = ThreadedServer(demo_app(store))
+        server.start()
+        try:
+            with sync_playwright() as playwright:
+                own = Path(playwright.chromium.executable_path).exists()
+                browser = playwright.chromium.launch(
+                    executable_path=None if own else str(SYSTEM_CHROMIUM), args=["--no-sandbox"]
+                )
+                page = browser.new_page(viewport={"width": 1200, "height": 900})
+                take_the_tour(page, f"{server.url}/")
+                page.locator(".event .name", has_text="Queued Before Leaving").first.wait_for()
+                opened = page.locator(".event", has_text="Project Deployed").first
+                opened.locator("summary").first.click()
+                args.out.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(args.out))
+                browser.close()
+        finally:
+            server.stop()
+            store.close()
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
