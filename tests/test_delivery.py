@@ -125,6 +125,20 @@ def test_more_than_64_kb_queued_on_leaving_all_arrives(page: Page, site, write_k
     report_delivery("leave with 100 KB queued", 25, 25)
 
 
+def test_an_event_in_flight_when_the_page_is_left_is_sent_by_the_next_page(page: Page, site, write_key, collector, received):
+    open_page(page, site, write_key)
+    # A link that tracks its click: the request starts, and the navigation cuts it off.
+    page.evaluate("document.getElementById('leave').addEventListener('click', () => analytics.track('Left'))")
+    collector.inject(Fault(delay=1, write_key=write_key))
+    page.click("#leave")
+    page.wait_for_url("**/blank.html")
+    open_page(page, site, write_key)
+    # The next page of this tab takes its queue back at once; it must not mistake it for a
+    # live tab's queue, which another tab would adopt only after 6 s.
+    events = received(1, timeout=4)
+    assert events[0]["event"] == "Left"
+
+
 def test_closing_the_page_sends_what_is_queued(context: BrowserContext, site, write_key, collector, received):
     page = context.new_page()
     open_page(page, site, write_key, **batching(100, 30_000))

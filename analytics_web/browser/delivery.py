@@ -230,7 +230,7 @@ class Delivery:
     def on_pageshow(self, event):
         if event.persisted:  # back from the back/forward cache: business as usual
             self.leaving = False
-            self.outbox.persist()
+            self.outbox.reopen()
             self.flush()
 
     def on_storage(self, event):

@@ -81,6 +81,7 @@ class Outbox:
         self.settled_write = None
         self.heartbeat = None
         self.persisted = True
+        self.closed = False  # the page is going: what is written now is for the next page
         self.check_timer = None
         self.check_due = 0
 
@@ -122,7 +123,13 @@ class Outbox:
             queueMicrotask(self.persist)
 
     def persist(self, closing=False):
+        """Write the queue. ``closing`` (on pagehide) marks it as no longer this page's, and
+        it stays so: a request the navigation aborts fails after pagehide, and writing the
+        queue as open then would make the next page in this tab take it for another live
+        tab's and leave it for 6 s."""
         self.persist_pending = False
+        if closing:
+            self.closed = True
         if self.settled_write is not None:
             clearTimeout(self.settled_write)
             self.settled_write = None
@@ -131,17 +138,22 @@ class Outbox:
             self.stop_heartbeat()
             return
         persisted = write_json('localStorage', self.key, {
-            'open': not closing,
+            'open': not self.closed,
             'beat': Date.now(),
             'items': self.items,
         })
         if self.persisted and not persisted:
             self.on_unsaved(len(self.items))
         self.persisted = persisted
-        if closing:
+        if self.closed:
             self.stop_heartbeat()
         elif self.heartbeat is None:
             self.heartbeat = setInterval(self.persist, HEARTBEAT_MS)
+
+    def reopen(self):
+        """Back from the back/forward cache: the queue is this page's again."""
+        self.closed = False
+        self.persist()
 
     def stop_heartbeat(self):
         if self.heartbeat is not None:
