@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,11 @@ log = logging.getLogger(__name__)
 
 TRANSCRYPT_VERSION = "3.9.5"
 ENTRIES = {"standalone": "standalone.py", "module": "module.py"}
+SLIM_RUNTIME = BROWSER_DIR / "runtime.js"
+RUNTIME_IMPORT = re.compile(r"^import \{([^}]*)\} from '\./org\.transcrypt\.__runtime__\.js';$", re.M)
+# What to blank out of generated code before looking for runtime names in it: string literals,
+# property reads (`.len`), object keys and getter names (`len:`, `get len ()`).
+NOT_REFERENCES = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|\.\s*[\w$]+|\bget\s+[\w$]+|[\w$]+\s*:(?!:)")
 
 
 class BuildError(RuntimeError):
@@ -76,6 +82,7 @@ def build(root: Path = SOURCE_ROOT, *, force: bool = False) -> list[FileFacts]:
     shutil.rmtree(work, ignore_errors=True)
     for name, entry in ENTRIES.items():
         _transcrypt(root, BROWSER_DIR / entry, work / name)  # -b clears its folder: one each
+        _use_slim_runtime(work / name)
 
     dist.mkdir(exist_ok=True)
     for output in OUTPUTS:
@@ -111,7 +118,8 @@ def _complete(dist: Path) -> bool:
 def _input_stamp(root: Path) -> str:
     digest = hashlib.sha256()
     digest.update(f"{__version__}|{TRANSCRYPT_VERSION}|{OUTPUTS!r}".encode())
-    for path in sorted(BROWSER_DIR.glob("*.py")) + [Path(__file__), root / "package-lock.json"]:
+    sources = sorted(BROWSER_DIR.glob("*.py")) + [SLIM_RUNTIME]
+    for path in sources + [Path(__file__), root / "package-lock.json"]:
         if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -145,6 +153,46 @@ def _transcrypt(root: Path, source: Path, work: Path) -> None:
     output = _run(command, cwd=root, env=env)
     if "Error while compiling" in output or not (work / f"{source.stem}.js").is_file():
         raise BuildError(f"Transcrypt could not compile {source.relative_to(root)}:\n{output}")
+
+
+def _use_slim_runtime(folder: Path) -> None:
+    """Point each generated module at runtime.js, importing only the runtime names it uses.
+
+    Transcrypt's runtime patches prototypes at load time, so bundlers keep all of it; ours
+    holds just what the browser code needs. A module that uses a name runtime.js does not
+    provide stops the build here, rather than failing in a visitor's browser.
+    """
+    provided = set(re.findall(r"^export (?:var|function) ([\w$]+)", SLIM_RUNTIME.read_text(), re.M))
+    for module in sorted(folder.glob("*.js")):
+        text = module.read_text()
+        found = RUNTIME_IMPORT.search(text)
+        if found is None:
+            continue
+        body = NOT_REFERENCES.sub(" ", text[found.end():])
+        used = [
+            name
+            for name in (name.strip() for name in found[1].split(","))
+            if re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", body)
+            and name not in _declared_names(body)
+        ]
+        missing = sorted(set(used) - provided)
+        if missing:
+            raise BuildError(
+                f"{module.name} uses {', '.join(missing)} from Transcrypt's runtime, which"
+                f" {SLIM_RUNTIME.name} does not provide: write it another way or add it there"
+            )
+        imports = f"import {{{', '.join(used)}}} from './runtime.js';" if used else ""
+        module.write_text(text[: found.start()] + imports + text[found.end():])
+    shutil.copyfile(SLIM_RUNTIME, folder / "runtime.js")
+
+
+def _declared_names(code: str) -> set[str]:
+    """Variables and parameters the module declares: a Python local named ``bytes`` or ``hex``
+    shadows the runtime's, so it needs no import."""
+    names = set(re.findall(r"\b(?:var|let|const)\s+([\w$]+)", code))
+    for parameters in re.findall(r"\bfunction\s*[\w$]*\s*\(([^)]*)\)", code):
+        names.update(re.findall(r"[\w$]+", parameters))
+    return names
 
 
 def _esbuild(esbuild: Path, entry: Path, target: Path, output: Output) -> None:

@@ -10,6 +10,10 @@ Conventions the generated JavaScript needs:
   subscript): name the ``a or b`` first;
 - a bare ``except:`` is the only handler that catches JavaScript errors; when the error itself
   is needed, take it from a promise's ``catch``;
+- the bundle carries a slim runtime (``runtime.js``) instead of Transcrypt's: classes,
+  ``len``, ``tuple`` and ``bool``, no Python methods on JS strings and arrays (write
+  ``[a, b].join('-')``, not ``'-'.join([a, b])``). The build names any other runtime name a
+  module uses, and stops;
 - other attributes that are Python dict/str methods (``get``, ``update``, ``items``, ``values``
   ...) are still renamed by Transcrypt: read them from JS objects with subscripts.
 """

@@ -14,7 +14,7 @@ def make_uuid():
     bytes[6] = (bytes[6] & 0x0f) | 0x40
     bytes[8] = (bytes[8] & 0x3f) | 0x80
     hex = Array['from'](bytes, lambda byte: (byte + 0x100).toString(16).slice(1)).join('')
-    return '-'.join([hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)])
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join('-')
 
 
 def now_iso():

@@ -1,0 +1,79 @@
+// The part of Transcrypt's runtime that the browser code uses, in place of the whole of it.
+//
+// Transcrypt's own runtime patches String and Array prototypes, defines Python's exception
+// classes and a terminal at load time; none of that can be tree-shaken, and it was over 40% of
+// the bundle. The build (analytics_web/build.py) points every generated module here instead,
+// importing only the names a module really uses, and stops with an error naming any name this
+// file does not provide. Behaviour follows the rest of the generated code: JavaScript truthiness
+// (no tconv), arrays for lists and tuples.
+
+// Classes. Transcrypt compiles `class C(Base)` to `__class__('C', [Base], {...})`, each method a
+// getter that returns `__get__(this, function (self, ...) {...})`. A class is a function whose
+// own properties are its attributes (copied from its bases first); an instance is an object
+// whose prototype is its class. Calling a class (with or without `new`) makes an instance.
+export var object = {
+  __init__: function () {},
+  __new__: function (args) {
+    var instance = Object.create(this, { __class__: { value: this } });
+    this.__init__.apply(null, [instance].concat(args));
+    return instance;
+  },
+};
+
+export function __class__(name, bases, attributes) {
+  var cls = function () {
+    return cls.__new__([].slice.call(arguments));
+  };
+  var defined = {};
+  // The class body first, then its bases in order: the first definition of a name wins.
+  [attributes].concat(bases).forEach(function (source, index) {
+    for (var key in source) {
+      if (defined[key]) continue;
+      var descriptor = Object.getOwnPropertyDescriptor(source, key);
+      if (!descriptor) continue; // inherited by the base itself: found on that base's base
+      if (index == 0 && descriptor.get) descriptor = boundOnce(key, descriptor.get);
+      Object.defineProperty(cls, key, descriptor);
+      defined[key] = true;
+    }
+  });
+  cls.__name__ = name;
+  return cls;
+}
+
+// A method read from an instance is bound to it once and then kept on the instance, so passing
+// `self.method` as a callback works as in Python and later reads cost a property lookup.
+function boundOnce(key, getter) {
+  return {
+    enumerable: true,
+    configurable: true,
+    get: function () {
+      var method = getter.call(this);
+      if (Object.prototype.hasOwnProperty.call(this, '__class__')) {
+        Object.defineProperty(this, key, { value: method, writable: true, configurable: true });
+      }
+      return method;
+    },
+  };
+}
+
+export function __get__(self, method) {
+  if (self && Object.prototype.hasOwnProperty.call(self, '__class__')) {
+    return function () {
+      return method.apply(null, [self].concat([].slice.call(arguments)));
+    };
+  }
+  return method; // read from the class: the plain function, self passed explicitly
+}
+
+// Builtins.
+export function len(items) {
+  return items == null ? 0 : items.length;
+}
+
+export function tuple(items) {
+  return Array.from(items);
+}
+
+export function bool(value) {
+  return !!value;
+}
