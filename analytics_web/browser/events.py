@@ -12,21 +12,37 @@ from analytics_web.browser.util import is_object, make_uuid, merge, now_iso
 LIBRARY_NAME = 'analytics-web'
 
 
-def browser_context(page):
-    """The part of context that describes the browser and the page, filled at call time."""
-    context = {
-        'library': {'name': LIBRARY_NAME, 'version': ANALYTICS_WEB_VERSION},
-        'page': page,
-        'userAgent': navigator.userAgent,
-        'locale': navigator.language,
-    }
+def browser_facts():
+    """What describes the browser, the same for every event of the page; read once, because
+    Intl's time zone lookup alone costs more than the rest of a track call."""
+    facts = {'userAgent': navigator.userAgent, 'locale': navigator.language}
     if navigator.userAgentData:
-        context['userAgentData'] = navigator.userAgentData.toJSON()  # brands, mobile, platform
+        facts['userAgentData'] = navigator.userAgentData.toJSON()  # brands, mobile, platform
     try:
-        context['timezone'] = Intl.DateTimeFormat().resolvedOptions().timeZone
+        facts['timezone'] = Intl.DateTimeFormat().resolvedOptions().timeZone
     except:
         pass
-    context['campaign'] = campaign(page['search']) or {}
+    return facts
+
+
+known = {'browser': None, 'search': None, 'campaign': None}
+
+
+def browser_context(page):
+    """The part of context that describes the browser and the page, filled at call time.
+    Every event gets objects of its own: options.context is deep-merged into them."""
+    if known['browser'] is None:
+        known['browser'] = browser_facts()
+    if page['search'] != known['search']:
+        known['search'] = page['search']
+        known['campaign'] = campaign(page['search']) or {}
+    context = Object.assign({
+        'library': {'name': LIBRARY_NAME, 'version': ANALYTICS_WEB_VERSION},
+        'page': page,
+    }, known['browser'])
+    if context['userAgentData']:
+        context['userAgentData'] = Object.assign({}, context['userAgentData'])
+    context['campaign'] = Object.assign({}, known['campaign'])
     return context
 
 

@@ -58,9 +58,7 @@ function boundOnce(key, getter) {
 
 export function __get__(self, method) {
   if (self && Object.prototype.hasOwnProperty.call(self, '__class__')) {
-    return function () {
-      return method.apply(null, [self].concat([].slice.call(arguments)));
-    };
+    return method.bind(null, self);
   }
   return method; // read from the class: the plain function, self passed explicitly
 }

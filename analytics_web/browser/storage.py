@@ -149,19 +149,34 @@ class LayeredStore:
 
     def __init__(self, stores):
         self.stores = stores.concat([MemoryStore()])
+        self.recent = None  # reads made in this task: a burst of calls reads storage once
 
     def read(self, key):
+        if self.recent is not None and self.recent[key] is not js_undefined:
+            return self.recent[key]
+        value = None
         index = 0
-        while index < len(self.stores):
+        while value is None and index < len(self.stores):
             value = self.stores[index].read(key)
-            if value is not None:
-                return value
             index += 1
-        return None
+        self.remember(key, value)
+        return value
+
+    def remember(self, key, value):
+        """Another tab can change storage only between tasks: forget at the end of this one."""
+        if self.recent is None:
+            self.recent = {}
+            queueMicrotask(self.forget)
+        self.recent[key] = value
+
+    def forget(self):
+        self.recent = None
 
     def write(self, key, value):
         """Write everywhere; return the kinds of store that refused, for debug reporting."""
+        self.remember(key, value)
         return self.stores.filter(lambda store: not store.write(key, value)).map(lambda store: store.kind)
 
     def remove(self, key):
+        self.remember(key, None)
         self.stores.forEach(lambda store: store.remove(key))
