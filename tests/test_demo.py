@@ -155,17 +155,18 @@ def test_debugger_lists_what_was_stored_before_a_restart(
     expect(page.locator(".event .name")).to_have_text(["Before Restart"])
 
 
-def test_playground_batches_ten_events_a_request(page: Page, demo_url: str):
+def test_playground_batches_a_burst_of_events(page: Page, demo_url: str):
     page.goto(f"{demo_url}playground.html")
     expect(page.locator("#anonymous-id")).not_to_be_empty()
     page.click("#batch")
     debugger = page.context.new_page()
     debugger.goto(f"{demo_url}debugger")
-    # 25 tracks and the page view, 10 to a request: two full requests, then the rest 5 s later.
-    expect(rows(debugger, "track", "Batch Event Sent")).to_have_count(25, timeout=15_000)
+    expect(rows(debugger, "track", "Batch Event Sent")).to_have_count(25)
+    # The page view and 9 tracks fill the first batch; the other 16 arrive while it is in
+    # flight and go together once it is answered.
     with urllib.request.urlopen(f"{demo_url}v1/requests", timeout=5) as response:
         sizes = [request["events"] for request in json.load(response)["requests"]]
-    assert sorted(sizes) == [6, 10, 10]
+    assert sizes == [10, 16]
 
 
 def test_playground_reset_starts_a_new_anonymous_visitor(page: Page, demo_url: str):

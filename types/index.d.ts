@@ -58,9 +58,16 @@ export interface LoadOptions {
   apiHost?: string;
   protocol?: 'https' | 'http';
   integrations?: Record<string, boolean | Record<string, unknown>> & {
-    'Segment.io'?: { apiHost?: string; protocol?: 'https' | 'http'; deliveryStrategy?: DeliveryStrategy };
+    'Segment.io'?: {
+      apiHost?: string;
+      protocol?: 'https' | 'http';
+      deliveryStrategy?: DeliveryStrategy;
+      compress?: boolean;
+    };
   };
   deliveryStrategy?: DeliveryStrategy;
+  /** gzip request bodies (CompressionStream) where the browser can; off by default. */
+  compress?: boolean;
   cookie?: CookieOptions;
   storage?: { stores: Array<'cookie' | 'localStorage' | 'memory'> };
   disableClientPersistence?: boolean;

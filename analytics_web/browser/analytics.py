@@ -46,6 +46,7 @@ def load_settings(options):
         'url': api_url(segment['apiHost'] or options['apiHost'], segment['protocol'] or options['protocol'], '/batch'),
         'batchSize': (config['size'] or 10) if batching else 1,
         'batchTimeout': (config['timeout'] or 5000) if batching else 0,
+        'compress': segment['compress'] == True or options['compress'] == True,
         'integrations': integration_flags(integrations),
     }
 
@@ -89,7 +90,7 @@ class Analytics(Emitter):
         self.integrations = settings['integrations']
         self.delivery = Delivery(
             write_key, settings['url'], settings['batchSize'], settings['batchTimeout'],
-            options['queue'] or {}, self.undelivered, self.debugger.problem,
+            settings['compress'], options['queue'] or {}, self.undelivered, self.debugger.problem,
         )
         self.initialized = True
         routes = options['trackRouteChanges']

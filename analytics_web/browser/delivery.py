@@ -57,6 +57,18 @@ def retry_after_ms(response):
     return None if isNaN(wait) else Math.max(0, Math.min(wait, MAX_RETRY_AFTER_MS))
 
 
+def gzipped(text):
+    """``text`` gzipped by the browser's CompressionStream, or None where it has none or it
+    fails: then the body goes uncompressed."""
+    if not window.CompressionStream:
+        return Promise.resolve(None)
+    try:
+        stream = __new__(Blob([text])).stream().pipeThrough(__new__(CompressionStream('gzip')))
+        return __new__(Response(stream)).arrayBuffer().catch(lambda error: None)
+    except:
+        return Promise.resolve(None)
+
+
 def chunks(items, limit):
     """Items grouped in arrival order so each request body stays under ``limit`` bytes."""
     groups = []
@@ -87,11 +99,12 @@ class Delivery:
     ``warn(message, details)`` about trouble that loses nothing (for the debug console).
     """
 
-    def __init__(self, write_key, url, batch_size, batch_timeout, limits, report, warn):
+    def __init__(self, write_key, url, batch_size, batch_timeout, compress, limits, report, warn):
         self.write_key = write_key
         self.url = url
         self.batch_size = batch_size
         self.batch_timeout = batch_timeout
+        self.compress = compress
         self.max_events = limits['maxEvents'] or MAX_QUEUED_EVENTS
         self.max_bytes = limits['maxBytes'] or MAX_QUEUED_BYTES
         self.report = report
@@ -99,6 +112,8 @@ class Delivery:
         self.waiting = []  # accepted, not yet handed to a request
         self.waiters = {}  # messageId -> {resolve, reject} of calls made on this page
         self.timer = None
+        self.in_flight = 0  # requests sent by send(), not yet answered
+        self.batch_due = False  # a batch filled up or timed out while a request was in flight
         self.keepalive_in_flight = 0
         self.leaving = False
         self.outbox = Outbox(write_key, self.resend, self.unsaved)
@@ -129,10 +144,25 @@ class Delivery:
         if self.leaving:
             self.send_on_exit([item])
         elif len(self.waiting) >= self.batch_size:
-            self.flush()
+            self.batch_ready()
         elif self.timer is None:
-            self.timer = setTimeout(self.flush, self.batch_timeout)
+            self.timer = setTimeout(self.batch_ready, self.batch_timeout)
         return promise
+
+    def batch_ready(self):
+        """A batch is full or its time is up. When batching, one request is in flight at a
+        time, as in analytics-next: what arrives meanwhile goes together once it is answered,
+        so a burst of calls costs a few large requests rather than many small ones."""
+        if self.batch_size > 1 and self.in_flight:
+            self.batch_due = True
+        else:
+            self.flush()
+
+    def answered(self):
+        self.in_flight -= 1
+        if self.batch_size > 1 and not self.in_flight and (self.batch_due or len(self.waiting) >= self.batch_size):
+            self.batch_due = False
+            self.flush()
 
     def resend(self, items):
         """Items from an earlier page or an adopted tab: they go out with the next request."""
@@ -160,18 +190,29 @@ class Delivery:
             payload['retryCount'] = retries
         return JSON.stringify(payload)
 
-    def post(self, body, keepalive):
+    def post(self, body, keepalive, gzip=None):
         # text/plain with the write key in the body is a CORS-simple request: no preflight.
+        # Content-Encoding is not a simple header: a gzipped body costs one (cached) preflight.
+        headers = {'Content-Type': 'text/plain'}
+        if gzip:
+            headers['Content-Encoding'] = 'gzip'
         return fetch(self.url, {
             'method': 'POST',
-            'headers': {'Content-Type': 'text/plain'},
-            'body': body,
+            'headers': headers,
+            'body': gzip or body,
             'keepalive': keepalive,
         })
 
     async def send(self, items):
-        response = await self.post(self.body(items), False).catch(lambda error: None)
-        await self.settle(items, response)
+        body = self.body(items)
+        # Never on the way out (send_on_exit): compressing takes a task the page may not get.
+        self.in_flight += 1
+        try:
+            gzip = await gzipped(body) if self.compress else None
+            response = await self.post(body, False, gzip).catch(lambda error: None)
+            await self.settle(items, response)
+        finally:
+            self.answered()
 
     async def settle(self, items, response):
         status = response.status if response else 0
