@@ -1,0 +1,394 @@
+"""analytics-web beside @segment/analytics-next 1.84.3, in the same browser run, alternating.
+
+    .venv/bin/python benchmarks/compare.py [--browser chromium --browser firefox] [--rounds 5]
+
+Both libraries load the same way (a Segment-style stub, then the bundle as a script), from the
+same local server, against the same local collector. analytics-next's calls to Segment's CDN
+(settings, lazy chunks) and metrics endpoint are answered locally, pointing it at the collector.
+Prints a markdown table per browser with the ratio ours/theirs and writes it to
+benchmarks/results.md. These are measurements, not tests: nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analytics_web.build import build  # noqa: E402
+from analytics_web.collector import CollectorServer  # noqa: E402
+from analytics_web.serving import ThreadedServer  # noqa: E402
+
+REFERENCE = ROOT / "node_modules" / "@segment" / "analytics-next" / "dist" / "umd"
+OURS = ROOT / "dist" / "analytics.min.js"
+BATCHING = {"strategy": "batching", "config": {"size": 10, "timeout": 5000}}
+SYSTEM_BROWSERS = {
+    "chromium": {"executable_path": "/usr/bin/chromium", "args": ["--no-sandbox"]},
+    "firefox": {"executable_path": "/usr/bin/firefox-esr", "channel": "moz-firefox"},
+}
+CALLS = 10_000
+AFTERMATH_S = 3
+# The CPU rounds queue 10,000 events in one task, more than the default outbox bound (4 MB).
+CPU_ROUND_OPTIONS = {"queue": {"maxEvents": 100_000, "maxBytes": 64 * 1024 * 1024}}
+
+# The same Segment-style stub for both libraries: it records calls, names the write key and
+# load options, and marks when the library's script starts loading and when it is ready.
+PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>benchmark</title>
+<script>
+(function () {
+  var a = window.analytics = [];
+  ['track', 'page', 'identify', 'group', 'alias', 'screen', 'reset', 'ready', 'debug', 'on',
+   'off', 'once'].forEach(function (m) {
+    a[m] = function () { var c = [].slice.call(arguments); c.unshift(m); a.push(c); return a; };
+  });
+  a._writeKey = %(key)s;
+  a._loadOptions = %(options)s;
+  a.ready(function () { window.benchReady = performance.now(); });
+  window.benchStart = performance.now();
+  var s = document.createElement('script');
+  s.src = %(src)s;
+  document.head.appendChild(s);
+})();
+</script></head><body>benchmark</body></html>
+"""
+
+TRACK_LOOP = """async (n) => {
+  const start = performance.now();
+  for (let i = 0; i < n; i++) analytics.track('Benchmark Event', {index: i, plan: 'pro'});
+  const returned = performance.now();
+  await new Promise((done) => setTimeout(done, 0));  // and the microtasks the calls queued
+  return [returned - start, performance.now() - start];
+}"""
+
+PACED_TRACKS = """async ([n, gap]) => {
+  for (let i = 0; i < n; i++) {
+    analytics.track('Paced Event', {index: i});
+    await new Promise((done) => setTimeout(done, gap));
+  }
+}"""
+
+
+@dataclass(frozen=True)
+class Library:
+    name: str
+    script: str  # URL path of its bundle on the benchmark server
+
+    def options(self, extra: dict[str, Any] | None = None, *, batching: bool = False) -> dict[str, Any]:
+        """Load options for the stub. analytics-next takes delivery settings from its CDN
+        settings instead (see BenchServer.cdn_settings)."""
+        if self.name != "analytics-web":
+            return {}
+        options: dict[str, Any] = dict(extra or {})
+        if batching:
+            options["deliveryStrategy"] = BATCHING
+        return options
+
+
+OUR_LIBRARY = Library("analytics-web", "/dist/analytics.min.js")
+THEIR_LIBRARY = Library("analytics-next", "/vendor/analytics-next/standalone.js")
+
+
+class BenchSite:
+    """The benchmark page for each run, and a Tracking API that accepts and forgets.
+
+    A run's write key, bundle and load options are kept here, not in the page URL: both
+    libraries put the URL in every event, so it must be the same length for both. The CPU
+    rounds send to the sink, so 10,000 events a round do not slow the collector down for the
+    other measurements."""
+
+    def __init__(self) -> None:
+        self.runs: dict[str, dict[str, Any]] = {}
+
+    def add_run(self, key: str, library: Library, options: dict[str, Any]) -> str:
+        run = uuid.uuid4().hex[:8]
+        self.runs[run] = {"key": key, "src": library.script, "options": options}
+        return f"/page.html?run={run}"
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_get("/page.html", self.page)
+        app.router.add_static("/dist", ROOT / "dist")
+        app.router.add_static("/vendor/analytics-next", REFERENCE)
+        app.router.add_post("/sink/{path:.*}", self.receive)
+        app.router.add_route("OPTIONS", "/sink/{path:.*}", self.preflight)
+        return app
+
+    async def page(self, request: web.Request) -> web.Response:
+        run = self.runs[request.query["run"]]
+        html = PAGE % {name: json.dumps(value) for name, value in run.items()}
+        return web.Response(text=html, content_type="text/html")
+
+    async def receive(self, request: web.Request) -> web.Response:
+        await request.read()
+        return web.json_response({"success": True}, headers={"Access-Control-Allow-Origin": "*"})
+
+    async def preflight(self, request: web.Request) -> web.Response:
+        return web.Response(status=204, headers={
+            "Access-Control-Allow-Origin": "*",
+            "Access-Control-Allow-Headers": "Authorization, Content-Type, Content-Encoding, X-Retry-Count",
+            "Access-Control-Max-Age": "86400",
+        })
+
+
+@dataclass
+class Bench:
+    playwright: Playwright
+    browser_name: str
+    collector: CollectorServer
+    server: ThreadedServer
+    site: BenchSite
+    results: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    loaded_files: dict[str, set[str]] = field(default_factory=dict)
+    browser_version: str = ""
+
+    def note(self, library: Library, metric: str, value: float) -> None:
+        self.results.setdefault(metric, {}).setdefault(library.name, []).append(value)
+
+    @contextmanager
+    def context(self, library: Library, api_host: str, *, batching: bool = False) -> Iterator[BrowserContext]:
+        launch = dict(SYSTEM_BROWSERS[self.browser_name])
+        browser_type = getattr(self.playwright, self.browser_name)
+        if Path(browser_type.executable_path).exists():
+            launch = {}
+        browser = browser_type.launch(**launch)
+        self.browser_version = browser.version
+        context = browser.new_context()
+        if library is THEIR_LIBRARY:
+            self.answer_segment_cdn(context, api_host, batching)
+        try:
+            yield context
+        finally:
+            context.close()
+            browser.close()
+
+    def answer_segment_cdn(self, context: BrowserContext, api_host: str, batching: bool) -> None:
+        def settings(route: Any) -> None:
+            key = route.request.url.split("/projects/")[1].split("/")[0]
+            segment: dict[str, Any] = {"apiKey": key, "apiHost": api_host, "protocol": "http"}
+            if batching:
+                segment["deliveryStrategy"] = BATCHING
+            route.fulfill(json={"integrations": {"Segment.io": segment}})
+
+        context.route("https://cdn.segment.com/v1/projects/*/settings", settings)
+        context.route("https://cdn.segment.com/analytics-next/bundles/*", lambda route: route.fulfill(
+            path=str(REFERENCE / Path(route.request.url).name)))
+        context.route("https://api.segment.io/**", lambda route: route.fulfill(status=200, body="{}"))
+
+    def open(self, context: BrowserContext, library: Library, key: str, options: dict[str, Any]) -> tuple[Page, list[str]]:
+        """Load the library on a fresh page; returns the page and the requests it made
+        before it was ready (besides the page and the library's own script)."""
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        url = self.server.url + self.site.add_run(key, library, options)
+        page.goto(url)
+        page.wait_for_function("window.benchReady !== undefined", timeout=30_000)
+        before_ready = [u for u in requests if u != url
+                        and not u.endswith(library.script)]
+        self.loaded_files.setdefault(library.name, set()).update(
+            Path(u).name for u in requests if u.endswith(".js"))
+        return page, before_ready
+
+    # -- the measurements --------------------------------------------------------------------
+
+    def load_and_cpu(self, library: Library) -> None:
+        """Requests before ready, time to ready, track() cost over 10,000 calls, heap."""
+        key = f"bench-cpu-{uuid.uuid4().hex[:8]}"
+        sink_host = f"{self.server.host}:{self.server.port}/sink"
+        with self.context(library, sink_host, batching=True) as context:
+            page, before_ready = self.open(
+                context, library, key, library.options(CPU_ROUND_OPTIONS | {
+                    "apiHost": sink_host, "protocol": "http"}, batching=True))
+            self.note(library, "requests before ready", len(before_ready))
+            self.note(library, "script start to ready, ms",
+                      page.evaluate("window.benchReady - window.benchStart"))
+            cdp = context.new_cdp_session(page) if self.browser_name == "chromium" else None
+            if cdp:
+                cdp.send("Performance.enable")
+                self.note(library, "JS heap after load, KB", heap_kb(cdp))
+                busy_before = task_seconds(cdp)
+            returned, settled = page.evaluate(TRACK_LOOP, CALLS)
+            self.note(library, "track() returns, µs per call", returned * 1000 / CALLS)
+            self.note(library, "track() + its microtasks, µs per call", settled * 1000 / CALLS)
+            # What the calls leave for later tasks (serialising, persisting, sending) counts
+            # too: main-thread time over the calls and the AFTERMATH_S seconds after them.
+            page.wait_for_timeout(AFTERMATH_S * 1000)
+            if cdp:
+                busy = task_seconds(cdp) - busy_before
+                self.note(library, f"main-thread time, calls + {AFTERMATH_S} s after, µs per call",
+                          busy * 1e6 / CALLS)
+                self.note(library, "JS heap after 10,000 events, KB", heap_kb(cdp))
+
+    def requests_per_thousand(self, library: Library, *, batching: bool, compress: bool = False) -> None:
+        key = f"bench-wire-{uuid.uuid4().hex[:8]}"
+        label = ("batching" if batching else "default") + (", gzip" if compress else "")
+        with self.context(library, self.collector.api_host, batching=batching) as context:
+            extra = {"apiHost": self.collector.api_host, "protocol": "http"}
+            if compress:
+                extra["compress"] = True
+            page, _ = self.open(context, library, key, library.options(extra, batching=batching))
+            page.evaluate("(n) => { for (let i = 0; i < n; i++) analytics.track('Wire Event', {index: i}); }", 1000)
+            wait_until(lambda: self.collector.store.stats(write_key=key)["events"] >= 1000, 300)
+            stats = self.collector.store.stats(write_key=key)
+        self.note(library, f"requests per 1,000 events ({label})", stats["requests"])
+        self.note(library, f"request KB per 1,000 events ({label})", stats["bytes"] / 1024)
+
+    def latency(self, library: Library) -> None:
+        """track() to stored, with batching: 200 events, one every 20 ms."""
+        key = f"bench-latency-{uuid.uuid4().hex[:8]}"
+        with self.context(library, self.collector.api_host, batching=True) as context:
+            page, _ = self.open(context, library, key, library.options(
+                {"apiHost": self.collector.api_host, "protocol": "http"}, batching=True))
+            page.evaluate(PACED_TRACKS, [200, 20])
+            wait_until(lambda: self.collector.store.stats(write_key=key)["events"] >= 200, 60)
+        delays = [
+            (_parse_time(record["receivedAt"]) - _parse_time(record["event"]["timestamp"])) * 1000
+            for record in self.collector.store.events(write_key=key)
+        ]
+        quantiles = statistics.quantiles(delays, n=20)
+        self.note(library, "track() to stored, p50 ms (batching)", statistics.median(delays))
+        self.note(library, "track() to stored, p95 ms (batching)", quantiles[18])
+
+
+def heap_kb(cdp: Any) -> float:
+    cdp.send("HeapProfiler.collectGarbage")
+    return cdp.send("Runtime.getHeapUsage")["usedSize"] / 1024
+
+
+def task_seconds(cdp: Any) -> float:
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return next(metric["value"] for metric in metrics if metric["name"] == "TaskDuration")
+
+
+def wait_until(condition: Callable[[], bool], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"events did not arrive within {timeout} s")
+        time.sleep(0.05)
+
+
+def _parse_time(text: str) -> float:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def compressed_sizes(paths: list[Path]) -> tuple[int, int, int]:
+    """Raw, gzip -9 and brotli (quality 11, via Node's zlib) bytes of files taken together."""
+    raw = sum(path.stat().st_size for path in paths)
+    gz = sum(len(gzip.compress(path.read_bytes(), 9, mtime=0)) for path in paths)
+    script = ("const z=require('zlib'),fs=require('fs');let n=0;for(const f of process.argv.slice(1))"
+              "n+=z.brotliCompressSync(fs.readFileSync(f),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length;"
+              "console.log(n)")
+    brotli = int(subprocess.run(["node", "-e", script, *map(str, paths)], capture_output=True,
+                                text=True, check=True).stdout)
+    return raw, gz, brotli
+
+
+def run_browser(playwright: Playwright, browser_name: str, rounds: int, collector: CollectorServer,
+                server: ThreadedServer, site: BenchSite) -> Bench:
+    bench = Bench(playwright, browser_name, collector, server, site)
+    libraries = [OUR_LIBRARY, THEIR_LIBRARY]
+    for round_number in range(rounds):
+        # Alternate which library goes first, so neither always gets a warmer machine.
+        for library in libraries if round_number % 2 == 0 else libraries[::-1]:
+            bench.load_and_cpu(library)
+    for library in libraries:
+        bench.requests_per_thousand(library, batching=False)
+        bench.requests_per_thousand(library, batching=True)
+        bench.latency(library)
+    bench.requests_per_thousand(OUR_LIBRARY, batching=True, compress=True)
+    return bench
+
+
+def format_table(bench: Bench) -> str:
+    lines = [f"### {bench.browser_name} {bench.browser_version}", "",
+             "| measurement | analytics-web | analytics-next 1.84.3 | ours/theirs |",
+             "| --- | ---: | ---: | ---: |"]
+    ours_files = [OURS]
+    theirs_files = sorted(REFERENCE / name for name in bench.loaded_files.get("analytics-next", ()))
+    ours_sizes, theirs_sizes = compressed_sizes(ours_files), compressed_sizes(theirs_files)
+    for label, index in [("bundle bytes, raw", 0), ("bundle bytes, gzip -9", 1), ("bundle bytes, brotli", 2)]:
+        lines.append(_row(label, ours_sizes[index], theirs_sizes[index]))
+    for metric, values in bench.results.items():
+        ours = values.get("analytics-web")
+        theirs = values.get("analytics-next")
+        lines.append(_row(metric, statistics.median(ours) if ours else None,
+                          statistics.median(theirs) if theirs else None))
+    lines += ["", f"analytics-next files loaded: {', '.join(path.name for path in theirs_files)}"]
+    return "\n".join(lines)
+
+
+def _row(label: str, ours: float | None, theirs: float | None) -> str:
+    def cell(value: float | None) -> str:
+        if value is None:
+            return "n/a"
+        return f"{value:,.0f}" if value >= 100 or value == int(value) else f"{value:,.2f}"
+
+    ratio = f"{ours / theirs:.2f}" if ours is not None and theirs else "n/a"
+    return f"| {label} | {cell(ours)} | {cell(theirs)} | {ratio} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--browser", action="append", choices=["chromium", "firefox"])
+    parser.add_argument("--rounds", type=int, default=5, help="CPU rounds per library (median)")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.md")
+    args = parser.parse_args()
+    browsers = args.browser or ["chromium", "firefox"]
+    build()
+    sections = []
+    with _servers() as (collector, server, site), sync_playwright() as playwright:
+        for browser_name in browsers:
+            print(f"measuring in {browser_name} ...", file=sys.stderr, flush=True)
+            bench = run_browser(playwright, browser_name, args.rounds, collector, server, site)
+            sections.append(format_table(bench))
+    report = "\n\n".join([
+        f"# analytics-web beside analytics-next, {date.today()}",
+        f"`.venv/bin/python benchmarks/compare.py` ({args.rounds} CPU rounds per library and "
+        f"browser, medians; {CALLS:,} track() calls a round, batching size 10 / 5 s, sent to a "
+        "sink that only answers; the other rows against the local collector). Ratios below 1 favour "
+        "analytics-web. See benchmarks/README.md for what each row means.",
+        *sections,
+    ]) + "\n"
+    print(report)
+    args.out.write_text(report)
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+@contextmanager
+def _servers() -> Iterator[tuple[CollectorServer, ThreadedServer, BenchSite]]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        collector = CollectorServer(Path(folder) / "events.sqlite3")
+        collector.start()
+        site = BenchSite()
+        server = ThreadedServer(site.app())
+        server.start()
+        try:
+            yield collector, server, site
+        finally:
+            server.stop()
+            collector.stop()
+
+
+if __name__ == "__main__":
+    main()
