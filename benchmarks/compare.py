@@ -35,14 +35,11 @@ sys.path.insert(0, str(ROOT))
 from analytics_web.build import build  # noqa: E402
 from analytics_web.collector import CollectorServer  # noqa: E402
 from analytics_web.serving import ThreadedServer  # noqa: E402
+from tests.browsers import launch_args  # noqa: E402
 
 REFERENCE = ROOT / "node_modules" / "@segment" / "analytics-next" / "dist" / "umd"
 OURS = ROOT / "dist" / "analytics.min.js"
 BATCHING = {"strategy": "batching", "config": {"size": 10, "timeout": 5000}}
-SYSTEM_BROWSERS = {
-    "chromium": {"executable_path": "/usr/bin/chromium", "args": ["--no-sandbox"]},
-    "firefox": {"executable_path": "/usr/bin/firefox-esr", "channel": "moz-firefox"},
-}
 CALLS = 10_000
 AFTERMATH_S = 3
 # The CPU rounds queue 10,000 events in one task, more than the default outbox bound (4 MB).
@@ -164,11 +161,8 @@ class Bench:
 
     @contextmanager
     def context(self, library: Library, api_host: str, *, batching: bool = False) -> Iterator[BrowserContext]:
-        launch = dict(SYSTEM_BROWSERS[self.browser_name])
         browser_type = getattr(self.playwright, self.browser_name)
-        if Path(browser_type.executable_path).exists():
-            launch = {}
-        browser = browser_type.launch(**launch)
+        browser = browser_type.launch(**launch_args(browser_type))
         self.browser_version = browser.version
         context = browser.new_context()
         if library is THEIR_LIBRARY:

@@ -20,9 +20,8 @@ from analytics_web.build import build  # noqa: E402
 from analytics_web.collector.store import EventStore  # noqa: E402
 from analytics_web.demo import demo_app  # noqa: E402
 from analytics_web.serving import ThreadedServer  # noqa: E402
+from tests.browsers import launch_args  # noqa: E402
 from tests.demo_tour import take_the_tour  # noqa: E402
-
-SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 
 
 def main() -> None:
@@ -36,10 +35,7 @@ def main() -> None:
         server.start()
         try:
             with sync_playwright() as playwright:
-                own = Path(playwright.chromium.executable_path).exists()
-                browser = playwright.chromium.launch(
-                    executable_path=None if own else str(SYSTEM_CHROMIUM), args=["--no-sandbox"]
-                )
+                browser = playwright.chromium.launch(**launch_args(playwright.chromium))
                 page = browser.new_page(viewport={"width": 1200, "height": 900})
                 take_the_tour(page, f"{server.url}/")
                 page.locator(".event .name", has_text="Queued Before Leaving").first.wait_for()

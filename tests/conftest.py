@@ -18,13 +18,8 @@ from analytics_web.build import build
 from analytics_web.collector import CollectorServer
 from analytics_web.paths import SOURCE_ROOT
 from analytics_web.serving import ThreadedServer
+from tests.browsers import NoBrowser, launch_args
 from tests.site import TestSite
-
-SYSTEM_BROWSERS = {
-    "chromium": {"executable_path": "/usr/bin/chromium"},
-    "firefox": {"executable_path": "/usr/bin/firefox-esr", "channel": "moz-firefox"},
-}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -38,17 +33,13 @@ def browser_type_launch_args(
     browser_type_launch_args: dict[str, Any], browser_type: BrowserType
 ) -> dict[str, Any]:
     args = dict(browser_type_launch_args)
-    if not Path(browser_type.executable_path).exists():
-        system = SYSTEM_BROWSERS[browser_type.name]
-        if not Path(system["executable_path"]).exists():
-            pytest.exit(
-                f"no {browser_type.name} found: run `playwright install {browser_type.name}` or"
-                f" install Debian's {Path(system['executable_path']).name}",
-                returncode=3,
-            )
-        args.update(system)
+    try:
+        ours = launch_args(browser_type)
+    except NoBrowser as error:
+        pytest.exit(str(error), returncode=3)
+    args.update(ours)
     if browser_type.name == "chromium":
-        args["args"] = [*args.get("args", []), *CHROMIUM_ARGS]
+        args["args"] = [*browser_type_launch_args.get("args", []), *ours["args"]]
         # Playwright turns Chromium's back/forward cache off; visitors have it on.
         args["ignore_default_args"] = ["--disable-back-forward-cache"]
     return args

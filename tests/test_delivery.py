@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from analytics_web.collector import CollectorServer, Fault
