@@ -1,7 +1,13 @@
 // An SPA's use of the public API; compiled with `tsc --noEmit` against the packed package.
 import { AnalyticsBrowser, type Context } from 'analytics-web';
 
-const analytics = AnalyticsBrowser.load({ writeKey: 'KEY', apiHost: '/t/v1', trackRouteChanges: true });
+const analytics = AnalyticsBrowser.load({
+  writeKey: 'KEY',
+  apiHost: '/t/v1',
+  trackRouteChanges: true,
+  deliveryStrategy: { strategy: 'batching', config: { size: 10, timeout: 5000 } },
+  compress: true,
+});
 
 async function signUp(email: string): Promise<string> {
   await analytics.identify('user-1', { email });
