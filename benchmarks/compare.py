@@ -1,6 +1,6 @@
 """analytics-web beside @segment/analytics-next 1.84.3, in the same browser run, alternating.
 
-    .venv/bin/python benchmarks/compare.py [--browser chromium --browser firefox] [--rounds 5]
+    ./dev bench [--browser chromium --browser firefox] [--rounds 5]
 
 Both libraries load the same way (a Segment-style stub, then the bundle as a script), from the
 same local server, against the same local collector. analytics-next's calls to Segment's CDN
@@ -356,7 +356,7 @@ def main() -> None:
             sections.append(format_table(bench))
     report = "\n\n".join([
         f"# analytics-web beside analytics-next, {date.today()}",
-        f"`.venv/bin/python benchmarks/compare.py` ({args.rounds} CPU rounds per library and "
+        f"`./dev bench` (benchmarks/compare.py; {args.rounds} CPU rounds per library and "
         f"browser, medians; {CALLS:,} track() calls a round, batching size 10 / 5 s, sent to a "
         "sink that only answers; the other rows against the local collector). Ratios below 1 favour "
         "analytics-web. See benchmarks/README.md for what each row means.",
