@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.pages import call, open_page
+from tests.pages import batching, call, open_page
 
 
 @pytest.fixture
@@ -352,3 +352,21 @@ def test_debug_mode_is_quiet_when_off(loaded: Page, received):
     call(loaded, "analytics.track('Quiet')")
     received(1)
     assert not [m for m in messages if "analytics-web" in m]
+
+
+def test_an_event_is_what_was_passed_at_the_call(page: Page, site, write_key, received):
+    """Objects changed after the call do not change the event, even while it waits in a batch."""
+    open_page(page, site, write_key, **batching(4, 60_000))
+    page.evaluate("""() => {
+        const traits = {plan: 'pro'};
+        const properties = {step: 1};
+        analytics.identify('u-1', traits);
+        analytics.identify('u-2', traits);  // another user: traits start from these alone
+        analytics.track('Step', properties);
+        traits.plan = 'changed';
+        properties.step = 2;
+        analytics.track('After');  // the fourth event: the batch goes now
+    }""")
+    first, second, step, _ = received(4)
+    assert first["traits"] == second["traits"] == {"plan": "pro"}
+    assert step["properties"] == {"step": 1}

@@ -159,7 +159,8 @@ class LayeredStore:
         while value is None and index < len(self.stores):
             value = self.stores[index].read(key)
             index += 1
-        self.remember(key, value)
+        if value is None or typeof(value) != 'object':
+            self.remember(key, value)  # ids; traits objects are parsed afresh, never shared
         return value
 
     def remember(self, key, value):
@@ -174,9 +175,9 @@ class LayeredStore:
 
     def write(self, key, value):
         """Write everywhere; return the kinds of store that refused, for debug reporting."""
-        self.remember(key, value)
+        self.forget()
         return self.stores.filter(lambda store: not store.write(key, value)).map(lambda store: store.kind)
 
     def remove(self, key):
-        self.remember(key, None)
+        self.forget()
         self.stores.forEach(lambda store: store.remove(key))
