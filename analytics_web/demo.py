@@ -53,7 +53,12 @@ def demo_app(store: EventStore, site: Path = DEMO_SITE, dist: Path | None = None
     app.router.add_get("/app/{route:.*}", handler("app"))
     # Templates whose names start with "_" are layouts, not pages.
     app.router.add_get("/{name:[a-z][a-z_-]*}.html", handler())
-    app.router.add_static("/", site)
+
+    async def asset(request: web.Request) -> web.FileResponse:
+        return web.FileResponse(site / request.match_info["file"])
+
+    # Scripts and styles only: the templates' sources are not for visitors.
+    app.router.add_get("/{file:[a-z_-]+\\.(?:css|js)}", asset)
     return app
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -185,3 +186,17 @@ def test_playground_debug_button_logs_calls_to_the_console(page: Page, demo_url:
     page.click("#debug-on")
     with page.expect_console_message(lambda message: "Batch Event Sent" in message.text):
         page.click("#batch")
+
+
+def test_an_app_route_opened_directly_is_that_route_and_one_page_view(page: Page, demo_url: str):
+    page.goto(f"{demo_url}app/reports")
+    expect(page.locator("#view h1")).to_have_text("Reports")
+    debugger = page.context.new_page()
+    debugger.goto(f"{demo_url}debugger")
+    expect(rows(debugger, "page", "/app/reports")).to_have_count(1)
+
+
+def test_layout_templates_are_not_served_as_pages(demo_url: str):
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{demo_url}_base.html", timeout=5)
+    assert refused.value.code == 404

@@ -192,7 +192,9 @@ def create_app(
     app.router.add_get("/v1/requests", list_requests)
     app.router.add_post("/admin/faults", add_fault)
     app.router.add_delete("/admin/faults", clear_faults)
-    app.router.add_route("OPTIONS", "/{tail:.*}", _preflight)
+    # Preflights for the API's paths only: a catch-all would answer 405 to any other GET.
+    app.router.add_route("OPTIONS", "/v1/{tail:.*}", _preflight)
+    app.router.add_route("OPTIONS", "/admin/{tail:.*}", _preflight)
     return app
 
 
