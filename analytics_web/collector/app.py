@@ -62,18 +62,19 @@ async def track(request: web.Request) -> web.StreamResponse:
     # Retries say so in an X-Retry-Count header or, to stay CORS-simple, as "retryCount".
     retry_count = _int_or_none(request.headers.get("X-Retry-Count"))
 
-    def record(status: int, **fields: object) -> None:
-        store.log_request(
-            RequestRecord(
-                path=request.path,
-                status=status,
-                bytes=request.content_length or len(raw),  # on the wire, before gzip is undone
-                retry_count=retry_count,
-                content_type=request.content_type,
-                content_encoding=request.headers.get("Content-Encoding"),
-                **fields,  # type: ignore[arg-type]
-            )
+    def request_record(status: int, **fields: object) -> RequestRecord:
+        return RequestRecord(
+            path=request.path,
+            status=status,
+            bytes=request.content_length or len(raw),  # on the wire, before gzip is undone
+            retry_count=retry_count,
+            content_type=request.content_type,
+            content_encoding=request.headers.get("Content-Encoding"),
+            **fields,  # type: ignore[arg-type]
         )
+
+    def record(status: int, **fields: object) -> None:
+        store.log_request(request_record(status, **fields))
 
     try:
         check_size(raw)
@@ -96,13 +97,10 @@ async def track(request: web.Request) -> web.StreamResponse:
     if fault is not None:
         await asyncio.sleep(fault.delay)
 
-    result = store.add_events(write_key, parsed.messages)
-    record(
-        200,
-        write_key=write_key,
-        events=len(parsed.messages),
-        stored=result.stored,
-        duplicates=result.duplicates,
+    store.add_events(
+        write_key,
+        parsed.messages,
+        request_record(200, write_key=write_key, events=len(parsed.messages)),
     )
     return web.json_response({"success": True})
 

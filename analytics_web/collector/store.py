@@ -6,7 +6,7 @@ import json
 import sqlite3
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -91,7 +91,12 @@ class EventStore:
         with self._lock:
             self._db.close()
 
-    def add_events(self, write_key: str, messages: list[dict[str, Any]]) -> StoreResult:
+    def add_events(
+        self, write_key: str, messages: list[dict[str, Any]], request: RequestRecord | None = None
+    ) -> StoreResult:
+        """Store messages new to this write key; with ``request``, log it (its stored and
+        duplicate counts filled in) in the same transaction, so a reader never sees the events
+        of a request before the request itself."""
         received_at = utc_now_iso()
         stored = 0
         with self._lock:
@@ -113,21 +118,27 @@ class EventStore:
                     ),
                 )
                 stored += cursor.rowcount
+            result = StoreResult(stored=stored, duplicates=len(messages) - stored)
+            if request is not None:
+                self._insert_request(replace(request, stored=result.stored, duplicates=result.duplicates))
             self._db.execute("COMMIT")
-        return StoreResult(stored=stored, duplicates=len(messages) - stored)
+        return result
 
     def log_request(self, record: RequestRecord) -> None:
         with self._lock:
-            self._db.execute(
-                "INSERT INTO requests (received_at, path, write_key, status, events, stored,"
-                " duplicates, bytes, retry_count, content_type, content_encoding, error)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    utc_now_iso(), record.path, record.write_key, record.status, record.events,
-                    record.stored, record.duplicates, record.bytes, record.retry_count,
-                    record.content_type, record.content_encoding, record.error,
-                ),
-            )
+            self._insert_request(record)
+
+    def _insert_request(self, record: RequestRecord) -> None:
+        self._db.execute(
+            "INSERT INTO requests (received_at, path, write_key, status, events, stored,"
+            " duplicates, bytes, retry_count, content_type, content_encoding, error)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                utc_now_iso(), record.path, record.write_key, record.status, record.events,
+                record.stored, record.duplicates, record.bytes, record.retry_count,
+                record.content_type, record.content_encoding, record.error,
+            ),
+        )
 
     def events(
         self,
