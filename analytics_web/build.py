@@ -169,11 +169,11 @@ def _use_slim_runtime(folder: Path) -> None:
         if found is None:
             continue
         body = NOT_REFERENCES.sub(" ", text[found.end():])
+        local = _declared_names(body)
         used = [
             name
             for name in (name.strip() for name in found[1].split(","))
-            if re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", body)
-            and name not in _declared_names(body)
+            if name not in local and re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", body)
         ]
         missing = sorted(set(used) - provided)
         if missing:

@@ -17,7 +17,6 @@ import json
 import statistics
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,8 +35,9 @@ from analytics_web.build import build  # noqa: E402
 from analytics_web.collector import CollectorServer  # noqa: E402
 from analytics_web.serving import ThreadedServer  # noqa: E402
 from tests.browsers import launch_args  # noqa: E402
+from tests.polling import wait_until  # noqa: E402
+from tests.site import REFERENCE, serve_segment_cdn  # noqa: E402
 
-REFERENCE = ROOT / "node_modules" / "@segment" / "analytics-next" / "dist" / "umd"
 OURS = ROOT / "dist" / "analytics.min.js"
 BATCHING = {"strategy": "batching", "config": {"size": 10, "timeout": 5000}}
 CALLS = 10_000
@@ -166,25 +166,12 @@ class Bench:
         self.browser_version = browser.version
         context = browser.new_context()
         if library is THEIR_LIBRARY:
-            self.answer_segment_cdn(context, api_host, batching)
+            serve_segment_cdn(context, api_host, BATCHING if batching else None)
         try:
             yield context
         finally:
             context.close()
             browser.close()
-
-    def answer_segment_cdn(self, context: BrowserContext, api_host: str, batching: bool) -> None:
-        def settings(route: Any) -> None:
-            key = route.request.url.split("/projects/")[1].split("/")[0]
-            segment: dict[str, Any] = {"apiKey": key, "apiHost": api_host, "protocol": "http"}
-            if batching:
-                segment["deliveryStrategy"] = BATCHING
-            route.fulfill(json={"integrations": {"Segment.io": segment}})
-
-        context.route("https://cdn.segment.com/v1/projects/*/settings", settings)
-        context.route("https://cdn.segment.com/analytics-next/bundles/*", lambda route: route.fulfill(
-            path=str(REFERENCE / Path(route.request.url).name)))
-        context.route("https://api.segment.io/**", lambda route: route.fulfill(status=200, body="{}"))
 
     def open(self, context: BrowserContext, library: Library, key: str, options: dict[str, Any]) -> tuple[Page, list[str]]:
         """Load the library on a fresh page; returns the page and the requests it made
@@ -240,7 +227,7 @@ class Bench:
                 extra["compress"] = True
             page, _ = self.open(context, library, key, library.options(extra, batching=batching))
             page.evaluate("(n) => { for (let i = 0; i < n; i++) analytics.track('Wire Event', {index: i}); }", 1000)
-            wait_until(lambda: self.collector.store.stats(write_key=key)["events"] >= 1000, 300)
+            arrived(lambda: self.collector.store.stats(write_key=key)["events"] >= 1000, 300)
             stats = self.collector.store.stats(write_key=key)
         self.note(library, f"requests per 1,000 events ({label})", stats["requests"])
         self.note(library, f"request KB per 1,000 events ({label})", stats["bytes"] / 1024)
@@ -252,7 +239,7 @@ class Bench:
             page, _ = self.open(context, library, key, library.options(
                 {"apiHost": self.collector.api_host, "protocol": "http"}, batching=True))
             page.evaluate(PACED_TRACKS, [200, 20])
-            wait_until(lambda: self.collector.store.stats(write_key=key)["events"] >= 200, 60)
+            arrived(lambda: self.collector.store.stats(write_key=key)["events"] >= 200, 60)
         delays = [
             (_parse_time(record["receivedAt"]) - _parse_time(record["event"]["timestamp"])) * 1000
             for record in self.collector.store.events(write_key=key)
@@ -272,12 +259,9 @@ def task_seconds(cdp: Any) -> float:
     return next(metric["value"] for metric in metrics if metric["name"] == "TaskDuration")
 
 
-def wait_until(condition: Callable[[], bool], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"events did not arrive within {timeout} s")
-        time.sleep(0.05)
+def arrived(condition: Callable[[], bool], timeout: float) -> None:
+    if not wait_until(condition, timeout):
+        raise TimeoutError(f"events did not arrive within {timeout} s")
 
 
 def _parse_time(text: str) -> float:

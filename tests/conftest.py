@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ssl
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from analytics_web.collector import CollectorServer
 from analytics_web.paths import SOURCE_ROOT
 from analytics_web.serving import ThreadedServer
 from tests.browsers import NoBrowser, launch_args
+from tests.polling import wait_until
 from tests.site import TestSite
 
 
@@ -98,13 +98,14 @@ def wait_for_events(
     collector: CollectorServer, write_key: str, count: int, timeout: float = 10.0
 ) -> list[dict[str, Any]]:
     """Wait until the collector has stored `count` events for `write_key`; exactly that many."""
-    deadline = time.monotonic() + timeout
-    while True:
-        events = [record["event"] for record in collector.store.events(write_key=write_key)]
-        if len(events) >= count or time.monotonic() > deadline:
-            assert len(events) == count, f"expected {count} events, got {len(events)}: {events}"
-            return events
-        time.sleep(0.05)
+
+    def stored() -> list[dict[str, Any]]:
+        return [record["event"] for record in collector.store.events(write_key=write_key)]
+
+    wait_until(lambda: len(stored()) >= count, timeout)
+    events = stored()
+    assert len(events) == count, f"expected {count} events, got {len(events)}: {events}"
+    return events
 
 
 @pytest.fixture

@@ -6,9 +6,11 @@ import asyncio
 import secrets
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from aiohttp import web
+from playwright.sync_api import BrowserContext, Route
 
 from analytics_web.snippet import render
 
@@ -70,3 +72,24 @@ class TestSite:
         if "csp" in query:  # a strict policy: scripts from this origin or with the nonce, no eval
             headers["Content-Security-Policy"] = f"script-src 'self' 'nonce-{nonce}'"
         return web.Response(text=html, content_type="text/html", headers=headers)
+
+
+def serve_segment_cdn(
+    context: BrowserContext, api_host: str, delivery_strategy: dict[str, Any] | None = None
+) -> None:
+    """Answer what analytics-next asks Segment's CDN for (settings, lazy chunks) and its
+    metrics endpoint, pointing it at the Tracking API on ``api_host``. The settings' apiKey is
+    the write key it sends, so it echoes the key in the URL. analytics-next reads its
+    ``deliveryStrategy`` (batching) from these settings."""
+
+    def settings(route: Route) -> None:
+        write_key = route.request.url.split("/projects/")[1].split("/")[0]
+        segment: dict[str, Any] = {"apiKey": write_key, "apiHost": api_host, "protocol": "http"}
+        if delivery_strategy is not None:
+            segment["deliveryStrategy"] = delivery_strategy
+        route.fulfill(json={"integrations": {"Segment.io": segment}})
+
+    context.route("https://cdn.segment.com/v1/projects/*/settings", settings)
+    context.route("https://cdn.segment.com/analytics-next/bundles/*", lambda route: route.fulfill(
+        path=str(REFERENCE / Path(route.request.url).name)))
+    context.route("https://api.segment.io/**", lambda route: route.fulfill(status=200, body="{}"))

@@ -13,6 +13,7 @@ from playwright.sync_api import BrowserContext, Page
 
 from analytics_web.collector import CollectorServer, Fault
 from tests.pages import batching, open_page
+from tests.polling import wait_until
 
 
 def track_many(page: Page, count: int, *, prefix: str = "Event", blob: int = 0) -> None:
@@ -153,10 +154,7 @@ def test_more_than_64_kb_queued_on_leaving_all_arrives(page: Page, site, write_k
     stored_once(collector, write_key, 25, received)
     # The next page may resend the whole queue before the keepalive request lands (it never
     # saw that answer); the collector drops those duplicates. Either way two requests come.
-    deadline = time.monotonic() + 10
-    while len(collector.store.requests(write_key=write_key)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(collector.store.requests(write_key=write_key)) >= 2
+    assert wait_until(lambda: len(collector.store.requests(write_key=write_key)) >= 2, 10)
     report_delivery("leave with 100 KB queued", 25, 25)
 
 

@@ -4,14 +4,13 @@ same collector, must give events with the same keys, per type, at the top level 
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page
 
 from analytics_web.collector import CollectorServer
 from tests.conftest import wait_for_events
 from tests.pages import open_page
-from tests.site import REFERENCE
+from tests.site import serve_segment_cdn
 
 # Keys analytics-next puts on every event and analytics-web does not, on purpose (README,
 # "Where we differ"): sentAt and writeKey go once on the batch body, and _metadata describes
@@ -26,27 +25,12 @@ SEQUENCE = """async () => {
     await analytics.alias('u-2', 'u-1');
 }"""
 
-def serve_segment_cdn(context: BrowserContext, collector: CollectorServer) -> None:
-    """Answer what analytics-next asks Segment's CDN for, pointing it at the local collector.
-    The settings' apiKey is the write key it sends, so it echoes the key in the URL."""
-
-    def settings(route) -> None:
-        write_key = route.request.url.split("/projects/")[1].split("/")[0]
-        route.fulfill(json={"integrations": {"Segment.io": {
-            "apiKey": write_key, "apiHost": collector.api_host, "protocol": "http"}}})
-
-    context.route("https://cdn.segment.com/v1/projects/*/settings", settings)
-    context.route("https://cdn.segment.com/analytics-next/bundles/*", lambda route: route.fulfill(
-        path=str(REFERENCE / Path(route.request.url).name)))
-    context.route("https://api.segment.io/**", lambda route: route.fulfill(status=200, body="{}"))
-
-
 def keys_by_type(events: list[dict]) -> dict[str, tuple[set[str], set[str]]]:
     return {e["type"]: (set(e) - ONLY_IN_ANALYTICS_NEXT, set(e["context"])) for e in events}
 
 
 def test_same_calls_give_events_with_the_same_keys(context: BrowserContext, page: Page, site, collector: CollectorServer, write_key, received):
-    serve_segment_cdn(context, collector)
+    serve_segment_cdn(context, collector.api_host)
     reference_key = write_key + "-reference"
     page.goto(f"{site.url}/reference.html?key={reference_key}")
     page.wait_for_function("window.analytics && window.analytics.initialized === true")
@@ -66,7 +50,7 @@ def test_same_calls_give_events_with_the_same_keys(context: BrowserContext, page
 
 
 def test_identity_written_by_analytics_next_is_kept_by_analytics_web(context: BrowserContext, page: Page, site, collector: CollectorServer, write_key, received):
-    serve_segment_cdn(context, collector)
+    serve_segment_cdn(context, collector.api_host)
     page.goto(f"{site.url}/reference.html?key={write_key}-reference")
     page.wait_for_function("window.analytics && window.analytics.initialized === true")
     page.evaluate("analytics.identify('switcher', {plan: 'pro'})")

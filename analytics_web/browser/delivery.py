@@ -205,9 +205,9 @@ class Delivery:
 
     async def send(self, items):
         body = self.body(items)
-        # Never on the way out (send_on_exit): compressing takes a task the page may not get.
         self.in_flight += 1
         try:
+            # Only here, never on the way out (send_on_exit): it takes a task the page may not get.
             gzip = await gzipped(body) if self.compress else None
             response = await self.post(body, False, gzip).catch(lambda error: None)
             await self.settle(items, response)
