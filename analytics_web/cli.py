@@ -4,11 +4,29 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-log = logging.getLogger("analytics_web")
+
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535; 0 picks a free one)")
+    return port
+
+
+def database_file(text: str) -> Path:
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is a directory; give a file in it, e.g. {path / 'events.sqlite3'}"
+        )
+    return path
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -22,8 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     collector = commands.add_parser("collector", help="run the local Segment-compatible collector")
     collector.add_argument("--host", default="127.0.0.1")
-    collector.add_argument("--port", type=int, default=8765)
-    collector.add_argument("--db", type=Path, default=Path("events.sqlite3"), help="SQLite file")
+    collector.add_argument("--port", type=port_number, default=8765)
+    collector.add_argument("--db", type=database_file, default=Path("events.sqlite3"), help="SQLite file")
     collector.add_argument(
         "--write-key",
         action="append",
@@ -46,8 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     demo = commands.add_parser("demo", help="serve the demo site with a collector on one port")
     demo.add_argument("--host", default="127.0.0.1")
-    demo.add_argument("--port", type=int, default=8000)
-    demo.add_argument("--db", type=Path, default=Path("demo-events.sqlite3"), help="SQLite file")
+    demo.add_argument("--port", type=port_number, default=8000)
+    demo.add_argument("--db", type=database_file, default=Path("demo-events.sqlite3"), help="SQLite file")
     demo.add_argument("--open", action="store_true", help="open the site in a browser")
     demo.set_defaults(run=run_demo)
 
@@ -118,8 +136,11 @@ def _serve(start: Callable[[], None], args: argparse.Namespace) -> int:
         return 1
     except KeyboardInterrupt:
         pass
+    except sqlite3.Error as error:
+        print(f"cannot use the event database {args.db}: {error}", file=sys.stderr)
+        return 1
     except OSError as error:
-        print(f"cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        print(f"cannot listen on {args.host} port {args.port}: {error}", file=sys.stderr)
         return 1
     return 0
 

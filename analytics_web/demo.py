@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import webbrowser
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -10,19 +9,23 @@ from pathlib import Path
 import jinja2
 from aiohttp import web
 
+from analytics_web.collector.access import Access
 from analytics_web.collector.app import create_app
 from analytics_web.collector.store import EventStore
 from analytics_web.paths import SOURCE_ROOT, dist_dir
-from analytics_web.serving import bind_socket
+from analytics_web.serving import bind_socket, http_url, serve_forever
 from analytics_web.snippet import install
-
-log = logging.getLogger(__name__)
 
 DEMO_SITE = SOURCE_ROOT / "demo_site"
 WRITE_KEY = "demo-write-key"
 
 
-def demo_app(store: EventStore, site: Path = DEMO_SITE, dist: Path | None = None) -> web.Application:
+def demo_app(
+    store: EventStore,
+    site: Path = DEMO_SITE,
+    dist: Path | None = None,
+    access: Access | None = None,
+) -> web.Application:
     """The collector's API under /v1, the bundle under /dist, the demo site at / and the event
     debugger at /debugger.
 
@@ -30,7 +33,7 @@ def demo_app(store: EventStore, site: Path = DEMO_SITE, dist: Path | None = None
     in their ``<head>``, as a site rendering from Python would. Every path under /app/ is the
     single-page app, so a reload on one of its routes opens that route.
     """
-    app = create_app(store)
+    app = create_app(store, access=access)
     app.router.add_static("/dist", dist or dist_dir(), append_version=False)
     templates = install(jinja2.Environment(
         loader=jinja2.FileSystemLoader(site), autoescape=True, undefined=jinja2.StrictUndefined))
@@ -68,17 +71,16 @@ def run_demo(*, host: str, port: int, db: Path, open_browser: bool) -> None:
 
         build()  # a no-op when dist/ is current
     store = EventStore(db)
-    sock = bind_socket(host, port)
-    url = f"http://{host}:{sock.getsockname()[1]}/"
-    print(
-        f"demo site:  {url}\ndebugger:   {url}debugger\ncollector:  {url}v1/events\n"
-        f"events in:  {db.resolve()}",
-        flush=True,
-    )
-    print("Ctrl-C stops it.", flush=True)
-    if open_browser:
-        webbrowser.open(url)
     try:
-        web.run_app(demo_app(store), sock=sock, print=None, access_log=None)
+        sock = bind_socket(host, port)
+        url = http_url(host, sock.getsockname()[1]) + "/"
+        print(
+            f"demo site:  {url}\ndebugger:   {url}debugger\ncollector:  {url}v1/events\n"
+            f"events in:  {db.resolve()}\nCtrl-C stops it.",
+            flush=True,
+        )
+        if open_browser:
+            webbrowser.open(url)
+        serve_forever(demo_app(store, access=Access(bind_host=host)), sock)
     finally:
         store.close()

@@ -1,4 +1,6 @@
-"""Running an aiohttp application on a port from a background thread (tests, benchmarks)."""
+"""Running an aiohttp application on a port: in the foreground (the CLI) or from a background
+thread (tests, benchmarks). Either way without aiohttp's own body decompression, which the
+collector does itself, bounded (see collector/body.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,17 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 T = TypeVar("T")
+
+SERVER_OPTIONS: dict[str, Any] = {
+    "access_log": None,
+    "handler_cancellation": True,
+    "auto_decompress": False,
+}
+
+
+def http_url(host: str, port: int, scheme: str = "http") -> str:
+    """``http://[::1]:8765`` for IPv6 hosts, ``http://127.0.0.1:8765`` otherwise."""
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -45,14 +58,12 @@ class ThreadedServer:
         self.port: int = self._sock.getsockname()[1]
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._runner = web.AppRunner(
-            app, access_log=None, handler_cancellation=True, shutdown_timeout=0.1
-        )
+        self._runner = web.AppRunner(app, shutdown_timeout=0.1, **SERVER_OPTIONS)
         self._site: web.SockSite | None = None
 
     @property
     def url(self) -> str:
-        return f"{'https' if self.ssl_context else 'http'}://{self.host}:{self.port}"
+        return http_url(self.host, self.port, "https" if self.ssl_context else "http")
 
     def start(self) -> None:
         self._thread.start()
@@ -80,3 +91,8 @@ class ThreadedServer:
     def call(self, coroutine: Coroutine[Any, Any, T]) -> T:
         """Run a coroutine on the server's loop and wait for its result."""
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=10)
+
+
+def serve_forever(app: web.Application, sock: socket.socket) -> None:
+    """Serve ``app`` on a bound socket until Ctrl-C."""
+    web.run_app(app, sock=sock, print=None, **SERVER_OPTIONS)

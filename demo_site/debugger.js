@@ -9,53 +9,78 @@ let lastId = 0;
 let generation = 0; // bumped when the filters change, so a stale poll's answer is ignored
 let polling = null; // the poll in flight: never two at once, or both would add the same rows
 
-function element(tag, className, text) {
+// Any value an event holds as text: strings as they are, anything else as JSON, so an object
+// where a name was expected ({"toString": 1}, say) shows as what it is instead of throwing.
+function text(value) {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  try { return JSON.stringify(value); } catch (error) { return String(typeof value); }
+}
+
+function element(tag, className, content) {
   const node = document.createElement(tag);
   if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
+  if (content !== undefined) node.textContent = text(content);
   return node;
+}
+
+function fields(value) {
+  return value && typeof value === 'object' ? value : {};
 }
 
 // What a person looks for in each type of call.
 function summary(event) {
+  const traits = fields(event.traits);
   switch (event.type) {
-    case 'track': return event.event;
+    case 'track': return text(event.event);
     case 'page': case 'screen':
-      return [event.category, event.name].filter(Boolean).join(' / ') || (event.properties || {}).path || '';
-    case 'identify': return (event.traits || {}).email || event.userId || '';
-    case 'group': return `${event.groupId}${(event.traits || {}).name ? ` (${event.traits.name})` : ''}`;
-    case 'alias': return `${event.previousId} → ${event.userId}`;
+      return [event.category, event.name].filter(Boolean).map(text).join(' / ') || text(fields(event.properties).path);
+    case 'identify': return text(traits.email || event.userId);
+    case 'group': return text(event.groupId) + (traits.name ? ` (${text(traits.name)})` : '');
+    case 'alias': return `${text(event.previousId)} → ${text(event.userId)}`;
     default: return '';
   }
 }
 
 function pretty(event) {
   const table = element('dl', 'pretty');
-  const fields = {
+  const context = fields(event.context);
+  const top = {
     messageId: event.messageId, timestamp: event.timestamp, userId: event.userId,
-    anonymousId: event.anonymousId, groupId: event.groupId || (event.context || {}).groupId,
-    url: ((event.context || {}).page || {}).url,
+    anonymousId: event.anonymousId, groupId: event.groupId || context.groupId,
+    url: fields(context.page).url,
   };
-  for (const [section, values] of [['', fields], ['properties.', event.properties],
-                                   ['traits.', event.traits]]) {
-    for (const [key, value] of Object.entries(values || {})) {
+  for (const [section, values] of [['', top], ['properties.', fields(event.properties)],
+                                   ['traits.', fields(event.traits)]]) {
+    for (const [key, value] of Object.entries(values)) {
       if (value === undefined || value === null) continue;
-      table.append(element('dt', '', section + key),
-                   element('dd', '', typeof value === 'object' ? JSON.stringify(value) : String(value)));
+      table.append(element('dt', '', section + key), element('dd', '', value));
     }
   }
   return table;
 }
 
-function row({ id, receivedAt, event }) {
+// One event's row. Whatever an event holds, the row is made (at worst showing the raw JSON), so
+// one odd event never stops the list from updating.
+function row(record) {
+  try {
+    return eventRow(record);
+  } catch (error) {
+    const item = element('li', 'event');
+    item.append(element('pre', '', record.event));
+    return item;
+  }
+}
+
+function eventRow({ id, receivedAt, event }) {
   const item = element('li', 'event');
   item.dataset.id = id;
-  item.dataset.type = event.type;
+  item.dataset.type = text(event.type);
   const line = element('summary');
   line.append(
-    element('span', `type type-${event.type}`, event.type),
+    element('span', `type type-${text(event.type)}`, event.type),
     element('span', 'name', summary(event)),
-    element('span', 'who', event.userId || event.anonymousId || ''),
+    element('span', 'who', event.userId || event.anonymousId),
     element('time', 'received', new Date(receivedAt).toLocaleTimeString()),
   );
   const details = element('details');

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import gzip
 import json
 import socket
@@ -12,47 +11,18 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from analytics_web.collector import CollectorServer, Fault
 from analytics_web.collector.validation import MAX_EVENT_BYTES
+from tests.collector_client import basic_auth, post, track
 
 
 @pytest.fixture
 def server(tmp_path: Path):
     with CollectorServer(tmp_path / "events.sqlite3") as collector:
         yield collector
-
-
-def post(
-    server: CollectorServer,
-    path: str,
-    body: Any,
-    headers: dict[str, str] | None = None,
-) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
-    data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    request = urllib.request.Request(
-        f"{server.url}{path}",
-        data=data,
-        method="POST",
-        headers={"Content-Type": "application/json", **(headers or {})},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status, json.loads(response.read()), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null"), dict(error.headers)
-
-
-def track(message_id: str = "m-1", **fields: Any) -> dict[str, Any]:
-    return {"type": "track", "event": "Signed Up", "anonymousId": "anon-1",
-            "messageId": message_id, **fields}
-
-
-def basic_auth(key: str) -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
 
 
 def test_batch_is_stored_with_the_time_received(server):
@@ -107,7 +77,7 @@ def test_gzip_bodies_are_accepted(server):
         ({"batch": [{"type": "track", "event": "x"}], "writeKey": "k"}, 400, "anonymousId"),
         ({"batch": [track(properties={"blob": "x" * MAX_EVENT_BYTES})], "writeKey": "k"}, 400, "32 KB"),
         ({"batch": [track(str(i), properties={"blob": "x" * 30_000}) for i in range(20)],
-          "writeKey": "k"}, 400, "500 KB"),
+          "writeKey": "k"}, 413, "500 KB"),
         ({"batch": [], "writeKey": "k"}, 400, "non-empty"),
     ],
     ids=["invalid-json", "no-write-key", "no-type", "no-event", "no-ids", "event-too-big",
@@ -185,7 +155,7 @@ def test_admin_endpoint_injects_a_dropped_connection(server):
 
 def test_admin_endpoint_rejects_a_malformed_fault(server):
     status, answer, _ = post(server, "/admin/faults", {"status": 200})
-    assert status == 400 and "4xx or 5xx" in answer["error"]
+    assert status == 400 and "from 400 to 599" in answer["error"]
 
 
 def test_delay_slows_a_response_down(server):
@@ -223,3 +193,47 @@ def test_cli_serves_until_interrupted(tmp_path):
         process.terminate()
         process.wait(timeout=10)
     assert db.is_file()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [(["--port", "70000"], "'70000' is not a port"), (["--db", "."], "'.' is a directory")],
+    ids=["port-out-of-range", "db-is-a-directory"],
+)
+@pytest.mark.parametrize("command", ["collector", "demo"])
+def test_cli_mistakes_get_one_clear_line(command, arguments, says):
+    result = subprocess.run([sys.executable, "-m", "analytics_web", command, *arguments],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert says in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_a_database_it_cannot_create_is_one_clear_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = subprocess.run(
+        [sys.executable, "-m", "analytics_web", "collector", "--port", "0", "--db", str(blocker / "x.sqlite3")],
+        capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert result.stderr.startswith("cannot use the event database") and "Traceback" not in result.stderr
+
+
+def test_cli_prints_and_serves_ipv6_hosts_in_brackets(tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "analytics_web", "collector", "--host", "::1", "--port", "0",
+         "--db", str(tmp_path / "v6.sqlite3")],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        url = line.split("collector listening on ")[1].split()[0]
+        assert url.startswith("http://[::1]:") and url.endswith("/v1")
+        request = urllib.request.Request(f"{url}/t", data=json.dumps(track()).encode(),
+                                         headers=basic_auth("k"), method="POST")
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 200
+        with urllib.request.urlopen(f"{url}/events", timeout=5) as response:  # Host [::1] is ours
+            assert len(json.loads(response.read())["events"]) == 1
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -200,3 +200,22 @@ def test_layout_templates_are_not_served_as_pages(demo_url: str):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{demo_url}_base.html", timeout=5)
     assert refused.value.code == 404
+
+
+def test_debugger_shows_odd_values_as_json_and_keeps_updating(page: Page, demo_url: str):
+    """Objects where the debugger expects text: shown as JSON, and the poll goes on."""
+    post_batch(
+        demo_url,
+        {"type": "identify", "userId": {"toString": 1}, "anonymousId": "a", "messageId": "odd-1",
+         "traits": {"email": {"address": "a@x.example"}}},
+        {"type": "page", "name": {"toString": 1}, "anonymousId": "a", "messageId": "odd-2"},
+        {"type": "group", "groupId": "g", "anonymousId": "a", "messageId": "odd-3",
+         "traits": {"name": {"toString": 1}}},
+    )
+    page.goto(f"{demo_url}debugger")
+    expect(page.locator(".event .name")).to_have_text(
+        ['g ({"toString":1})', '{"toString":1}', '{"address":"a@x.example"}'])
+    expect(page.locator(".event .who").last).to_have_text('{"toString":1}')
+    post_batch(demo_url, {"type": "track", "event": "Still Polling", "userId": "u", "messageId": "n"})
+    expect(page.locator(".event .name").first).to_have_text("Still Polling")
+    expect(page.locator("#status")).to_have_text("")

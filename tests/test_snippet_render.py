@@ -8,6 +8,8 @@ import sys
 
 import jinja2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics_web.snippet import bundle_integrity, install, render
 
@@ -32,20 +34,48 @@ def test_nonce_and_integrity_are_placed_on_both_scripts():
     assert 's.integrity="sha384-abc";s.crossOrigin="anonymous"' in html
 
 
-def test_a_nonce_cannot_break_out_of_its_attribute():
-    html = render("KEY", nonce='"><script>alert(1)</script>')
-    assert "<script>alert(1)" not in html
+@pytest.mark.parametrize("nonce", ['"><script>alert(1)</script>', "two words", "abc===", "", "n\u00f6nce"])
+def test_a_nonce_a_csp_could_not_match_is_refused(nonce):
+    with pytest.raises(ValueError, match="nonce"):
+        render("KEY", nonce=nonce)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "names"),
+    [
+        ({"src": None}, TypeError, "src"),
+        ({"src": ""}, ValueError, "src"),
+        ({"api_host": 8765}, TypeError, "api_host"),
+        ({"protocol": "ftp"}, ValueError, "protocol"),
+        ({"integrity": "md5-abc"}, ValueError, "integrity"),
+        ({"load_options": [("a", 1)]}, TypeError, "load_options"),
+        ({"load_options": {1: "one"}}, TypeError, "load_options has a key 1"),
+        ({"load_options": {"a": {"b": [float("inf")]}}}, ValueError, "load_options['a']['b'][0]"),
+        ({"load_options": {"when": object()}}, TypeError, "load_options['when'] is a object"),
+        ({"load_options": {"a": "\ud800"}}, ValueError, "lone surrogate"),
+        ({"load_options": {"\udfff": 1}}, ValueError, "lone surrogate"),
+        ({"api_host": "\ud800"}, ValueError, "api_host"),
+        ({"load_options": {"deep": __import__("functools").reduce(lambda inner, _: [inner], range(40), 1)}},
+         ValueError, "nested deeper"),
+    ],
+    ids=["src-none", "src-empty", "api-host-number", "protocol", "integrity", "options-not-dict",
+         "non-string-key", "infinity", "object", "surrogate-value", "surrogate-key", "surrogate-api-host",
+         "too-deep"],
+)
+def test_render_names_the_argument_that_is_wrong(arguments, error, names):
+    with pytest.raises(error, match=__import__("re").escape(names)):
+        render("KEY", **arguments)
+
+
+def test_a_write_key_with_a_lone_surrogate_is_refused():
+    with pytest.raises(ValueError, match="write_key"):
+        render("key\ud800")
 
 
 @pytest.mark.parametrize("bad", ["", None, 42])
 def test_render_refuses_a_missing_write_key(bad):
     with pytest.raises(ValueError, match="write key"):
         render(bad)  # type: ignore[arg-type]
-
-
-def test_render_refuses_options_json_cannot_hold():
-    with pytest.raises(ValueError, match="JSON-serialisable"):
-        render("KEY", load_options={"when": object()})
 
 
 def test_jinja_global_for_flask_and_django_templates():
@@ -66,3 +96,27 @@ def test_cli_prints_the_same_snippet(dist):
         capture_output=True, text=True, check=True,
     )
     assert result.stdout.strip() == render("KEY", page=False, integrity=bundle_integrity())
+
+
+text_values = st.text()
+option_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | text_values,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(text_values, children, max_size=3),
+    max_leaves=15,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(write_key=text_values, options=st.dictionaries(text_values, option_values, max_size=4),
+       src=text_values, nonce=st.none() | text_values)
+def test_any_input_renders_one_inert_script_or_names_what_is_wrong(write_key, options, src, nonce):
+    try:
+        html = render(write_key, load_options=options, src=src, nonce=nonce)
+    except (TypeError, ValueError) as error:
+        assert str(error)
+        return
+    # Everything from Python stays inside the one script element and the JSON literals.
+    assert html.lower().count("<script") == 1 and html.lower().count("</script") == 1
+    assert html.endswith("</script>")
+    loaded = json.loads(html.split('a.load(', 1)[1].split(");", 1)[0].join("[]"))
+    assert loaded == [write_key, options]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 from typing import Any
+
+MAX_COUNT = 1_000_000
+# Longer than any test needs, short enough that a typo cannot hang a client for good.
+MAX_FAULT_SECONDS = 600
 
 
 @dataclass
@@ -34,19 +39,52 @@ class Fault:
             raise ValueError("a fault delay cannot be negative")
 
     @classmethod
-    def from_json(cls, document: dict[str, Any]) -> Fault:
-        known = {"count", "status", "retryAfter", "delay", "drop", "writeKey"}
-        unknown = set(document) - known
+    def from_json(cls, document: Any) -> Fault:
+        """A fault from the admin endpoint's JSON; ValueError names what is wrong."""
+        if not isinstance(document, dict):
+            raise ValueError("a fault is a JSON object, e.g. {\"status\": 503, \"count\": 2}")
+        unknown = set(document) - {"count", "status", "retryAfter", "delay", "drop", "writeKey"}
         if unknown:
             raise ValueError(f"unknown fault fields: {sorted(unknown)}")
+        write_key = document.get("writeKey")
+        if write_key is not None and not isinstance(write_key, str):
+            raise ValueError(f'"writeKey" must be a string, got {write_key!r:.40}')
+        drop = document.get("drop", False)
+        if not isinstance(drop, bool):
+            raise ValueError(f'"drop" must be true or false, got {drop!r:.40}')
         return cls(
-            count=int(document.get("count", 1)),
-            status=None if document.get("status") is None else int(document["status"]),
-            retry_after=None if document.get("retryAfter") is None else float(document["retryAfter"]),
-            delay=float(document.get("delay", 0.0)),
-            drop=bool(document.get("drop", False)),
-            write_key=document.get("writeKey"),
+            count=_integer(document, "count", 1, MAX_COUNT, default=1),
+            status=_integer(document, "status", 400, 599, default=None),
+            retry_after=_seconds(document, "retryAfter", default=None),
+            delay=_seconds(document, "delay", default=0.0),
+            drop=drop,
+            write_key=write_key,
         )
+
+
+def _integer(document: dict[str, Any], key: str, low: int, high: int, *, default: Any) -> Any:
+    value = document.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f'"{key}" must be an integer from {low} to {high}, got {value!r:.40}')
+    return value
+
+
+def _seconds(document: dict[str, Any], key: str, *, default: Any) -> Any:
+    value = document.get(key)
+    if value is None:
+        return default
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or not 0 <= value <= MAX_FAULT_SECONDS
+    ):
+        raise ValueError(
+            f'"{key}" must be a number of seconds from 0 to {MAX_FAULT_SECONDS}, got {value!r:.40}'
+        )
+    return float(value)
 
 
 class FaultPlan:

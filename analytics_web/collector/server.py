@@ -7,10 +7,11 @@ from pathlib import Path
 
 from aiohttp import web
 
-from analytics_web.collector.app import create_app
+from analytics_web.collector.access import Access
+from analytics_web.collector.app import BODY_TIMEOUT_S, create_app
 from analytics_web.collector.faults import Fault, FaultPlan
 from analytics_web.collector.store import EventStore
-from analytics_web.serving import ThreadedServer, bind_socket
+from analytics_web.serving import ThreadedServer, bind_socket, http_url, serve_forever
 
 
 class CollectorServer(ThreadedServer):
@@ -27,17 +28,24 @@ class CollectorServer(ThreadedServer):
         host: str = "127.0.0.1",
         port: int = 0,
         write_keys: Iterable[str] = (),
+        body_timeout: float = BODY_TIMEOUT_S,
     ) -> None:
         self.store = EventStore(db_path)
         self.faults = FaultPlan()
-        super().__init__(
-            create_app(self.store, faults=self.faults, write_keys=write_keys), host=host, port=port
+        self.access = Access(bind_host=host)
+        app = create_app(
+            self.store,
+            faults=self.faults,
+            write_keys=write_keys,
+            access=self.access,
+            body_timeout=body_timeout,
         )
+        super().__init__(app, host=host, port=port)
 
     @property
     def api_host(self) -> str:
         """What a browser passes as ``apiHost`` (with ``protocol: 'http'``)."""
-        return f"{self.host}:{self.port}/v1"
+        return f"{self.url.removeprefix('http://')}/v1"
 
     def inject(self, fault: Fault) -> None:
         self.faults.add(fault)
@@ -57,19 +65,16 @@ class CollectorServer(ThreadedServer):
 def serve(db_path: Path, *, host: str, port: int, write_keys: Iterable[str] = ()) -> None:
     """Run the collector in the foreground until interrupted (Ctrl-C)."""
     store = EventStore(db_path)
-    sock = bind_socket(host, port)
-    print(
-        f"collector listening on http://{host}:{sock.getsockname()[1]}/v1"
-        f"  (events in {db_path.resolve()})",
-        flush=True,
-    )
     try:
-        web.run_app(
-            create_app(store, write_keys=write_keys),
-            sock=sock,
-            print=None,
-            access_log=None,
-            handler_cancellation=True,
+        sock = bind_socket(host, port)
+        access = Access(bind_host=host)
+        print(
+            f"collector listening on {http_url(host, sock.getsockname()[1])}/v1"
+            f"  (events in {db_path.resolve()})\n"
+            f"read API token (for /v1/events, /v1/stats, /v1/requests, /admin from other"
+            f" hosts): {access.token}",
+            flush=True,
         )
+        serve_forever(create_app(store, write_keys=write_keys, access=access), sock)
     finally:
         store.close()

@@ -6,6 +6,8 @@ import json
 import sqlite3
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -78,9 +80,12 @@ class EventStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise sqlite3.OperationalError(f"cannot create {self.path.parent}: {error.strerror}") from None
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         with self._lock:
@@ -99,8 +104,7 @@ class EventStore:
         of a request before the request itself."""
         received_at = utc_now_iso()
         stored = 0
-        with self._lock:
-            self._db.execute("BEGIN")
+        with self._transaction():
             for message in messages:
                 message_id = message.get("messageId") or f"collector-{uuid.uuid4()}"
                 cursor = self._db.execute(
@@ -109,20 +113,32 @@ class EventStore:
                     (
                         received_at,
                         write_key,
-                        str(message_id),
+                        message_id,
                         message["type"],
                         _display_name(message),
                         _optional_str(message.get("userId")),
                         _optional_str(message.get("anonymousId")),
-                        json.dumps(message, separators=(",", ":")),
+                        json.dumps(message, separators=(",", ":"), allow_nan=False),
                     ),
                 )
                 stored += cursor.rowcount
             result = StoreResult(stored=stored, duplicates=len(messages) - stored)
             if request is not None:
                 self._insert_request(replace(request, stored=result.stored, duplicates=result.duplicates))
-            self._db.execute("COMMIT")
         return result
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """All or nothing, and the connection usable afterwards whatever went wrong: a
+        transaction left open would make every later one fail."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def log_request(self, record: RequestRecord) -> None:
         with self._lock:
@@ -171,7 +187,7 @@ class EventStore:
                 "id": row["id"],
                 "receivedAt": row["received_at"],
                 "writeKey": row["write_key"],
-                "event": json.loads(row["payload"]),
+                "event": json.loads(row["payload"], parse_constant=_not_a_number),
             }
             for row in rows
         ]
@@ -220,6 +236,11 @@ def _filters(
 
 def _where(clauses: list[str]) -> str:
     return f"WHERE {' AND '.join(clauses)}" if clauses else ""
+
+
+def _not_a_number(name: str) -> None:
+    """NaN or Infinity in a row stored before they were refused: served as null."""
+    return None
 
 
 def _optional_str(value: Any) -> str | None:

@@ -12,8 +12,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from analytics_web.collector.body import PayloadError, parse_json
+
 MAX_EVENT_BYTES = 32 * 1024
-MAX_REQUEST_BYTES = 500 * 1024
+# Counts are stored in SQLite INTEGER columns: signed 64 bits.
+MAX_COUNT = 2**63 - 1
 
 # Long and one-letter paths (the latter are what Analytics.js itself posts to) per message type.
 SINGLE_MESSAGE_PATHS: dict[str, str] = {
@@ -28,14 +31,6 @@ BATCH_PATHS = frozenset({"batch", "b"})
 MESSAGE_TYPES = frozenset(SINGLE_MESSAGE_PATHS.values())
 
 
-class PayloadError(Exception):
-    """The request cannot be accepted; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
-
-
 @dataclass(frozen=True)
 class ParsedRequest:
     write_key: str
@@ -43,12 +38,16 @@ class ParsedRequest:
     retry_count: int | None = None
 
 
-def check_size(body: bytes) -> None:
-    """Enforce the request size limit on the decoded body (aiohttp undoes Content-Encoding)."""
-    if len(body) > MAX_REQUEST_BYTES:
-        raise PayloadError(
-            f"request body is {len(body)} bytes; the limit is {MAX_REQUEST_BYTES} bytes (500 KB)"
-        )
+def retry_count_of(value: object, where: str) -> int | None:
+    """A retry count as sent (a header's text or a body's number): a non-negative integer
+    that fits the store, or None when absent."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        raise PayloadError(f"{where} must be an integer from 0 to {MAX_COUNT}, got {value!r:.40}")
+    return value
 
 
 def write_key_from_authorization(header: str | None) -> str | None:
@@ -74,10 +73,7 @@ def parse_request(
     with one bad message is rejected whole, as the Tracking API does, so a client never has
     to guess which part of a request was stored.
     """
-    try:
-        document = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise PayloadError(f"body is not valid JSON: {error}") from None
+    document = parse_json(body)
     if not isinstance(document, dict):
         raise PayloadError("body must be a JSON object")
 
@@ -108,11 +104,10 @@ def parse_request(
         if problem:
             where = f"batch[{index}]" if endpoint in BATCH_PATHS else "message"
             raise PayloadError(f"{where}: {problem}")
-    retry_count = document.get("retryCount")
     return ParsedRequest(
         write_key=write_key,
         messages=messages,
-        retry_count=retry_count if isinstance(retry_count, int) else None,
+        retry_count=retry_count_of(document.get("retryCount"), '"retryCount"'),
     )
 
 
@@ -121,8 +116,11 @@ def message_problem(message: Any) -> str | None:
     if not isinstance(message, dict):
         return "each message must be a JSON object"
     kind = message.get("type")
-    if kind not in MESSAGE_TYPES:
-        return f'"type" must be one of {sorted(MESSAGE_TYPES)}, got {kind!r}'
+    if not isinstance(kind, str) or kind not in MESSAGE_TYPES:
+        return f'"type" must be one of {sorted(MESSAGE_TYPES)}, got {kind!r:.40}'
+    message_id = message.get("messageId")
+    if message_id is not None and (not isinstance(message_id, str) or not message_id):
+        return f'"messageId" must be a non-empty string, got {message_id!r:.40}'
     if kind == "alias":
         if not _non_empty(message.get("userId")) or not _non_empty(message.get("previousId")):
             return 'an alias needs "userId" and "previousId"'

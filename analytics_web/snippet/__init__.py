@@ -11,6 +11,8 @@ made on, loads the bundle with an async ``<script>``, calls ``load(writeKey, opt
 from __future__ import annotations
 
 import json
+import math
+import re
 from functools import cache
 from typing import Any
 
@@ -21,6 +23,12 @@ from analytics_web import __version__
 from analytics_web.paths import dist_dir
 
 DEFAULT_SRC = "/dist/analytics.min.js"
+# CSP's nonce-source: base64 or base64url characters, at most two "=" at the end.
+NONCE = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
+INTEGRITY = re.compile(r"sha(?:256|384|512)-[A-Za-z0-9+/]+={0,2}")
+# Load options are a few levels deep; anything deeper is a mistake (or a cycle in disguise).
+MAX_OPTION_DEPTH = 32
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Every public method, so any call made before the bundle arrives is recorded, never lost.
 METHODS = (
     "track", "page", "screen", "identify", "group", "alias", "reset", "ready", "debug",
@@ -60,15 +68,27 @@ def render(
     """
     if not isinstance(write_key, str) or not write_key:
         raise ValueError("render() needs the source's write key (a non-empty string)")
+    _check_text("write_key", write_key)
+    _check_text("src", src)
+    if not src:
+        raise ValueError("src must say where the bundle is served, e.g. /static/analytics.min.js")
+    if load_options is not None and not isinstance(load_options, dict):
+        raise TypeError(f"load_options must be a dict, got {type(load_options).__name__}")
     options = dict(load_options or {})
     if api_host is not None:
-        options["apiHost"] = api_host
+        options["apiHost"] = _check_text("api_host", api_host)
     if protocol is not None:
+        if protocol not in ("http", "https"):
+            raise ValueError(f"protocol must be 'http' or 'https', got {protocol!r}")
         options["protocol"] = protocol
-    try:
-        json.dumps(options)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"load_options must be JSON-serialisable: {error}") from None
+    _check_json(options, "load_options", 1)
+    if nonce is not None and not (isinstance(nonce, str) and NONCE.fullmatch(nonce)):
+        raise ValueError(
+            f"nonce {nonce!r:.60} cannot be a CSP nonce: use base64 characters"
+            " (A-Z a-z 0-9 + / - _, up to two = at the end), e.g. secrets.token_urlsafe(16)"
+        )
+    if integrity is not None and not (isinstance(integrity, str) and INTEGRITY.fullmatch(integrity)):
+        raise ValueError(f"integrity {integrity!r:.60} is not an SRI hash such as sha384-<base64>")
     html = _environment().get_template("snippet.html.jinja").render(
         write_key=write_key,
         src=src,
@@ -80,6 +100,36 @@ def render(
         version=__version__,
     )
     return Markup(html.strip())
+
+
+def _check_text(argument: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{argument} must be a string, got {type(value).__name__}")
+    if LONE_SURROGATE.search(value):
+        raise ValueError(f"{argument} holds a lone surrogate, which is not valid Unicode text")
+    return value
+
+
+def _check_json(value: object, where: str, depth: int) -> None:
+    """What JSON (and so the browser) can hold: string keys, finite numbers, valid text, and
+    a sane depth. The error names where the problem is (load_options['a'][0], say)."""
+    if depth > MAX_OPTION_DEPTH:
+        raise ValueError(f"{where} is nested deeper than {MAX_OPTION_DEPTH} levels")
+    if isinstance(value, str):
+        _check_text(where, value)
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{where} is {value}, which JSON cannot hold")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{where} has a key {key!r} that is not a string")
+            _check_text(f"{where} key {key!r}", key)
+            _check_json(item, f"{where}[{key!r}]", depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _check_json(item, f"{where}[{index}]", depth + 1)
+    elif value is not None and not isinstance(value, (bool, int, float)):
+        raise TypeError(f"{where} is a {type(value).__name__}, which JSON cannot hold")
 
 
 def bundle_integrity(file: str = "analytics.min.js") -> str:

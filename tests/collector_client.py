@@ -1,0 +1,69 @@
+"""Talking to a collector over real HTTP from the tests, as any client would."""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+from analytics_web.collector import CollectorServer
+
+
+def request(
+    server: CollectorServer,
+    path: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    method: str | None = None,
+) -> tuple[int, Any, dict[str, str]]:
+    """(status, the answer (parsed when it is JSON), headers). ``body`` is bytes as they are, or a
+    value sent as JSON; with a body the method is POST unless told otherwise."""
+    data = None if body is None else body if isinstance(body, bytes) else json.dumps(body).encode()
+    call = urllib.request.Request(
+        f"{server.url}{path}",
+        data=data,
+        method=method or ("POST" if data is not None else "GET"),
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+    try:
+        with urllib.request.urlopen(call, timeout=10) as response:
+            return response.status, _answer(response), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, _answer(error), dict(error.headers)
+
+
+def post(
+    server: CollectorServer, path: str, body: Any, headers: dict[str, str] | None = None
+) -> tuple[int, Any, dict[str, str]]:
+    return request(server, path, body, headers, method="POST")
+
+
+def _answer(response: Any) -> Any:
+    """JSON parsed strictly (NaN or Infinity fail, as they would in JSON.parse); other text
+    as it is."""
+    data = response.read()
+    if response.headers.get_content_type() != "application/json":
+        return data.decode("utf-8", "replace") or None
+
+    def refuse(name: str) -> Any:
+        raise AssertionError(f"the collector answered with {name}, which JSON.parse refuses")
+
+    return json.loads(data, parse_constant=refuse)
+
+
+def track(message_id: str = "m-1", **fields: Any) -> dict[str, Any]:
+    return {"type": "track", "event": "Signed Up", "anonymousId": "anon-1",
+            "messageId": message_id, **fields}
+
+
+def basic_auth(key: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
+
+
+def accepts_events(server: CollectorServer, write_key: str = "k") -> bool:
+    """The collector still stores a good request (after a bad one, say)."""
+    before = len(server.store.events(write_key=write_key))
+    status, _, _ = post(server, "/v1/batch", {"batch": [track(f"probe-{before}")], "writeKey": write_key})
+    return status == 200 and len(server.store.events(write_key=write_key)) == before + 1
