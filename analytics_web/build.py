@@ -32,6 +32,12 @@ SLIM_RUNTIME = BROWSER_DIR / "runtime.js"
 RUNTIME_IMPORT = re.compile(r"^import \{([^}]*)\} from '\./org\.transcrypt\.__runtime__\.js';$", re.M)
 # What to blank out of generated code before looking for runtime names in it: string literals,
 # property reads (`.len`), object keys and getter names (`len:`, `get len ()`).
+# Transcrypt's prologue for a default argument also looks for keyword arguments, which the browser
+# code never passes (kwargs are off): what remains is "undefined means the default".
+DEFAULT_ARGUMENT = re.compile(
+    r"if \(typeof (\w+) == 'undefined' \|\| \(\1 != null && \1\.hasOwnProperty \(\"__kwargtrans__\"\)\)\) \{;"
+    r"\s*var \1 = ([^;\n]*);\s*\};"
+)
 NOT_REFERENCES = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|\.\s*[\w$]+|\bget\s+[\w$]+|[\w$]+\s*:(?!:)")
 
 
@@ -182,7 +188,8 @@ def _use_slim_runtime(folder: Path) -> None:
                 f" {SLIM_RUNTIME.name} does not provide: write it another way or add it there"
             )
         imports = f"import {{{', '.join(used)}}} from './runtime.js';" if used else ""
-        module.write_text(text[: found.start()] + imports + text[found.end():])
+        body = DEFAULT_ARGUMENT.sub(r"if (\1 === undefined) \1 = \2;", text[found.end():])
+        module.write_text(text[: found.start()] + imports + body)
     shutil.copyfile(SLIM_RUNTIME, folder / "runtime.js")
 
 
@@ -196,6 +203,8 @@ def _declared_names(code: str) -> set[str]:
 
 
 def _esbuild(esbuild: Path, entry: Path, target: Path, output: Output) -> None:
+    """Bundle with esbuild; minified outputs are then minified by terser (see _terser)."""
+    bundled = target.with_suffix(".bundle.js") if output.minify else target
     command = [
         str(esbuild),
         str(entry),
@@ -205,12 +214,43 @@ def _esbuild(esbuild: Path, entry: Path, target: Path, output: Output) -> None:
         "--sourcemap",
         "--legal-comments=none",
         f"--define:ANALYTICS_WEB_VERSION={json.dumps(__version__)}",
-        f"--outfile={target}",
+        f"--outfile={bundled}",
         "--log-level=warning",
     ]
-    if output.minify:
-        command.append("--minify")
     _run(command, cwd=entry.parent)
+    if output.minify:
+        _terser(esbuild.parent / "terser", bundled, target, module=output.format == "esm")
+        bundled.unlink()
+        bundled.with_suffix(".js.map").unlink()
+
+
+# Attributes of the Python browser code are snake_case; the public API (track, anonymousId,
+# failedDelivery ...), the wire format, plugins and options are camelCase or one word. So
+# snake_case properties are internal and can take short names: 10% of the gzipped bundle.
+INTERNAL_PROPERTY = r"/^[a-z][a-z0-9]*(_[a-z0-9]+)+$/"
+
+
+def _terser(terser: Path, source: Path, target: Path, *, module: bool) -> None:
+    """Minify with terser, which compresses this code about 10% smaller than esbuild does,
+    mostly by shortening internal property names; the source map follows through."""
+    command = [
+        str(terser),
+        str(source),
+        "--compress",
+        "passes=2",
+        "--mangle",
+        "--mangle-props",
+        f"regex={INTERNAL_PROPERTY}",
+        "--ecma",
+        "2019",
+        "--source-map",
+        f"content='{source.name}.map',url='{target.name}.map',includeSources",
+        "--output",
+        str(target),
+    ]
+    if module:
+        command.append("--module")
+    _run(command, cwd=source.parent)
 
 
 def _run(command: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> str:

@@ -260,7 +260,7 @@ def test_on_once_off_hear_each_call(loaded: Page):
     assert heard == [
         ["track", "T", 1], ["page", "C", "N"], ["identify", "u", 1], ["group", "g"],
         ["alias", "to", "from"], ["reset"],
-        ["error", "analytics-web: track(): track() needs an event name (a non-empty string), got string"],
+        ["error", "analytics-web: track(): needs an event name (a non-empty string), got string"],
     ]
 
 

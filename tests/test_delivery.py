@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
 
 from playwright.sync_api import BrowserContext, Page
 
@@ -126,6 +127,19 @@ def test_an_oversize_event_is_refused_and_does_not_block_the_rest(page: Page, si
     assert event["event"] == "Small"
 
 
+def test_an_event_over_32_kb_of_utf8_is_refused_even_when_its_characters_are_fewer(page: Page, site, write_key, collector, received):
+    """12,000 CJK characters are 36,000 bytes of UTF-8: over the API's limit."""
+    open_page(page, site, write_key)
+    outcome = page.evaluate("""async () => {
+        const wide = analytics.track('Wide', {text: '\u6f22'.repeat(12000)}).then(() => 'sent', e => e.message);
+        const fits = analytics.track('Fits', {text: '\u6f22'.repeat(10000)}).then(() => 'sent', e => e.message);
+        return [await wide, await fits];
+    }""")
+    assert "32 KB" in outcome[0] and outcome[1] == "sent"
+    [event] = received(1)
+    assert event["event"] == "Fits"
+
+
 # -- leaving the page ---------------------------------------------------------------------------
 
 def test_events_queued_when_the_page_is_left_all_arrive(page: Page, site, write_key, collector, received, report_delivery):
@@ -214,11 +228,18 @@ def test_three_503s_then_success(page: Page, site, write_key, collector, receive
 def test_429_waits_for_retry_after(page: Page, site, write_key, collector, received, report_delivery):
     collector.inject(Fault(status=429, retry_after=2, write_key=write_key))
     open_page(page, site, write_key)
-    started = page.evaluate("Date.now()")
-    page.evaluate("analytics.track('Rate Limited')")
-    delivered_at = page.evaluate("Date.now()")
-    assert delivered_at - started >= 2000
+    pending = page.evaluate("""async () => {
+        const ctx = await analytics.track('Rate Limited');
+        return ctx.failedDelivery() && ctx.failedDelivery().reason.message;
+    }""")
+    # The call settles after its first attempt, saying its event waits for a retry ...
+    assert "429" in pending and "retried" in pending
     stored_once(collector, write_key, 1, received)
+    # ... and the retry comes once Retry-After has passed.
+    first, second = collector.store.requests(write_key=write_key)
+    assert (first["status"], second["status"]) == (429, 200)
+    waited = datetime.fromisoformat(second["received_at"]) - datetime.fromisoformat(first["received_at"])
+    assert waited.total_seconds() >= 1.9
     report_delivery("429 Retry-After 2", 1, 1)
 
 
@@ -348,15 +369,19 @@ def test_after_ten_failed_attempts_events_wait_for_a_later_page(page: Page, site
     collector.inject(Fault(status=503, count=10, write_key=write_key))
     page.clock.install()  # the backoff (0.5 s, 1 s ... 60 s) runs on a fake clock
     open_page(page, site, write_key)
-    page.evaluate("""() => { window.outcome = null;
-        analytics.track('Patient').then(() => { window.outcome = 'delivered' },
-                                        error => { window.outcome = error.message }) }""")
+    pending = page.evaluate("""async () => {
+        window.gaveUp = null;
+        analytics.on('error', error => { window.gaveUp = error.message });
+        const ctx = await analytics.track('Patient');
+        return ctx.failedDelivery().reason.message;
+    }""")
+    assert "503" in pending  # settled after the first attempt, not after all ten
     deadline = time.monotonic() + 60
     # Each retry is scheduled only once the real request before it has been answered, so
     # fake time moves on until the collector has seen the next attempt, ten times over.
-    while page.evaluate("window.outcome") is None and time.monotonic() < deadline:
+    while page.evaluate("window.gaveUp") is None and time.monotonic() < deadline:
         page.clock.run_for(5_000)
-    assert "not delivered after 10 attempts" in page.evaluate("window.outcome")
+    assert "not delivered (503) after 10 attempts" in page.evaluate("window.gaveUp")
     assert [r["status"] for r in collector.store.requests(write_key=write_key)] == [503] * 10
     assert collector.store.events(write_key=write_key) == []
     page.reload()  # the next page load sends what is still waiting

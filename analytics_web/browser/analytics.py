@@ -5,21 +5,29 @@ __pragma__('noalias', 'split')
 __pragma__('noalias', 'replace')
 __pragma__('noalias', 'pop')
 __pragma__('noalias', 'keys')
+__pragma__('noalias', 'type')
 
-from analytics_web.browser.arguments import (
-    is_function, is_string, resolve_alias, resolve_identity, resolve_page, resolve_track,
-)
+from analytics_web.browser.arguments import resolve_alias, resolve_identity, resolve_page, resolve_track
+from analytics_web.browser.context import Context
 from analytics_web.browser.debug import Debug
-from analytics_web.browser.delivery import Delivery, api_url
 from analytics_web.browser.emitter import Emitter
+from analytics_web.browser.enrichment import env_enrichment, page_enrichment
 from analytics_web.browser.events import build_event
 from analytics_web.browser.identity import Group, User, make_stores
+from analytics_web.browser.middleware import source_middleware
 from analytics_web.browser.page_context import page_info
+from analytics_web.browser.pipeline import Pipeline
 from analytics_web.browser.querystring import apply_query
 from analytics_web.browser.routing import RouteTracker
-from analytics_web.browser.util import is_object, make_error, now_iso
+from analytics_web.browser.segmentio import SegmentDestination, api_url, serialized
+from analytics_web.browser.util import CALL_TYPES, is_function, is_object, is_string, make_error, make_uuid, now_iso
 
-MAX_EVENT_BYTES = 32 * 1024
+DEFAULT_TIMEOUT_MS = 300  # Analytics.js: a callback runs at the latest this long after its call
+# Calls that set things up rather than make events. Made before load() (on a snippet's stub, or
+# on an instance not loaded yet), they are applied first, as analytics-next does, so a plugin
+# or middleware registered after the snippet's page() still sees that first page view.
+SETUP_METHODS = ['register', 'deregister', 'addSourceMiddleware', 'addDestinationMiddleware',
+                 'setAnonymousId', 'on', 'once', 'off', 'debug', 'timeout']
 
 
 def integration_flags(integrations):
@@ -42,41 +50,41 @@ def load_settings(options):
     strategy = segment['deliveryStrategy'] or options['deliveryStrategy'] or {}
     batching = strategy['strategy'] == 'batching'
     config = strategy['config'] or {}
+    compress = segment['compress'] if segment['compress'] is not js_undefined else options['compress']
+    queue = options['queue'] or {}
     return {
         'url': api_url(segment['apiHost'] or options['apiHost'], segment['protocol'] or options['protocol'], '/batch'),
         'batchSize': (config['size'] or 10) if batching else 1,
         'batchTimeout': (config['timeout'] or 5000) if batching else 0,
-        'compress': segment['compress'] == True or options['compress'] == True,
+        'compress': compress if compress == True or compress == False else None,
+        'maxEvents': queue['maxEvents'],
+        'maxBytes': queue['maxBytes'],
         'integrations': integration_flags(integrations),
     }
 
 
-def utf8_bytes(text):
-    """UTF-8 size of a string, computed only where it could matter (up to 3 bytes a char)."""
-    if len(text) * 3 <= MAX_EVENT_BYTES:
-        return len(text)
-    return __new__(TextEncoder()).encode(text).length
-
-
 class Analytics(Emitter):
     """window.analytics: the Analytics.js API. Calls made before load() are kept, with the page
-    and the time of the call, and sent once load() has said where to."""
+    and the time of the call, and made once load() has said where events go."""
 
     def __init__(self):
         Emitter.__init__(self)
         self.initialized = False
-        self.delivery = None
         self.users = None
         self.groups = None
+        self.segment = None
+        self.routes = None
         self.integrations = {}
         self.deferred = []
         self.debugger = Debug()
+        self.pipeline = Pipeline(self, self.debugger)
+        self.timeout_ms = DEFAULT_TIMEOUT_MS
 
         def keep(resolve):
             self.mark_ready = resolve
         self.readiness = __new__(Promise(keep))
 
-    def load(self, write_key, options=None):
+    def load(self, write_key, options):
         if self.initialized:
             return self  # a second load (a snippet pasted twice) must not double anything
         if not is_string(write_key) or write_key == '':
@@ -88,43 +96,102 @@ class Analytics(Emitter):
         self.users = User(id_store, trait_store)
         self.groups = Group(id_store, trait_store)
         self.integrations = settings['integrations']
-        self.delivery = Delivery(
-            write_key, settings['url'], settings['batchSize'], settings['batchTimeout'],
-            settings['compress'], options['queue'] or {}, self.undelivered, self.debugger.problem,
-        )
+        self.segment = SegmentDestination(write_key, settings, self.undelivered, self.debugger.problem)
+        self.pipeline.add(page_enrichment())
+        self.pipeline.add(env_enrichment())
+        self.pipeline.add(self.segment.plugin())
         self.initialized = True
         routes = options['trackRouteChanges']
         if routes != False:
-            RouteTracker(lambda moment: self.dispatch('page', [], moment), routes if is_function(routes) else None)
+            self.routes = RouteTracker(lambda moment: self.dispatch('page', [], moment), routes if is_function(routes) else None)
+        if Array.isArray(options['plugins']) and len(options['plugins']):
+            self.register.apply(self, options['plugins'])
         waiting = self.deferred
         self.deferred = []
-        waiting.forEach(lambda call: call['settle'](self.dispatch(call['method'], call['args'], call['moment'])))
+        waiting.filter(lambda call: SETUP_METHODS.indexOf(call['method']) >= 0).forEach(self.replay)
+        waiting.filter(lambda call: SETUP_METHODS.indexOf(call['method']) < 0).forEach(self.replay)
         if options['useQueryString'] != False:
             apply_query(self, location.search)
-        self.mark_ready(self)
+        Promise.all(self.pipeline.loading).then(lambda: self.mark_ready(self))
         return self
 
-    # -- the calls ---------------------------------------------------------------------------
+    def replay(self, call):
+        """A call made before load(), made now (event calls with their own page and time)."""
+        method = call['method']
+        if CALL_TYPES.indexOf(method) >= 0:
+            result = self.dispatch(method, call['args'], call['moment'])
+        elif is_function(self[method]):
+            result = self[method].apply(self, call['args'])
+        else:
+            console.warn('analytics-web: ' + method + '() is not a method of analytics-web; the call was not made')
+            result = None
+        call['settle'](result)
 
-    def track(self, event, properties=None, options=None, callback=None):
+    # -- the calls: every argument after the first may be left out (JavaScript passes undefined,
+    # which the argument resolvers read as absent) --------------------------------------------
+
+    def track(self, event, properties, options, callback):
         return self.dispatch('track', [event, properties, options, callback])
 
-    def page(self, category=None, name=None, properties=None, options=None, callback=None):
+    def page(self, category, name, properties, options, callback):
         return self.dispatch('page', [category, name, properties, options, callback])
 
-    def screen(self, category=None, name=None, properties=None, options=None, callback=None):
+    def screen(self, category, name, properties, options, callback):
         return self.dispatch('screen', [category, name, properties, options, callback])
 
-    def identify(self, user_id=None, traits=None, options=None, callback=None):
+    def identify(self, user_id, traits, options, callback):
         return self.dispatch('identify', [user_id, traits, options, callback])
 
-    def group(self, group_id=js_undefined, traits=None, options=None, callback=None):
+    def group(self, group_id, traits, options, callback):
         if group_id is js_undefined and self.initialized:
             return self.groups  # group() with no arguments reads the current group
         return self.dispatch('group', [group_id, traits, options, callback])
 
-    def alias(self, user_id=None, previous_id=None, options=None, callback=None):
+    def alias(self, user_id, previous_id, options, callback):
         return self.dispatch('alias', [user_id, previous_id, options, callback])
+
+    # -- plugins and middleware --------------------------------------------------------------
+
+    def register(self, *plugins):
+        """Load plugins; resolves once they are loaded (events wait for them meanwhile)."""
+        if not self.initialized:
+            return self.defer('register', plugins)
+
+        def registered(results):
+            self.emit('register', plugins.map(lambda plugin: plugin.name))
+            return Context({'type': 'register'})
+
+        return self.settle(Promise.all(plugins.map(lambda plugin: self.pipeline.register(plugin))).then(registered))
+
+    def deregister(self, *names):
+        if not self.initialized:
+            return self.defer('deregister', names)
+        return self.settle(Promise.all(names.map(lambda name: self.pipeline.deregister(name))))
+
+    def addSourceMiddleware(self, fn):
+        """fn({payload, next, integrations}) for every event, before enrichment, in the order
+        added; an event it does not pass to next() is dropped."""
+        if not self.initialized:
+            return self.defer('addSourceMiddleware', [fn])
+        if not is_function(fn):
+            return self.settle(Promise.reject(make_error('addSourceMiddleware() needs a function')))
+        return self.settle(self.pipeline.register(source_middleware(fn, self.integrations)).then(lambda: self))
+
+    def addDestinationMiddleware(self, name, *fns):
+        """fn({payload, next, integration}) on one destination's copy of each event ('*': every
+        destination but Segment.io, as in analytics-next; name it to reach it too)."""
+        if not self.initialized:
+            return self.defer('addDestinationMiddleware', [name].concat(fns))
+        if not is_string(name) or not fns.every(is_function):
+            return self.settle(Promise.reject(make_error('addDestinationMiddleware() needs a destination name (or "*") and functions')))
+        fns.forEach(lambda fn: self.pipeline.middleware.push({'name': name, 'fn': fn}))
+        return Promise.resolve(self)
+
+    def timeout(self, ms):
+        """How long a callback may wait for its call to settle (default 300 ms)."""
+        if typeof(ms) == 'number' and ms >= 0:
+            self.timeout_ms = ms
+        return self
 
     # -- state -------------------------------------------------------------------------------
 
@@ -132,130 +199,159 @@ class Analytics(Emitter):
         return self.users
 
     def reset(self):
-        if self.initialized:
-            self.users.reset()
-            self.groups.reset()
-            self.emit('reset')
-        else:
-            self.deferred.push({'method': 'reset', 'args': [], 'moment': None, 'settle': lambda result: None})
+        if not self.initialized:
+            return self.defer('reset', [])
+        self.users.reset()
+        self.groups.reset()
+        self.emit('reset')
 
-    def setAnonymousId(self, anonymous_id=js_undefined):
+    def setAnonymousId(self, anonymous_id):
         if not self.initialized:
             return self.defer('setAnonymousId', [anonymous_id])
         return self.users.anonymousId(anonymous_id)
 
-    def ready(self, callback=None):
+    def ready(self, callback):
         def run(analytics):
             if is_function(callback):
                 callback()
             return analytics
         return self.readiness.then(run)
 
-    def debug(self, on=True):
+    def debug(self, on):
         self.debugger.toggle(on)
         return self
 
     def flush(self):
-        """Send everything queued now (for SPA teardown); resolves once the API has answered."""
-        return self.delivery.flush() if self.delivery else Promise.resolve()
+        """Send everything queued now; resolves once the API has acknowledged it."""
+        return self.segment.flush() if self.segment else Promise.resolve()
 
     # -- making and sending events -----------------------------------------------------------
 
-    def dispatch(self, method, args, moment=None):
-        """Make and send one call's event; the promise settles with its delivery."""
+    def dispatch(self, method, args, moment):
+        """One call: resolve its arguments, build its event, check it, commit what it changes
+        (identity), then run it through the plugins. A refused call changes nothing."""
         if not self.initialized:
             return self.defer(method, args)
-        if method == 'reset':
-            return self.reset()
-        if method == 'setAnonymousId':
-            return self.setAnonymousId(args[0])
         try:
-            call = self.resolve(method, args, moment)
+            call = self.resolve(method, args)
         except:
-            call = {'problem': 'the arguments could not be read'}
+            call = {'problem': 'the arguments could not be read', 'callback': None}
         if call['problem']:
-            return self.refuse(method, call['problem'], args)
+            return self.refuse(method, call['problem'], args, call['callback'])
         options = call['options']
-        if moment is not None and options['timestamp'] is js_undefined:
+        if moment and options['timestamp'] is js_undefined:
             options = Object.assign({'timestamp': moment['time']}, options)
-        event = build_event(method, call['fields'], options, self.users, self.integrations, moment['page'] if moment else None)
-        try:
-            text = JSON.stringify(event)
-        except:
-            return self.refuse(method, 'the event cannot be turned into JSON (a circular reference or a BigInt in it?)', args)
-        size = utf8_bytes(text)
-        if size > MAX_EVENT_BYTES:
-            return self.refuse(method, 'the event is ' + size + ' bytes; the API takes at most ' + MAX_EVENT_BYTES + ' (32 KB)', args)
-        event = JSON.parse(text)  # what is sent, frozen now: later changes by the caller do not leak in
-        self.debugger.call(method, event)
+        page = moment['page'] if moment else page_info()
+        checked = serialized(build_event(method, call['fields'], options, call['ids'], self.integrations, page))
+        if checked['problem']:
+            return self.refuse(method, checked['problem'], args, call['callback'])
+        if call['commit']:
+            call['commit']()
+        ctx = Context(JSON.parse(checked['text']))  # frozen now: later changes by the caller do not leak in
+        self.debugger.call(ctx.event)
         self.emit.apply(self, [method].concat(call['emitted']))
-        callback = call['callback']
+        return self.run(ctx, call['callback'])
 
-        def delivered(context):
-            self.debugger.result(event, None)
-            if callback:
-                try:
-                    callback(context)
-                except:
-                    console.error('analytics-web: the callback of ' + method + '() threw')
-            return context
+    def run(self, ctx, callback):
+        event = ctx.event
+
+        def settled(result):
+            self.debugger.outcome(event, result, None)
+            return result
 
         def failed(error):
-            self.debugger.result(event, error)
+            self.debugger.outcome(event, None, error)
+            ctx.setFailedDelivery({'reason': error})
             raise error
 
-        return self.settle(self.delivery.enqueue(event, size).then(delivered, failed))
+        promise = self.settle(self.pipeline.run(ctx).then(settled, failed))
+        if is_function(callback):
+            self.call_back(promise, ctx, callback)
+        return promise
 
-    def resolve(self, method, args, moment):
-        """{fields, options, callback, emitted, problem} of one call, its overloads resolved."""
+    def call_back(self, promise, ctx, callback):
+        """The callback runs once the call settles, and never later than timeout ms after the
+        call: the contract pages rely on to navigate after a track."""
+        state = {'done': False, 'timer': None}
+
+        def once():
+            if state['done']:
+                return
+            state['done'] = True
+            clearTimeout(state['timer'])
+            try:
+                callback(ctx)
+            except:
+                console.error('analytics-web: the callback of ' + ctx.event['type'] + '() threw')
+
+        state['timer'] = setTimeout(once, self.timeout_ms)
+        promise.then(once, once)
+
+    def resolve(self, method, args):
+        """{fields, options, callback, emitted, ids, commit, problem} of one call."""
+        ids = {'userId': self.users.id(), 'anonymousId': self.users.anonymousId()}
         if method == 'track':
             call = resolve_track(args[0], args[1], args[2], args[3])
             call['emitted'] = [args[0], call['fields']['properties'], call['options']]
-            return call
-        if method == 'page' or method == 'screen':
+        elif method == 'page' or method == 'screen':
             call = resolve_page(args[0], args[1], args[2], args[3], args[4])
             fields = call['fields']
-            if method == 'page':
-                page = moment['page'] if moment else page_info()
-                fields['properties'] = Object.assign({}, page, fields['properties'])
-                if fields['name'] is not js_undefined:
-                    fields['properties']['name'] = fields['name']
             call['emitted'] = [fields['category'] or None, fields['name'] or None, fields['properties'], call['options']]
-            return call
-        if method == 'alias':
+        elif method == 'alias':
             call = resolve_alias(args[0], args[1], args[2], args[3], self.users)
             call['emitted'] = [call['fields']['userId'], call['fields']['previousId'], call['options']]
-            return call
+        else:
+            return self.resolve_identity(method, args, ids)
+        call['ids'] = ids
+        return call
+
+    def resolve_identity(self, method, args, ids):
+        """identify() and group(): the event carries the id and traits as they will be once the
+        call is accepted; commit() stores them, only then."""
         entity = self.users if method == 'identify' else self.groups
         found = resolve_identity(entity, args)
         if method == 'group' and not found['problem'] and (found['id'] is None or found['id'] is js_undefined):
-            found['problem'] = 'group() needs a group id (a string or number)'
+            found['problem'] = 'needs a group id (a string or number)'
         if found['problem']:
             return found
         current = entity.id()
-        entity.id(found['id'])
-        merged = found['traits'] if current is not None and String(current) != String(found['id']) else Object.assign({}, entity.traits(), found['traits'])
-        entity.traits(merged)
-        fields = {'traits': entity.traits()}
+        new_id = None if found['id'] is None else String(found['id'])
+        switching = current is not None and new_id is not None and current != new_id
+        traits = found['traits'] if switching else Object.assign({}, entity.traits(), found['traits'])
+        found['fields'] = {'traits': traits}
         if method == 'group':
-            fields['groupId'] = String(found['id'])
-        found['fields'] = fields
-        found['emitted'] = [found['id'], fields['traits'], found['options']]
+            found['fields']['groupId'] = new_id
+            found['commit'] = lambda: self.groups.store(new_id, traits)
+        else:
+            if switching:  # another person on this browser: a new anonymous id, as in analytics-next
+                ids['anonymousId'] = make_uuid()
+            ids['userId'] = new_id
+            found['commit'] = lambda: self.users.store(new_id, traits, ids['anonymousId'])
+        found['ids'] = ids
+        found['emitted'] = [found['id'], traits, found['options']]
         return found
 
-    def defer(self, method, args):
-        """A call made before load(): kept with the page and time of the call."""
-        moment = {'page': page_info(), 'time': now_iso()}
+    def defer(self, method, args, moment):
+        """A call made before load() (or recorded by a snippet, with its \`\`moment\`\`): kept
+        with the page and time of the call."""
+        moment = moment or {'page': page_info(), 'time': now_iso()}
 
         def hold(resolve):
             self.deferred.push({'method': method, 'args': args, 'moment': moment, 'settle': resolve})
         return self.settle(__new__(Promise(hold)))
 
-    def refuse(self, method, problem, args):
+    def refuse(self, method, problem, args, callback):
+        """A call that will never be sent: its promise rejects, its callback hears it, and so
+        do 'error' listeners and the debug console."""
         error = make_error(method + '(): ' + problem)
         self.debugger.problem(error.message, args)
         self.emit('error', error)
-        return self.settle(Promise.reject(error))
+        promise = self.settle(Promise.reject(error))
+        if is_function(callback):
+            ctx = Context({'type': method})
+            ctx.setFailedDelivery({'reason': error})
+            self.call_back(promise, ctx, callback)
+        return promise
 
     def undelivered(self, error, events):
         self.debugger.problem(error.message, events)

@@ -5,20 +5,13 @@ __pragma__('noalias', 'split')
 __pragma__('noalias', 'replace')
 __pragma__('noalias', 'pop')
 __pragma__('noalias', 'keys')
+__pragma__('noalias', 'type')
 
 # Analytics.js's positional overloads, resolved to one shape per call:
 # {'fields': {...}, 'options': {...}, 'callback': fn or None, 'problem': None or 'what is wrong'}.
 # A call with a problem is reported to the caller and never sent.
 
-from analytics_web.browser.util import is_object
-
-
-def is_function(value):
-    return typeof(value) == 'function'
-
-
-def is_string(value):
-    return typeof(value) == 'string'
+from analytics_web.browser.util import describe, is_function, is_object, is_string
 
 
 def first_function(values):
@@ -38,7 +31,7 @@ def options_problem(options):
     return None
 
 
-def resolved(fields, options, callback, problem=None):
+def resolved(fields, options, callback, problem):
     return {
         'fields': fields,
         'options': object_or_empty(options),
@@ -52,9 +45,9 @@ def resolve_track(event, properties, options, callback):
     callback = first_function([properties, options, callback])
     problem = None
     if not is_string(event) or event == '':
-        problem = 'track() needs an event name (a non-empty string), got ' + describe(event)
+        problem = 'needs an event name (a non-empty string), got ' + describe(event)
     elif properties is not None and properties is not js_undefined and not is_object(properties) and not is_function(properties):
-        problem = 'track() properties must be an object, got ' + describe(properties)
+        problem = 'properties must be an object, got ' + describe(properties)
     problem = problem or options_problem(options)
     return resolved({'event': event, 'properties': object_or_empty(properties)},
                     options if is_object(options) else None, callback, problem)
@@ -114,14 +107,6 @@ def resolve_identity(entity, args):
     }
 
 
-def describe(value):
-    if value is None:
-        return 'null'
-    if Array.isArray(value):
-        return 'an array'
-    return typeof(value)
-
-
 def is_id(value):
     return (is_string(value) and value != '') or (typeof(value) == 'number' and not isNaN(value))
 
@@ -133,7 +118,7 @@ def resolve_alias(user_id, previous_id, options, callback, user):
     if is_object(previous_id):
         options = previous_id
         previous_id = None
-    problem = None if is_id(user_id) else 'alias() needs the new user id (a string or number), got ' + describe(user_id)
+    problem = None if is_id(user_id) else 'needs the new user id (a string or number), got ' + describe(user_id)
     if not is_id(previous_id):
         previous_id = user.id() or user.anonymousId()
     fields = {'userId': String(user_id), 'previousId': String(previous_id)}

@@ -5,12 +5,19 @@ __pragma__('noalias', 'split')
 __pragma__('noalias', 'replace')
 __pragma__('noalias', 'pop')
 __pragma__('noalias', 'keys')
+__pragma__('noalias', 'type')
 
-# analytics.debug(true): every call, its final payload and its delivery result in the console,
-# grouped per call. On for the rest of the tab's session, as in Analytics.js.
+# analytics.debug(true): every call, its payload, its way through the plugins and what each
+# destination answered, in the console. On for the rest of the tab's session, as in
+# Analytics.js.
 
 DEBUG_KEY = 'aw_debug'
 BADGE = 'background:#3b5bdb;color:#fff;border-radius:3px;padding:0 4px'
+
+
+def label(event):
+    name = event['event'] or event['name'] or event['groupId'] or event['userId'] or ''
+    return event['type'] + (' ' + JSON.stringify(name) if name else '')
 
 
 class Debug:
@@ -30,25 +37,48 @@ class Debug:
         except:
             pass
 
-    def call(self, method, event):
+    def log(self, text, details):
+        console.log('%canalytics-web%c ' + text, BADGE, '', details)
+
+    def call(self, event):
         if self.enabled:
-            console.groupCollapsed('%canalytics-web%c ' + method + ' ' + describe(event), BADGE, '')
+            console.groupCollapsed('%canalytics-web%c ' + label(event), BADGE, '')
             console.log('payload', event)
             console.groupEnd()
 
-    def result(self, event, error):
+    def snapshot(self, event):
+        """The event as text before a plugin runs, only when someone is watching."""
+        return JSON.stringify(event) if self.enabled else None
+
+    def step(self, plugin, seen, event):
+        if seen is not None and seen != JSON.stringify(event):
+            self.log(label(event) + ': changed by plugin "' + plugin + '"', event)
+
+    def note(self, text):
+        if self.enabled:
+            self.log(text)
+
+    def answered(self, destination, event, error):
         if not self.enabled:
             return
         if error:
-            console.warn('analytics-web: ' + event['type'] + ' ' + describe(event) + ' not delivered: ' + error.message)
+            console.warn('analytics-web: ' + label(event) + ': destination "' + destination + '" failed: ' + (error.message or error))
         else:
-            console.log('%canalytics-web%c delivered ' + event['type'] + ' ' + describe(event), BADGE, '')
+            self.log(label(event) + ': handed to destination "' + destination + '"')
+
+    def outcome(self, event, context, error):
+        """How the call settled: delivered, pending (kept for a retry) or refused."""
+        if not self.enabled:
+            return
+        failure = context.failedDelivery() if context else None
+        if error:
+            console.warn('analytics-web: ' + label(event) + ' not sent: ' + error.message)
+        elif failure:
+            self.log(label(event) + ': not acknowledged yet: ' + failure['reason'].message)
+        else:
+            self.log('delivered ' + label(event))
 
     def problem(self, message, details):
+        """\`\`message\`\`: an error's message, which names the library already."""
         if self.enabled:
-            console.warn('analytics-web: ' + message, details)
-
-
-def describe(event):
-    label = event['event'] or event['name'] or event['groupId'] or event['userId'] or ''
-    return JSON.stringify(label) if label else ''
+            console.warn(message, details)

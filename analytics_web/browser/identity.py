@@ -5,6 +5,7 @@ __pragma__('noalias', 'split')
 __pragma__('noalias', 'replace')
 __pragma__('noalias', 'pop')
 __pragma__('noalias', 'keys')
+__pragma__('noalias', 'type')
 
 from analytics_web.browser.storage import CookieStore, LayeredStore, LocalStore, MemoryStore
 from analytics_web.browser.util import make_uuid
@@ -43,7 +44,7 @@ class Entity:
         self.id_key = id_key
         self.traits_key = traits_key
 
-    def id(self, value=js_undefined):
+    def id(self, value):
         if value is not js_undefined:
             self.write_id(self.id_key, value)
         return self.read_id(self.id_key)
@@ -53,11 +54,16 @@ class Entity:
         value = self.id_store.read(key)
         return None if value is None else String(value)
 
-    def traits(self, value=js_undefined):
+    def traits(self, value):
         if value is not js_undefined:
             self.trait_store.write(self.traits_key, value or {})
         stored = self.trait_store.read(self.traits_key)
         return stored if stored is not None and typeof(stored) == 'object' else {}
+
+    def store(self, entity_id, traits):
+        """An id and its traits, stored together once an identify or group call is accepted."""
+        self.write_id(self.id_key, entity_id)
+        self.trait_store.write(self.traits_key, traits)
 
     def reset(self):
         self.write_id(self.id_key, None)
@@ -74,7 +80,7 @@ class User(Entity):
     def __init__(self, id_store, trait_store):
         Entity.__init__(self, id_store, trait_store, USER_ID, USER_TRAITS)
 
-    def id(self, value=js_undefined):
+    def id(self, value):
         """Switching from one known user to another starts a new anonymous id, as in
         analytics-next, so two people on one browser are not stitched together."""
         previous = self.read_id(USER_ID)
@@ -85,11 +91,16 @@ class User(Entity):
             return self.read_id(USER_ID)
         return previous
 
+    def store(self, user_id, traits, anonymous_id):
+        Entity.store(self, user_id, traits)
+        if anonymous_id != self.read_id(ANONYMOUS_ID):
+            self.write_id(ANONYMOUS_ID, anonymous_id)
+
     def reset(self):
         Entity.reset(self)
         self.write_id(ANONYMOUS_ID, None)
 
-    def anonymousId(self, value=js_undefined):
+    def anonymousId(self, value):
         if value is not js_undefined:
             self.write_id(ANONYMOUS_ID, value)
         current = self.read_id(ANONYMOUS_ID)

@@ -5,6 +5,7 @@ __pragma__('noalias', 'split')
 __pragma__('noalias', 'replace')
 __pragma__('noalias', 'pop')
 __pragma__('noalias', 'keys')
+__pragma__('noalias', 'type')
 
 # Entry point of dist/analytics.esm.js, the npm-style module:
 #     import { AnalyticsBrowser } from 'analytics-web'

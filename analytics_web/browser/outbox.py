@@ -5,6 +5,7 @@ __pragma__('noalias', 'split')
 __pragma__('noalias', 'replace')
 __pragma__('noalias', 'pop')
 __pragma__('noalias', 'keys')
+__pragma__('noalias', 'type')
 
 # The outbox: every event accepted but not yet acknowledged by the API, mirrored to
 # localStorage under a key of this tab's own, so a crash, a closed tab or a dead network loses
@@ -74,6 +75,7 @@ class Outbox:
         self.prefix = QUEUE_PREFIX + write_key + ':'
         self.key = self.prefix + tab_id(self.prefix)
         self.items = []
+        self.present = __new__(Set())
         self.bytes = 0
         self.on_adopt = on_adopt
         self.on_unsaved = on_unsaved  # localStorage refused the queue: it lives in memory only
@@ -96,14 +98,19 @@ class Outbox:
 
     def add(self, item):
         self.items.push(item)
+        self.present.add(item)
         self.bytes += item['bytes']
         self.persist_soon()
+
+    def has(self, item):
+        return self.present.has(item)
 
     def remove(self, done):
         """Acknowledged events leave. The stored copy catches up within a second: one still on
         disk costs at most a re-send the API dedupes, while writing the whole queue again on
         every one of thousands of answers would cost the page dearly."""
-        self.set_items(self.items.filter(lambda item: done.indexOf(item) < 0))
+        gone = __new__(Set(done))
+        self.set_items(self.items.filter(lambda item: not gone.has(item)))
         if self.settled_write is None:
             self.settled_write = setTimeout(self.persist, SETTLED_WRITE_MS)
 
@@ -113,6 +120,7 @@ class Outbox:
 
     def set_items(self, items):
         self.items = items
+        self.present = __new__(Set(items))
         self.bytes = items.reduce(lambda total, item: total + item['bytes'], 0)
 
     def persist_soon(self):
@@ -122,7 +130,7 @@ class Outbox:
             self.persist_pending = True
             queueMicrotask(self.persist)
 
-    def persist(self, closing=False):
+    def persist(self, closing):
         """Write the queue. ``closing`` (on pagehide) marks it as no longer this page's, and
         it stays so: a request the navigation aborts fails after pagehide, and writing the
         queue as open then would make the next page in this tab take it for another live
@@ -154,6 +162,12 @@ class Outbox:
         """Back from the back/forward cache: the queue is this page's again."""
         self.closed = False
         self.persist()
+
+    def close(self):
+        """No longer this page's: written for the next page, no more timers."""
+        self.persist(True)
+        clearTimeout(self.check_timer)
+        clearTimeout(self.settled_write)
 
     def stop_heartbeat(self):
         if self.heartbeat is not None:

@@ -5,6 +5,7 @@ __pragma__('noalias', 'split')
 __pragma__('noalias', 'replace')
 __pragma__('noalias', 'pop')
 __pragma__('noalias', 'keys')
+__pragma__('noalias', 'type')
 
 # What the page says about itself at the moment of a call: context.page, the page call's
 # default properties, and the campaign from utm_* parameters.
@@ -34,7 +35,7 @@ def snapshot():
     }
 
 
-def page_info(recorded=None):
+def page_info(recorded):
     """{path, referrer, search, title, url} of the page, live or as ``recorded`` by a snippet,
     as Analytics.js reports it.
 

@@ -5,6 +5,7 @@ __pragma__('noalias', 'split')
 __pragma__('noalias', 'replace')
 __pragma__('noalias', 'pop')
 __pragma__('noalias', 'keys')
+__pragma__('noalias', 'type')
 
 # The landing URL may carry calls, as in Analytics.js (email links, ads):
 #   ?ajs_aid=ANON  ?ajs_uid=USER&ajs_trait_email=...  ?ajs_event=Clicked&ajs_prop_plan=pro

@@ -5,6 +5,7 @@ __pragma__('noalias', 'split')
 __pragma__('noalias', 'replace')
 __pragma__('noalias', 'pop')
 __pragma__('noalias', 'keys')
+__pragma__('noalias', 'type')
 
 # Entry point of dist/analytics.js and analytics.min.js: becomes window.analytics, taking over
 # the calls a snippet stub recorded before the bundle arrived, in order, each with the page and
@@ -14,12 +15,10 @@ from analytics_web.browser.analytics import Analytics
 from analytics_web.browser.page_context import page_info
 from analytics_web.browser.util import is_object
 
-EVENT_METHODS = ['track', 'page', 'screen', 'identify', 'group', 'alias']
-
 
 def recorded_moment(args):
     """The buffered page context a stub appended to an event call ({__t: 'bpc', ...}, plus our
-    snippet's call time ``at``), taken off the arguments."""
+    snippet's call time \`\`at\`\`), taken off the arguments."""
     last = args[len(args) - 1] if len(args) else None
     if not is_object(last) or last['__t'] != 'bpc':
         return None
@@ -28,13 +27,11 @@ def recorded_moment(args):
     return {'page': page_info(last), 'time': at.toISOString()}
 
 
-def replay(analytics, call):
-    method = call[0]
+def take_over(analytics, call):
+    """A call the stub recorded, made as a call before load() with its page and time."""
     args = call.slice(1)
-    if EVENT_METHODS.indexOf(method) >= 0:
-        analytics.dispatch(method, args, recorded_moment(args))
-    elif typeof(analytics[method]) == 'function':
-        analytics[method].apply(analytics, args)
+    moment = recorded_moment(args)
+    analytics.defer(call[0], args, moment)
 
 
 def install():
@@ -45,9 +42,9 @@ def install():
     window.analytics = analytics
     if not stub:
         return
+    stub.forEach(lambda call: take_over(analytics, call))
     if stub._writeKey:
         analytics.load(stub._writeKey, stub._loadOptions)
-    stub.forEach(lambda call: replay(analytics, call))
 
 
 install()

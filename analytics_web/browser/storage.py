@@ -5,6 +5,7 @@ __pragma__('noalias', 'split')
 __pragma__('noalias', 'replace')
 __pragma__('noalias', 'pop')
 __pragma__('noalias', 'keys')
+__pragma__('noalias', 'type')
 
 # Where identities live: localStorage, a first-party cookie, and memory as the last resort.
 # Values are written the way Analytics.js writes them (JSON in localStorage, raw ids in cookies)

@@ -5,6 +5,9 @@ __pragma__('noalias', 'split')
 __pragma__('noalias', 'replace')
 __pragma__('noalias', 'pop')
 __pragma__('noalias', 'keys')
+__pragma__('noalias', 'type')
+
+CALL_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias']
 
 
 def make_uuid():
@@ -19,6 +22,33 @@ def make_uuid():
 
 def now_iso():
     return __new__(Date()).toISOString()
+
+
+def is_function(value):
+    return typeof(value) == 'function'
+
+
+def is_string(value):
+    return typeof(value) == 'string'
+
+
+def is_thenable(value):
+    return value is not None and (typeof(value) == 'object' or typeof(value) == 'function') and is_function(value.then)
+
+
+def outcome(method, target, argument):
+    """{'value': what method.call(target, argument) returned} or {'failed': true, 'error': what
+    it threw}: the thrown value itself, which a bare except cannot give."""
+    __pragma__('js', '{}', 'try { return {value: method.call(target, argument)}; } catch (error) { return {failed: true, error: error}; }')
+
+
+def describe(value):
+    """A value's kind, for error messages: 'null', 'an array', 'number' ..."""
+    if value is None:
+        return 'null'
+    if Array.isArray(value):
+        return 'an array'
+    return typeof(value)
 
 
 def is_object(value):
