@@ -37,9 +37,13 @@ from analytics_web.serving import ThreadedServer  # noqa: E402
 from tests.browsers import launch_args  # noqa: E402
 from tests.polling import wait_until  # noqa: E402
 from tests.site import REFERENCE, serve_segment_cdn  # noqa: E402
+from tests.workloads import QUEUE_PRODUCT_LISTS  # noqa: E402
 
 OURS = ROOT / "dist" / "analytics.min.js"
 BATCHING = {"strategy": "batching", "config": {"size": 10, "timeout": 5000}}
+# Leaving the site with events queued: batches large and slow enough that none goes before.
+EXIT_BATCHING = {"strategy": "batching", "config": {"size": 500, "timeout": 60000}}
+EXIT_WAIT_S = 5
 CALLS = 10_000
 AFTERMATH_S = 3
 # The CPU rounds queue 10,000 events in one task, more than the default outbox bound (4 MB).
@@ -122,6 +126,7 @@ class BenchSite:
     def app(self) -> web.Application:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/page.html", self.page)
+        app.router.add_get("/elsewhere.html", self.elsewhere)
         app.router.add_static("/dist", ROOT / "dist")
         app.router.add_static("/vendor/analytics-next", REFERENCE)
         app.router.add_post("/sink/{path:.*}", self.receive)
@@ -132,6 +137,9 @@ class BenchSite:
         run = self.runs[request.query["run"]]
         html = PAGE % {name: json.dumps(value) for name, value in run.items()}
         return web.Response(text=html, content_type="text/html")
+
+    async def elsewhere(self, request: web.Request) -> web.Response:
+        return web.Response(text="<!doctype html><title>elsewhere</title>", content_type="text/html")
 
     async def receive(self, request: web.Request) -> web.Response:
         await request.read()
@@ -160,13 +168,14 @@ class Bench:
         self.results.setdefault(metric, {}).setdefault(library.name, []).append(value)
 
     @contextmanager
-    def context(self, library: Library, api_host: str, *, batching: bool = False) -> Iterator[BrowserContext]:
+    def context(self, library: Library, api_host: str, *, batching: bool = False,
+                strategy: dict[str, Any] | None = None) -> Iterator[BrowserContext]:
         browser_type = getattr(self.playwright, self.browser_name)
         browser = browser_type.launch(**launch_args(browser_type))
         self.browser_version = browser.version
         context = browser.new_context()
         if library is THEIR_LIBRARY:
-            serve_segment_cdn(context, api_host, BATCHING if batching else None)
+            serve_segment_cdn(context, api_host, strategy or (BATCHING if batching else None))
         try:
             yield context
         finally:
@@ -232,6 +241,27 @@ class Bench:
         self.note(library, f"requests per 1,000 events ({label})", stats["requests"])
         self.note(library, f"request KB per 1,000 events ({label})", stats["bytes"] / 1024)
 
+    def exit_delivery(self, library: Library, count: int, *, close: bool, pause_ms: int = 0) -> None:
+        """Events queued (~3 KB product lists), then, \`\`pause_ms\`\` later, the visitor goes to
+        another site (where nothing can resend them) or closes the tab: how many arrive."""
+        key = f"bench-exit-{uuid.uuid4().hex[:8]}"
+        with self.context(library, self.collector.api_host, strategy=EXIT_BATCHING) as context:
+            options = {"apiHost": self.collector.api_host, "protocol": "http",
+                       "deliveryStrategy": EXIT_BATCHING}
+            page, _ = self.open(context, library, key, options if library is OUR_LIBRARY else {})
+            page.evaluate(QUEUE_PRODUCT_LISTS, count)
+            if pause_ms:
+                page.wait_for_timeout(pause_ms)
+            if close:
+                page.close(run_before_unload=True)
+            else:
+                page.goto(self.server.url.replace("127.0.0.1", "localhost") + "/elsewhere.html")
+            wait_until(lambda: self.collector.store.stats(write_key=key)["events"] >= count, EXIT_WAIT_S)
+        how = "close the tab" if close else "leave for another site"
+        when = f" {pause_ms} ms after the last call" if pause_ms else " at once"
+        self.note(library, f"exit: {how}{when}, {count} x 3 KB queued, events delivered",
+                  self.collector.store.stats(write_key=key)["events"])
+
     def latency(self, library: Library) -> None:
         """track() to stored, with batching: 200 events, one every 20 ms."""
         key = f"bench-latency-{uuid.uuid4().hex[:8]}"
@@ -292,6 +322,8 @@ def run_browser(playwright: Playwright, browser_name: str, rounds: int, collecto
         bench.requests_per_thousand(library, batching=False)
         bench.requests_per_thousand(library, batching=True)
         bench.latency(library)
+        for count, close, pause_ms in [(25, False, 0), (100, False, 0), (100, True, 250), (100, True, 0)]:
+            bench.exit_delivery(library, count, close=close, pause_ms=pause_ms)
     bench.requests_per_thousand(OUR_LIBRARY, batching=True, compress=True)
     return bench
 

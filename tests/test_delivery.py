@@ -13,7 +13,7 @@ from datetime import datetime
 from playwright.sync_api import BrowserContext, Page
 
 from analytics_web.collector import CollectorServer, Fault
-from tests.pages import batching, open_page
+from tests.pages import batching, call, open_page
 from tests.polling import wait_until
 
 
@@ -42,10 +42,24 @@ def stored_once(collector: CollectorServer, write_key: str, expected: int, recei
 
 # -- batching ---------------------------------------------------------------------------------
 
-def test_without_batching_each_event_is_its_own_request(page: Page, site, write_key, collector, received):
+def test_without_batching_calls_made_in_one_task_go_in_one_request(page: Page, site, write_key, collector, received):
+    """Sign-up's identify + group + track cost one request, sent at the end of the task."""
     open_page(page, site, write_key)
-    track_many(page, 3)
-    page.evaluate("window.allSettled")
+    page.evaluate("""() => {
+        analytics.identify('u-1', {plan: 'pro'});
+        analytics.group('acct-1', {name: 'Acme'});
+        analytics.track('Signed Up', {}, {context: {groupId: 'acct-1'}});
+    }""")
+    events = stored_once(collector, write_key, 3, received)
+    assert [e["type"] for e in events] == ["identify", "group", "track"]
+    [request] = collector.store.requests(write_key=write_key)
+    assert (request["path"], request["events"]) == ("/v1/batch", 3)
+
+
+def test_without_batching_calls_in_separate_tasks_each_go_at_once(page: Page, site, write_key, collector, received):
+    open_page(page, site, write_key)
+    for name in ("First", "Second", "Third"):
+        call(page, f"analytics.track({name!r})")  # each awaited: its own task and request
     stored_once(collector, write_key, 3, received)
     assert [r["events"] for r in collector.store.requests(write_key=write_key)] == [1, 1, 1]
 

@@ -105,6 +105,7 @@ class SegmentDestination:
         self.batch_due = False  # a batch filled up or timed out while a request was in flight
         self.leaving = False
         self.packer = Packer() if self.compress != False and window.CompressionStream else None
+        self.packing = False
         self.outbox = Outbox(write_key, self.resend, self.unsaved)
         self.listeners = Listeners()
         self.listeners.listen(window, 'pagehide', lambda event: self.leave(True))
@@ -149,10 +150,10 @@ class SegmentDestination:
             self.send_on_exit([item])
         elif not navigator.onLine:
             self.release([item], 'the browser is offline; kept in the outbox until it is back online')
-        elif len(self.waiting) >= self.batch_size:
-            self.batch_ready()
         elif self.batch_size == 1:
             self.flush_soon()
+        elif len(self.waiting) >= self.batch_size:
+            self.batch_ready()
         elif self.timer is None:
             self.timer = setTimeout(self.batch_ready, self.batch_timeout)
         self.pack_soon()
@@ -324,9 +325,16 @@ class SegmentDestination:
     # -- the page going away -------------------------------------------------------------------
 
     def pack_soon(self):
-        """Compress, in the background, what is not yet safe, for an exit that may come."""
-        if self.packer:
-            self.packer.pack(self.unsafe())
+        """Compress, in the background, what is not yet safe, for an exit that may come: once a
+        task, so a burst of calls is one gzip stream (faster, and smaller, than many)."""
+        if self.packer and not self.packing:
+            self.packing = True
+
+            def pack():
+                self.packing = False
+                self.packer.pack(self.unsafe())
+
+            queueMicrotask(pack)
 
     def unsafe(self):
         """Events not yet acknowledged whose delivery would not survive the page going."""

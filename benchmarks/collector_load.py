@@ -1,0 +1,111 @@
+"""The local collector under load: many clients posting batches at once, nothing lost.
+
+    .venv/bin/python benchmarks/collector_load.py [--clients 200] [--batches 20] [--size 10]
+
+Runs `analytics-web collector` as its own process (as a developer would), then `--clients`
+concurrent clients each post `--batches` batches of `--size` events (~700 bytes each, as the
+browser sends them) as fast as answers come back. Prints requests and events per second,
+answer latency (p50, p99) and how many events the collector stored: every one sent, or the
+run says what went missing. A measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def event(client: int, batch: int, index: int) -> dict[str, object]:
+    return {
+        "type": "track", "event": "Load Test", "messageId": f"load-{uuid.uuid4()}",
+        "anonymousId": f"anon-{client}", "timestamp": "2026-11-25T12:00:00.000Z",
+        "properties": {"client": client, "batch": batch, "index": index, "plan": "pro"},
+        "context": {"library": {"name": "analytics-web", "version": "0.1.0"},
+                    "page": {"path": "/pricing", "url": "https://shop.example/pricing",
+                             "title": "Pricing", "referrer": "", "search": ""},
+                    "userAgent": "Mozilla/5.0 (X11; Linux x86_64) load test", "locale": "en-US"},
+    }
+
+
+async def client(session: aiohttp.ClientSession, url: str, number: int, batches: int, size: int,
+                 latencies: list[float]) -> int:
+    sent = 0
+    for batch in range(batches):
+        body = json.dumps({"batch": [event(number, batch, i) for i in range(size)],
+                           "writeKey": "load", "sentAt": "2026-11-25T12:00:00.000Z"})
+        started = time.perf_counter()
+        async with session.post(url, data=body, headers={"Content-Type": "text/plain"}) as answer:
+            await answer.read()
+            if answer.status != 200:
+                raise RuntimeError(f"client {number} got {answer.status}")
+        latencies.append(time.perf_counter() - started)
+        sent += size
+    return sent
+
+
+async def load(url: str, clients: int, batches: int, size: int) -> tuple[int, float, list[float]]:
+    latencies: list[float] = []
+    connector = aiohttp.TCPConnector(limit=clients)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        started = time.perf_counter()
+        sent = await asyncio.gather(*(client(session, url, n, batches, size, latencies)
+                                      for n in range(clients)))
+        elapsed = time.perf_counter() - started
+    return sum(sent), elapsed, latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--batches", type=int, default=20)
+    parser.add_argument("--size", type=int, default=10)
+    args = parser.parse_args()
+    port = free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "load.sqlite3"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "analytics_web", "collector", "--port", str(port), "--db", str(db)],
+            stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        try:
+            assert process.stdout is not None
+            process.stdout.readline()  # it listens
+            sent, elapsed, latencies = asyncio.run(
+                load(f"http://127.0.0.1:{port}/v1/batch", args.clients, args.batches, args.size))
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+        import sqlite3
+
+        with sqlite3.connect(db) as connection:
+            stored = connection.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+            requests = connection.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
+    quantiles = statistics.quantiles(latencies, n=100)
+    print(f"{args.clients} concurrent clients x {args.batches} batches x {args.size} events "
+          f"({sent:,} events, {requests:,} requests) in {elapsed:.1f} s")
+    print(f"  {requests / elapsed:,.0f} requests/s, {sent / elapsed:,.0f} events/s")
+    print(f"  answer latency p50 {statistics.median(latencies) * 1000:.1f} ms,"
+          f" p99 {quantiles[98] * 1000:.1f} ms")
+    print(f"  stored {stored:,} of {sent:,} events" + ("" if stored == sent else "  <-- LOST SOME"))
+
+
+if __name__ == "__main__":
+    main()
