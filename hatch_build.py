@@ -4,12 +4,13 @@ Editable installs skip this: they find dist/ in the checkout (analytics_web.path
 """
 
 from pathlib import Path
+from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 
 class BundleHook(BuildHookInterface):
-    def initialize(self, version: str, build_data: dict) -> None:
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if version == "editable":
             return
         dist = Path(self.root) / "dist"

@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 TRANSCRYPT_VERSION = "3.9.5"
 ENTRIES = {"standalone": "standalone.py", "module": "module.py"}
 SLIM_RUNTIME = BROWSER_DIR / "runtime.js"
-RUNTIME_IMPORT = re.compile(r"^import \{([^}]*)\} from '\./org\.transcrypt\.__runtime__\.js';$", re.M)
+RUNTIME_IMPORT = re.compile(
+    r"^import \{([^}]*)\} from '\./org\.transcrypt\.__runtime__\.js';$", re.M
+)
 # What to blank out of generated code before looking for runtime names in it: string literals,
 # property reads (`.len`), object keys and getter names (`len:`, `get len ()`).
 # Transcrypt's prologue for a default argument also looks for keyword arguments, which the browser
@@ -38,7 +40,9 @@ DEFAULT_ARGUMENT = re.compile(
     r"if \(typeof (\w+) == 'undefined' \|\| \(\1 != null && \1\.hasOwnProperty \(\"__kwargtrans__\"\)\)\) \{;"
     r"\s*var \1 = ([^;\n]*);\s*\};"
 )
-NOT_REFERENCES = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|\.\s*[\w$]+|\bget\s+[\w$]+|[\w$]+\s*:(?!:)")
+NOT_REFERENCES = re.compile(
+    r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|\.\s*[\w$]+|\bget\s+[\w$]+|[\w$]+\s*:(?!:)"
+)
 
 
 class BuildError(RuntimeError):
@@ -96,7 +100,9 @@ def build(root: Path = SOURCE_ROOT, *, force: bool = False) -> list[FileFacts]:
     facts = [FileFacts.of(dist / output.file) for output in OUTPUTS]
     manifest = {
         "version": __version__,
-        "files": {fact.file: {k: v for k, v in vars(fact).items() if k != "file"} for fact in facts},
+        "files": {
+            fact.file: {k: v for k, v in vars(fact).items() if k != "file"} for fact in facts
+        },
     }
     (dist / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     stamp_file.write_text(stamp)
@@ -108,7 +114,10 @@ def format_table(facts: list[FileFacts]) -> str:
     rows += [(f.file, str(f.bytes), str(f.gzip_bytes), f.integrity) for f in facts]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     return "\n".join(
-        "  ".join(cell.rjust(w) if i in (1, 2) else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        "  ".join(
+            cell.rjust(w) if i in (1, 2) else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
         for row in rows
     )
 
@@ -124,8 +133,13 @@ def _complete(dist: Path) -> bool:
 def _input_stamp(root: Path) -> str:
     digest = hashlib.sha256()
     digest.update(f"{__version__}|{TRANSCRYPT_VERSION}|{OUTPUTS!r}".encode())
-    sources = sorted(BROWSER_DIR.glob("*.py")) + [SLIM_RUNTIME]
-    for path in sources + [Path(__file__), root / "package-lock.json"]:
+    inputs = [
+        *sorted(BROWSER_DIR.glob("*.py")),
+        SLIM_RUNTIME,
+        Path(__file__),
+        root / "package-lock.json",
+    ]
+    for path in inputs:
         if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -138,7 +152,9 @@ def _ensure_esbuild(root: Path) -> Path:
         return esbuild
     npm = shutil.which("npm")
     if npm is None:
-        raise BuildError("building the bundle needs Node.js and npm (for esbuild); install them first")
+        raise BuildError(
+            "building the bundle needs Node.js and npm (for esbuild); install them first"
+        )
     log.info("node_modules is missing: running npm ci")
     _run([npm, "ci", "--no-audit", "--no-fund"], cwd=root)
     if not esbuild.exists():
@@ -174,7 +190,7 @@ def _use_slim_runtime(folder: Path) -> None:
         found = RUNTIME_IMPORT.search(text)
         if found is None:
             continue
-        body = NOT_REFERENCES.sub(" ", text[found.end():])
+        body = NOT_REFERENCES.sub(" ", text[found.end() :])
         local = _declared_names(body)
         used = [
             name
@@ -188,7 +204,7 @@ def _use_slim_runtime(folder: Path) -> None:
                 f" {SLIM_RUNTIME.name} does not provide: write it another way or add it there"
             )
         imports = f"import {{{', '.join(used)}}} from './runtime.js';" if used else ""
-        body = DEFAULT_ARGUMENT.sub(r"if (\1 === undefined) \1 = \2;", text[found.end():])
+        body = DEFAULT_ARGUMENT.sub(r"if (\1 === undefined) \1 = \2;", text[found.end() :])
         module.write_text(text[: found.start()] + imports + body)
     shutil.copyfile(SLIM_RUNTIME, folder / "runtime.js")
 
@@ -254,7 +270,7 @@ def _terser(terser: Path, source: Path, target: Path, *, module: bool) -> None:
 
 
 def _run(command: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     output = result.stdout + result.stderr
     if result.returncode != 0:
         raise BuildError(f"{Path(command[0]).name} failed ({result.returncode}):\n{output}")

@@ -41,7 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     collector = commands.add_parser("collector", help="run the local Segment-compatible collector")
     collector.add_argument("--host", default="127.0.0.1")
     collector.add_argument("--port", type=port_number, default=8765)
-    collector.add_argument("--db", type=database_file, default=Path("events.sqlite3"), help="SQLite file")
+    collector.add_argument(
+        "--db", type=database_file, default=Path("events.sqlite3"), help="SQLite file"
+    )
     collector.add_argument(
         "--write-key",
         action="append",
@@ -52,7 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     snippet = commands.add_parser("snippet", help="print the async snippet to paste in <head>")
     snippet.add_argument("--write-key", required=True)
-    snippet.add_argument("--src", help="where the bundle is served (default /dist/analytics.min.js)")
+    snippet.add_argument(
+        "--src", help="where the bundle is served (default /dist/analytics.min.js)"
+    )
     snippet.add_argument("--api-host", help="host/path of the Tracking API, e.g. api.segment.io/v1")
     snippet.add_argument("--protocol", choices=["https", "http"])
     snippet.add_argument("--no-page", action="store_true", help="leave out the automatic page()")
@@ -65,7 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="serve the demo site with a collector on one port")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=port_number, default=8000)
-    demo.add_argument("--db", type=database_file, default=Path("demo-events.sqlite3"), help="SQLite file")
+    demo.add_argument(
+        "--db", type=database_file, default=Path("demo-events.sqlite3"), help="SQLite file"
+    )
     demo.add_argument("--open", action="store_true", help="open the site in a browser")
     demo.set_defaults(run=run_demo)
 
@@ -74,7 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    return args.run(args)
+    run: Callable[[argparse.Namespace], int] = args.run
+    return run(args)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -132,7 +139,9 @@ def _serve(start: Callable[[], None], args: argparse.Namespace) -> int:
     try:
         start()
     except ImportError as error:
-        print(f"this needs aiohttp ({error}): pip install 'analytics-web[collector]'", file=sys.stderr)
+        print(
+            f"this needs aiohttp ({error}): pip install 'analytics-web[collector]'", file=sys.stderr
+        )
         return 1
     except KeyboardInterrupt:
         pass

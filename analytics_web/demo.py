@@ -35,10 +35,15 @@ def demo_app(
     """
     app = create_app(store, access=access)
     app.router.add_static("/dist", dist or dist_dir(), append_version=False)
-    templates = install(jinja2.Environment(
-        loader=jinja2.FileSystemLoader(site), autoescape=True, undefined=jinja2.StrictUndefined))
+    templates = install(
+        jinja2.Environment(
+            loader=jinja2.FileSystemLoader(site), autoescape=True, undefined=jinja2.StrictUndefined
+        )
+    )
 
-    def handler(template_name: str | None = None) -> Callable[[web.Request], Awaitable[web.Response]]:
+    def handler(
+        template_name: str | None = None,
+    ) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def page(request: web.Request) -> web.Response:
             name = template_name or request.match_info["name"]
             try:

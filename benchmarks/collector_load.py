@@ -36,22 +36,44 @@ def free_port() -> int:
 
 def event(client: int, batch: int, index: int) -> dict[str, object]:
     return {
-        "type": "track", "event": "Load Test", "messageId": f"load-{uuid.uuid4()}",
-        "anonymousId": f"anon-{client}", "timestamp": "2026-11-25T12:00:00.000Z",
+        "type": "track",
+        "event": "Load Test",
+        "messageId": f"load-{uuid.uuid4()}",
+        "anonymousId": f"anon-{client}",
+        "timestamp": "2026-11-25T12:00:00.000Z",
         "properties": {"client": client, "batch": batch, "index": index, "plan": "pro"},
-        "context": {"library": {"name": "analytics-web", "version": "0.1.0"},
-                    "page": {"path": "/pricing", "url": "https://shop.example/pricing",
-                             "title": "Pricing", "referrer": "", "search": ""},
-                    "userAgent": "Mozilla/5.0 (X11; Linux x86_64) load test", "locale": "en-US"},
+        "context": {
+            "library": {"name": "analytics-web", "version": "0.1.0"},
+            "page": {
+                "path": "/pricing",
+                "url": "https://shop.example/pricing",
+                "title": "Pricing",
+                "referrer": "",
+                "search": "",
+            },
+            "userAgent": "Mozilla/5.0 (X11; Linux x86_64) load test",
+            "locale": "en-US",
+        },
     }
 
 
-async def client(session: aiohttp.ClientSession, url: str, number: int, batches: int, size: int,
-                 latencies: list[float]) -> int:
+async def client(
+    session: aiohttp.ClientSession,
+    url: str,
+    number: int,
+    batches: int,
+    size: int,
+    latencies: list[float],
+) -> int:
     sent = 0
     for batch in range(batches):
-        body = json.dumps({"batch": [event(number, batch, i) for i in range(size)],
-                           "writeKey": "load", "sentAt": "2026-11-25T12:00:00.000Z"})
+        body = json.dumps(
+            {
+                "batch": [event(number, batch, i) for i in range(size)],
+                "writeKey": "load",
+                "sentAt": "2026-11-25T12:00:00.000Z",
+            }
+        )
         started = time.perf_counter()
         async with session.post(url, data=body, headers={"Content-Type": "text/plain"}) as answer:
             await answer.read()
@@ -67,8 +89,9 @@ async def load(url: str, clients: int, batches: int, size: int) -> tuple[int, fl
     connector = aiohttp.TCPConnector(limit=clients)
     async with aiohttp.ClientSession(connector=connector) as session:
         started = time.perf_counter()
-        sent = await asyncio.gather(*(client(session, url, n, batches, size, latencies)
-                                      for n in range(clients)))
+        sent = await asyncio.gather(
+            *(client(session, url, n, batches, size, latencies) for n in range(clients))
+        )
         elapsed = time.perf_counter() - started
     return sum(sent), elapsed, latencies
 
@@ -83,13 +106,26 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "load.sqlite3"
         process = subprocess.Popen(
-            [sys.executable, "-m", "analytics_web", "collector", "--port", str(port), "--db", str(db)],
-            stdout=subprocess.PIPE, text=True, cwd=ROOT)
+            [
+                sys.executable,
+                "-m",
+                "analytics_web",
+                "collector",
+                "--port",
+                str(port),
+                "--db",
+                str(db),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
         try:
             assert process.stdout is not None
             process.stdout.readline()  # it listens
             sent, elapsed, latencies = asyncio.run(
-                load(f"http://127.0.0.1:{port}/v1/batch", args.clients, args.batches, args.size))
+                load(f"http://127.0.0.1:{port}/v1/batch", args.clients, args.batches, args.size)
+            )
         finally:
             process.terminate()
             process.wait(timeout=10)
@@ -99,11 +135,15 @@ def main() -> None:
             stored = connection.execute("SELECT COUNT(*) FROM events").fetchone()[0]
             requests = connection.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
     quantiles = statistics.quantiles(latencies, n=100)
-    print(f"{args.clients} concurrent clients x {args.batches} batches x {args.size} events "
-          f"({sent:,} events, {requests:,} requests) in {elapsed:.1f} s")
+    print(
+        f"{args.clients} concurrent clients x {args.batches} batches x {args.size} events "
+        f"({sent:,} events, {requests:,} requests) in {elapsed:.1f} s"
+    )
     print(f"  {requests / elapsed:,.0f} requests/s, {sent / elapsed:,.0f} events/s")
-    print(f"  answer latency p50 {statistics.median(latencies) * 1000:.1f} ms,"
-          f" p99 {quantiles[98] * 1000:.1f} ms")
+    print(
+        f"  answer latency p50 {statistics.median(latencies) * 1000:.1f} ms,"
+        f" p99 {quantiles[98] * 1000:.1f} ms"
+    )
     print(f"  stored {stored:,} of {sent:,} events" + ("" if stored == sent else "  <-- LOST SOME"))
 
 

@@ -92,7 +92,9 @@ class Library:
     name: str
     script: str  # URL path of its bundle on the benchmark server
 
-    def options(self, extra: dict[str, Any] | None = None, *, batching: bool = False) -> dict[str, Any]:
+    def options(
+        self, extra: dict[str, Any] | None = None, *, batching: bool = False
+    ) -> dict[str, Any]:
         """Load options for the stub. analytics-next takes delivery settings from its CDN
         settings instead (see BenchServer.cdn_settings)."""
         if self.name != "analytics-web":
@@ -139,18 +141,23 @@ class BenchSite:
         return web.Response(text=html, content_type="text/html")
 
     async def elsewhere(self, request: web.Request) -> web.Response:
-        return web.Response(text="<!doctype html><title>elsewhere</title>", content_type="text/html")
+        return web.Response(
+            text="<!doctype html><title>elsewhere</title>", content_type="text/html"
+        )
 
     async def receive(self, request: web.Request) -> web.Response:
         await request.read()
         return web.json_response({"success": True}, headers={"Access-Control-Allow-Origin": "*"})
 
     async def preflight(self, request: web.Request) -> web.Response:
-        return web.Response(status=204, headers={
-            "Access-Control-Allow-Origin": "*",
-            "Access-Control-Allow-Headers": "Authorization, Content-Type, Content-Encoding, X-Retry-Count",
-            "Access-Control-Max-Age": "86400",
-        })
+        return web.Response(
+            status=204,
+            headers={
+                "Access-Control-Allow-Origin": "*",
+                "Access-Control-Allow-Headers": "Authorization, Content-Type, Content-Encoding, X-Retry-Count",
+                "Access-Control-Max-Age": "86400",
+            },
+        )
 
 
 @dataclass
@@ -168,8 +175,14 @@ class Bench:
         self.results.setdefault(metric, {}).setdefault(library.name, []).append(value)
 
     @contextmanager
-    def context(self, library: Library, api_host: str, *, batching: bool = False,
-                strategy: dict[str, Any] | None = None) -> Iterator[BrowserContext]:
+    def context(
+        self,
+        library: Library,
+        api_host: str,
+        *,
+        batching: bool = False,
+        strategy: dict[str, Any] | None = None,
+    ) -> Iterator[BrowserContext]:
         browser_type = getattr(self.playwright, self.browser_name)
         browser = browser_type.launch(**launch_args(browser_type))
         self.browser_version = browser.version
@@ -182,7 +195,9 @@ class Bench:
             context.close()
             browser.close()
 
-    def open(self, context: BrowserContext, library: Library, key: str, options: dict[str, Any]) -> tuple[Page, list[str]]:
+    def open(
+        self, context: BrowserContext, library: Library, key: str, options: dict[str, Any]
+    ) -> tuple[Page, list[str]]:
         """Load the library on a fresh page; returns the page and the requests it made
         before it was ready (besides the page and the library's own script)."""
         page = context.new_page()
@@ -191,10 +206,10 @@ class Bench:
         url = self.server.url + self.site.add_run(key, library, options)
         page.goto(url)
         page.wait_for_function("window.benchReady !== undefined", timeout=30_000)
-        before_ready = [u for u in requests if u != url
-                        and not u.endswith(library.script)]
+        before_ready = [u for u in requests if u != url and not u.endswith(library.script)]
         self.loaded_files.setdefault(library.name, set()).update(
-            Path(u).name for u in requests if u.endswith(".js"))
+            Path(u).name for u in requests if u.endswith(".js")
+        )
         return page, before_ready
 
     # -- the measurements --------------------------------------------------------------------
@@ -205,11 +220,19 @@ class Bench:
         sink_host = f"{self.server.host}:{self.server.port}/sink"
         with self.context(library, sink_host, batching=True) as context:
             page, before_ready = self.open(
-                context, library, key, library.options(CPU_ROUND_OPTIONS | {
-                    "apiHost": sink_host, "protocol": "http"}, batching=True))
+                context,
+                library,
+                key,
+                library.options(
+                    CPU_ROUND_OPTIONS | {"apiHost": sink_host, "protocol": "http"}, batching=True
+                ),
+            )
             self.note(library, "requests before ready", len(before_ready))
-            self.note(library, "script start to ready, ms",
-                      page.evaluate("window.benchReady - window.benchStart"))
+            self.note(
+                library,
+                "script start to ready, ms",
+                page.evaluate("window.benchReady - window.benchStart"),
+            )
             cdp = context.new_cdp_session(page) if self.browser_name == "chromium" else None
             if cdp:
                 cdp.send("Performance.enable")
@@ -223,31 +246,44 @@ class Bench:
             page.wait_for_timeout(AFTERMATH_S * 1000)
             if cdp:
                 busy = task_seconds(cdp) - busy_before
-                self.note(library, f"main-thread time, calls + {AFTERMATH_S} s after, µs per call",
-                          busy * 1e6 / CALLS)
+                self.note(
+                    library,
+                    f"main-thread time, calls + {AFTERMATH_S} s after, µs per call",
+                    busy * 1e6 / CALLS,
+                )
                 self.note(library, "JS heap after 10,000 events, KB", heap_kb(cdp))
 
-    def requests_per_thousand(self, library: Library, *, batching: bool, compress: bool = False) -> None:
+    def requests_per_thousand(
+        self, library: Library, *, batching: bool, compress: bool = False
+    ) -> None:
         key = f"bench-wire-{uuid.uuid4().hex[:8]}"
         label = ("batching" if batching else "default") + (", gzip" if compress else "")
         with self.context(library, self.collector.api_host, batching=batching) as context:
-            extra = {"apiHost": self.collector.api_host, "protocol": "http"}
+            extra: dict[str, Any] = {"apiHost": self.collector.api_host, "protocol": "http"}
             if compress:
                 extra["compress"] = True
             page, _ = self.open(context, library, key, library.options(extra, batching=batching))
-            page.evaluate("(n) => { for (let i = 0; i < n; i++) analytics.track('Wire Event', {index: i}); }", 1000)
+            page.evaluate(
+                "(n) => { for (let i = 0; i < n; i++) analytics.track('Wire Event', {index: i}); }",
+                1000,
+            )
             arrived(lambda: self.collector.store.stats(write_key=key)["events"] >= 1000, 300)
             stats = self.collector.store.stats(write_key=key)
         self.note(library, f"requests per 1,000 events ({label})", stats["requests"])
         self.note(library, f"request KB per 1,000 events ({label})", stats["bytes"] / 1024)
 
-    def exit_delivery(self, library: Library, count: int, *, close: bool, pause_ms: int = 0) -> None:
-        """Events queued (~3 KB product lists), then, \`\`pause_ms\`\` later, the visitor goes to
+    def exit_delivery(
+        self, library: Library, count: int, *, close: bool, pause_ms: int = 0
+    ) -> None:
+        r"""Events queued (~3 KB product lists), then, \`\`pause_ms\`\` later, the visitor goes to
         another site (where nothing can resend them) or closes the tab: how many arrive."""
         key = f"bench-exit-{uuid.uuid4().hex[:8]}"
         with self.context(library, self.collector.api_host, strategy=EXIT_BATCHING) as context:
-            options = {"apiHost": self.collector.api_host, "protocol": "http",
-                       "deliveryStrategy": EXIT_BATCHING}
+            options = {
+                "apiHost": self.collector.api_host,
+                "protocol": "http",
+                "deliveryStrategy": EXIT_BATCHING,
+            }
             page, _ = self.open(context, library, key, options if library is OUR_LIBRARY else {})
             page.evaluate(QUEUE_PRODUCT_LISTS, count)
             if pause_ms:
@@ -256,18 +292,29 @@ class Bench:
                 page.close(run_before_unload=True)
             else:
                 page.goto(self.server.url.replace("127.0.0.1", "localhost") + "/elsewhere.html")
-            wait_until(lambda: self.collector.store.stats(write_key=key)["events"] >= count, EXIT_WAIT_S)
+            wait_until(
+                lambda: self.collector.store.stats(write_key=key)["events"] >= count, EXIT_WAIT_S
+            )
         how = "close the tab" if close else "leave for another site"
         when = f" {pause_ms} ms after the last call" if pause_ms else " at once"
-        self.note(library, f"exit: {how}{when}, {count} x 3 KB queued, events delivered",
-                  self.collector.store.stats(write_key=key)["events"])
+        self.note(
+            library,
+            f"exit: {how}{when}, {count} x 3 KB queued, events delivered",
+            self.collector.store.stats(write_key=key)["events"],
+        )
 
     def latency(self, library: Library) -> None:
         """track() to stored, with batching: 200 events, one every 20 ms."""
         key = f"bench-latency-{uuid.uuid4().hex[:8]}"
         with self.context(library, self.collector.api_host, batching=True) as context:
-            page, _ = self.open(context, library, key, library.options(
-                {"apiHost": self.collector.api_host, "protocol": "http"}, batching=True))
+            page, _ = self.open(
+                context,
+                library,
+                key,
+                library.options(
+                    {"apiHost": self.collector.api_host, "protocol": "http"}, batching=True
+                ),
+            )
             page.evaluate(PACED_TRACKS, [200, 20])
             arrived(lambda: self.collector.store.stats(write_key=key)["events"] >= 200, 60)
         delays = [
@@ -302,16 +349,27 @@ def compressed_sizes(paths: list[Path]) -> tuple[int, int, int]:
     """Raw, gzip -9 and brotli (quality 11, via Node's zlib) bytes of files taken together."""
     raw = sum(path.stat().st_size for path in paths)
     gz = sum(len(gzip.compress(path.read_bytes(), 9, mtime=0)) for path in paths)
-    script = ("const z=require('zlib'),fs=require('fs');let n=0;for(const f of process.argv.slice(1))"
-              "n+=z.brotliCompressSync(fs.readFileSync(f),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length;"
-              "console.log(n)")
-    brotli = int(subprocess.run(["node", "-e", script, *map(str, paths)], capture_output=True,
-                                text=True, check=True).stdout)
+    script = (
+        "const z=require('zlib'),fs=require('fs');let n=0;for(const f of process.argv.slice(1))"
+        "n+=z.brotliCompressSync(fs.readFileSync(f),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length;"
+        "console.log(n)"
+    )
+    brotli = int(
+        subprocess.run(
+            ["node", "-e", script, *map(str, paths)], capture_output=True, text=True, check=True
+        ).stdout
+    )
     return raw, gz, brotli
 
 
-def run_browser(playwright: Playwright, browser_name: str, rounds: int, collector: CollectorServer,
-                server: ThreadedServer, site: BenchSite) -> Bench:
+def run_browser(
+    playwright: Playwright,
+    browser_name: str,
+    rounds: int,
+    collector: CollectorServer,
+    server: ThreadedServer,
+    site: BenchSite,
+) -> Bench:
     bench = Bench(playwright, browser_name, collector, server, site)
     libraries = [OUR_LIBRARY, THEIR_LIBRARY]
     for round_number in range(rounds):
@@ -322,26 +380,43 @@ def run_browser(playwright: Playwright, browser_name: str, rounds: int, collecto
         bench.requests_per_thousand(library, batching=False)
         bench.requests_per_thousand(library, batching=True)
         bench.latency(library)
-        for count, close, pause_ms in [(25, False, 0), (100, False, 0), (100, True, 250), (100, True, 0)]:
+        for count, close, pause_ms in [
+            (25, False, 0),
+            (100, False, 0),
+            (100, True, 250),
+            (100, True, 0),
+        ]:
             bench.exit_delivery(library, count, close=close, pause_ms=pause_ms)
     bench.requests_per_thousand(OUR_LIBRARY, batching=True, compress=True)
     return bench
 
 
 def format_table(bench: Bench) -> str:
-    lines = [f"### {bench.browser_name} {bench.browser_version}", "",
-             "| measurement | analytics-web | analytics-next 1.84.3 | ours/theirs |",
-             "| --- | ---: | ---: | ---: |"]
+    lines = [
+        f"### {bench.browser_name} {bench.browser_version}",
+        "",
+        "| measurement | analytics-web | analytics-next 1.84.3 | ours/theirs |",
+        "| --- | ---: | ---: | ---: |",
+    ]
     ours_files = [OURS]
     theirs_files = sorted(REFERENCE / name for name in bench.loaded_files.get("analytics-next", ()))
     ours_sizes, theirs_sizes = compressed_sizes(ours_files), compressed_sizes(theirs_files)
-    for label, index in [("bundle bytes, raw", 0), ("bundle bytes, gzip -9", 1), ("bundle bytes, brotli", 2)]:
+    for label, index in [
+        ("bundle bytes, raw", 0),
+        ("bundle bytes, gzip -9", 1),
+        ("bundle bytes, brotli", 2),
+    ]:
         lines.append(_row(label, ours_sizes[index], theirs_sizes[index]))
     for metric, values in bench.results.items():
         ours = values.get("analytics-web")
         theirs = values.get("analytics-next")
-        lines.append(_row(metric, statistics.median(ours) if ours else None,
-                          statistics.median(theirs) if theirs else None))
+        lines.append(
+            _row(
+                metric,
+                statistics.median(ours) if ours else None,
+                statistics.median(theirs) if theirs else None,
+            )
+        )
     lines += ["", f"analytics-next files loaded: {', '.join(path.name for path in theirs_files)}"]
     return "\n".join(lines)
 
@@ -370,14 +445,19 @@ def main() -> None:
             print(f"measuring in {browser_name} ...", file=sys.stderr, flush=True)
             bench = run_browser(playwright, browser_name, args.rounds, collector, server, site)
             sections.append(format_table(bench))
-    report = "\n\n".join([
-        f"# analytics-web beside analytics-next, {date.today()}",
-        f"`./dev bench` (benchmarks/compare.py; {args.rounds} CPU rounds per library and "
-        f"browser, medians; {CALLS:,} track() calls a round, batching size 10 / 5 s, sent to a "
-        "sink that only answers; the other rows against the local collector). Ratios below 1 favour "
-        "analytics-web. See benchmarks/README.md for what each row means.",
-        *sections,
-    ]) + "\n"
+    report = (
+        "\n\n".join(
+            [
+                f"# analytics-web beside analytics-next, {date.today()}",
+                f"`./dev bench` (benchmarks/compare.py; {args.rounds} CPU rounds per library and "
+                f"browser, medians; {CALLS:,} track() calls a round, batching size 10 / 5 s, sent to a "
+                "sink that only answers; the other rows against the local collector). Ratios below 1 favour "
+                "analytics-web. See benchmarks/README.md for what each row means.",
+                *sections,
+            ]
+        )
+        + "\n"
+    )
     print(report)
     args.out.write_text(report)
     print(f"wrote {args.out}", file=sys.stderr)

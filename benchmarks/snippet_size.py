@@ -26,8 +26,9 @@ def segment_snippet() -> tuple[str, str]:
         "console.log(JSON.stringify({version: require('@segment/snippet/package.json').version,"
         f" js: s.min({{apiKey: {json.dumps(WRITE_KEY)}, page: true}})}}))"
     )
-    result = subprocess.run(["node", "-e", script], cwd=SOURCE_ROOT, capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        ["node", "-e", script], cwd=SOURCE_ROOT, capture_output=True, text=True, check=True
+    )
     answer = json.loads(result.stdout)
     return answer["version"], answer["js"]
 

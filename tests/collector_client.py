@@ -54,8 +54,13 @@ def _answer(response: Any) -> Any:
 
 
 def track(message_id: str = "m-1", **fields: Any) -> dict[str, Any]:
-    return {"type": "track", "event": "Signed Up", "anonymousId": "anon-1",
-            "messageId": message_id, **fields}
+    return {
+        "type": "track",
+        "event": "Signed Up",
+        "anonymousId": "anon-1",
+        "messageId": message_id,
+        **fields,
+    }
 
 
 def basic_auth(key: str) -> dict[str, str]:
@@ -65,5 +70,7 @@ def basic_auth(key: str) -> dict[str, str]:
 def accepts_events(server: CollectorServer, write_key: str = "k") -> bool:
     """The collector still stores a good request (after a bad one, say)."""
     before = len(server.store.events(write_key=write_key))
-    status, _, _ = post(server, "/v1/batch", {"batch": [track(f"probe-{before}")], "writeKey": write_key})
+    status, _, _ = post(
+        server, "/v1/batch", {"batch": [track(f"probe-{before}")], "writeKey": write_key}
+    )
     return status == 200 and len(server.store.events(write_key=write_key)) == before + 1

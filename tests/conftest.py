@@ -76,9 +76,24 @@ def https_site(site: TestSite, tmp_path_factory: pytest.TempPathFactory) -> Iter
     folder = tmp_path_factory.mktemp("tls")
     key, cert = folder / "key.pem", folder / "cert.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-         "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
     )
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
@@ -128,11 +143,17 @@ def report_delivery(browser_name: str, collector: CollectorServer, write_key: st
 
     def note(what: str, sent: int, stored: int) -> None:
         stats = collector.store.stats(write_key=write_key)
-        REPORT.append({
-            "browser": browser_name, "scenario": what, "sent": sent, "stored": stored,
-            "requests": stats["requests"], "duplicate deliveries": stats["duplicates"],
-            "rejected requests": stats["rejected"],
-        })
+        REPORT.append(
+            {
+                "browser": browser_name,
+                "scenario": what,
+                "sent": sent,
+                "stored": stored,
+                "requests": stats["requests"],
+                "duplicate deliveries": stats["duplicates"],
+                "rejected requests": stats["rejected"],
+            }
+        )
 
     return note
 

@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 
 def page_url(site, write_key: str, path: str = "basic.html", **options: Any) -> str:
     path, _, query = path.partition("?")
-    params = urllib.parse.parse_qsl(query) + [("key", write_key)]
+    params = [*urllib.parse.parse_qsl(query), ("key", write_key)]
     if options:
         params.append(("options", json.dumps(options)))
     return f"{site.url}/{path}?{urllib.parse.urlencode(params)}"
@@ -23,8 +23,16 @@ def open_page(page: Page, site, write_key: str, path: str = "basic.html", **opti
 
 def batching(size: int, timeout: int) -> dict[str, Any]:
     """Load options for Analytics.js-style batching."""
-    return {"integrations": {"Segment.io": {"deliveryStrategy": {
-        "strategy": "batching", "config": {"size": size, "timeout": timeout}}}}}
+    return {
+        "integrations": {
+            "Segment.io": {
+                "deliveryStrategy": {
+                    "strategy": "batching",
+                    "config": {"size": size, "timeout": timeout},
+                }
+            }
+        }
+    }
 
 
 def call(page: Page, script: str) -> Any:

@@ -15,7 +15,9 @@ from playwright.sync_api import BrowserContext, Route
 from analytics_web.snippet import render
 
 PAGES = Path(__file__).parent / "pages"
-REFERENCE = Path(__file__).parent.parent / "node_modules" / "@segment" / "analytics-next" / "dist" / "umd"
+REFERENCE = (
+    Path(__file__).parent.parent / "node_modules" / "@segment" / "analytics-next" / "dist" / "umd"
+)
 
 
 class TestSite:
@@ -66,7 +68,9 @@ class TestSite:
             raise web.HTTPNotFound() from None
         query = dict(request.query)
         nonce = secrets.token_urlsafe(16)
-        snippet = partial(render, query.get("key", "no-key"), api_host=self.api_host, protocol="http")
+        snippet = partial(
+            render, query.get("key", "no-key"), api_host=self.api_host, protocol="http"
+        )
         html = template.render(api_host=self.api_host, query=query, nonce=nonce, snippet=snippet)
         headers = {}
         if "csp" in query:  # a strict policy: scripts from this origin or with the nonce, no eval
@@ -90,6 +94,8 @@ def serve_segment_cdn(
         route.fulfill(json={"integrations": {"Segment.io": segment}})
 
     context.route("https://cdn.segment.com/v1/projects/*/settings", settings)
-    context.route("https://cdn.segment.com/analytics-next/bundles/*", lambda route: route.fulfill(
-        path=str(REFERENCE / Path(route.request.url).name)))
+    context.route(
+        "https://cdn.segment.com/analytics-next/bundles/*",
+        lambda route: route.fulfill(path=str(REFERENCE / Path(route.request.url).name)),
+    )
     context.route("https://api.segment.io/**", lambda route: route.fulfill(status=200, body="{}"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from playwright.sync_api import Page
 
@@ -16,6 +15,7 @@ def loaded(page: Page, site, write_key) -> Page:
 
 
 # -- track -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("script", "properties"),
@@ -50,13 +50,16 @@ def test_track_calls_the_callback_in_any_position_after_delivery(loaded: Page, r
 
 
 def test_track_options_reach_the_wire(loaded: Page, received):
-    call(loaded, """analytics.track('Upgraded', {}, {
+    call(
+        loaded,
+        """analytics.track('Upgraded', {}, {
         integrations: {All: false, Mixpanel: true},
         context: {groupId: 'acct-7', page: {title: 'Overridden'}},
         timestamp: '2024-01-02T03:04:05.000Z',
         anonymousId: 'anon-given',
         traits: {plan: 'team'},
-    })""")
+    })""",
+    )
     [event] = received(1)
     assert event["integrations"] == {"All": False, "Mixpanel": True}
     assert event["context"]["groupId"] == "acct-7"
@@ -67,7 +70,9 @@ def test_track_options_reach_the_wire(loaded: Page, received):
     assert event["context"]["traits"] == {"plan": "team"}
 
 
-def test_load_time_integrations_are_merged_under_per_call_ones(page: Page, site, write_key, received):
+def test_load_time_integrations_are_merged_under_per_call_ones(
+    page: Page, site, write_key, received
+):
     open_page(page, site, write_key, integrations={"Mixpanel": False, "Amplitude": True})
     call(page, "analytics.track('A', {}, {integrations: {Mixpanel: true}})")
     [event] = received(1)
@@ -79,7 +84,9 @@ def test_context_describes_browser_and_page(loaded: Page, received):
     [event] = received(1)
     context = event["context"]
     assert context["locale"] == loaded.evaluate("navigator.language")
-    assert context["timezone"] == loaded.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
+    assert context["timezone"] == loaded.evaluate(
+        "Intl.DateTimeFormat().resolvedOptions().timeZone"
+    )
     assert set(context["page"]) == {"path", "referrer", "search", "title", "url"}
     has_ua_data = loaded.evaluate("'userAgentData' in navigator")
     assert ("userAgentData" in context) == has_ua_data
@@ -99,6 +106,7 @@ def test_canonical_link_gives_the_page_url(page: Page, site, write_key, received
 
 
 # -- page and screen ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("script", "category", "name", "extra"),
@@ -142,6 +150,7 @@ def test_screen_is_a_page_call_for_apps(loaded: Page, received):
 
 # -- identify, group, alias --------------------------------------------------------------------
 
+
 def test_identify_overloads_and_trait_merging(loaded: Page, received):
     call(loaded, "analytics.identify('u-1', {email: 'a@x.example'})")
     call(loaded, "analytics.identify({plan: 'pro'})")  # the stored id is used
@@ -173,7 +182,11 @@ def test_group_overloads_and_getter(loaded: Page, received):
     call(loaded, "analytics.group('acct-1', {name: 'Acme'})")
     call(loaded, "analytics.group('acct-1', {plan: 'enterprise'}, {}, () => {})")
     first, second = received(2)
-    assert (first["type"], first["groupId"], first["traits"]) == ("group", "acct-1", {"name": "Acme"})
+    assert (first["type"], first["groupId"], first["traits"]) == (
+        "group",
+        "acct-1",
+        {"name": "Acme"},
+    )
     assert second["traits"] == {"name": "Acme", "plan": "enterprise"}
     group = loaded.evaluate("[analytics.group().id(), analytics.group().traits()]")
     assert group == ["acct-1", {"name": "Acme", "plan": "enterprise"}]
@@ -198,6 +211,7 @@ def test_alias_overloads(loaded: Page, received, script, previous):
 
 # -- state: user(), reset, setAnonymousId, ready, emitter --------------------------------------
 
+
 def test_reset_clears_the_user_and_group_and_makes_a_new_anonymous_id(loaded: Page, received):
     call(loaded, "analytics.identify('u-9', {email: 'r@x.example'})")
     call(loaded, "analytics.group('acct-9')")
@@ -220,9 +234,13 @@ def test_set_anonymous_id(loaded: Page, received):
     assert event["anonymousId"] == "chosen-anon"
 
 
-def test_ready_runs_after_load_and_calls_before_load_are_kept(page: Page, site, write_key, collector, received):
+def test_ready_runs_after_load_and_calls_before_load_are_kept(
+    page: Page, site, write_key, collector, received
+):
     page.goto(f"{site.url}/deferred.html")
-    page.evaluate("() => { window.readyRan = false; analytics.ready(() => { window.readyRan = true }) }")
+    page.evaluate(
+        "() => { window.readyRan = false; analytics.ready(() => { window.readyRan = true }) }"
+    )
     page.evaluate("() => { analytics.track('Before Load') }")  # its promise waits for load()
     assert page.evaluate("window.readyRan") is False
     page.evaluate(
@@ -258,8 +276,12 @@ def test_on_once_off_hear_each_call(loaded: Page):
         return heard;
     }""")
     assert heard == [
-        ["track", "T", 1], ["page", "C", "N"], ["identify", "u", 1], ["group", "g"],
-        ["alias", "to", "from"], ["reset"],
+        ["track", "T", 1],
+        ["page", "C", "N"],
+        ["identify", "u", 1],
+        ["group", "g"],
+        ["alias", "to", "from"],
+        ["reset"],
         ["error", "analytics-web: track(): needs an event name (a non-empty string), got string"],
     ]
 
@@ -271,6 +293,7 @@ def test_a_listener_that_throws_breaks_nothing(loaded: Page, received):
 
 
 # -- bad input: a clear error, nothing thrown into the page ------------------------------------
+
 
 @pytest.mark.parametrize(
     ("script", "says"),
@@ -285,8 +308,17 @@ def test_a_listener_that_throws_breaks_nothing(loaded: Page, received):
         ("analytics.group()", None),
         ("analytics.alias()", "needs the new user id"),
     ],
-    ids=["no-name", "number-name", "string-properties", "string-options", "bad-timestamp",
-         "circular", "bigint", "group-getter", "alias-without-id"],
+    ids=[
+        "no-name",
+        "number-name",
+        "string-properties",
+        "string-options",
+        "bad-timestamp",
+        "circular",
+        "bigint",
+        "group-getter",
+        "alias-without-id",
+    ],
 )
 def test_bad_calls_reject_with_a_clear_error_and_never_throw(loaded: Page, received, script, says):
     outcome = loaded.evaluate(f"""async () => {{
@@ -309,19 +341,27 @@ def test_bad_calls_reject_with_a_clear_error_and_never_throw(loaded: Page, recei
 
 
 def test_values_json_cannot_hold_are_sent_as_json_stringify_would(loaded: Page, received):
-    call(loaded, """analytics.track('Odd Values', {
+    call(
+        loaded,
+        """analytics.track('Odd Values', {
         fn: () => 1, missing: undefined, nan: NaN, infinite: Infinity,
         node: document.body, date: new Date('2024-01-01T00:00:00Z'), nested: {keep: 1, drop: undefined},
-    })""")
+    })""",
+    )
     [event] = received(1)
     assert event["properties"] == {
-        "nan": None, "infinite": None, "node": {}, "date": "2024-01-01T00:00:00.000Z",
+        "nan": None,
+        "infinite": None,
+        "node": {},
+        "date": "2024-01-01T00:00:00.000Z",
         "nested": {"keep": 1},
     }
 
 
 def test_unhandled_rejections_do_not_reach_the_page(loaded: Page):
-    loaded.evaluate("window.unhandled = 0; addEventListener('unhandledrejection', () => window.unhandled++)")
+    loaded.evaluate(
+        "window.unhandled = 0; addEventListener('unhandledrejection', () => window.unhandled++)"
+    )
     loaded.evaluate("() => { analytics.track(); analytics.track('X', 'bad') }")
     # unhandledrejection is dispatched once the task that rejected ends: one task later is enough.
     loaded.evaluate("() => new Promise(resolve => setTimeout(resolve))")
@@ -329,6 +369,7 @@ def test_unhandled_rejections_do_not_reach_the_page(loaded: Page):
 
 
 # -- debug mode --------------------------------------------------------------------------------
+
 
 def test_debug_mode_logs_each_call_payload_and_result(loaded: Page, received):
     messages: list[str] = []

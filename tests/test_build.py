@@ -47,7 +47,8 @@ def test_bundles_stay_within_their_recorded_size_limits(dist: Path):
         for measure, limit in limits[name].items():
             assert sizes[measure] <= limit, (
                 f"{name} is {sizes[measure]} {measure}, over its limit of {limit}"
-                " (benchmarks/size_limits.json)")
+                " (benchmarks/size_limits.json)"
+            )
 
 
 GENERATED = """// Transcrypt'ed from Python
@@ -64,7 +65,9 @@ def generated_module(folder: Path, body: str) -> Path:
 
 
 def test_generated_modules_import_only_what_they_use_from_the_slim_runtime(tmp_path: Path):
-    module = generated_module(tmp_path, "export var f = function (bytes) { return len (bytes) + x.zip; };")
+    module = generated_module(
+        tmp_path, "export var f = function (bytes) { return len (bytes) + x.zip; };"
+    )
     _use_slim_runtime(tmp_path)
     text = module.read_text()
     assert "import {len} from './runtime.js';" in text

@@ -36,12 +36,18 @@ def test_batch_is_stored_with_the_time_received(server):
 @pytest.mark.parametrize(
     ("path", "message"),
     [
-        ("/v1/track", track()), ("/v1/t", track()),
-        ("/v1/identify", {"userId": "u1", "traits": {}}), ("/v1/i", {"userId": "u1"}),
-        ("/v1/page", {"anonymousId": "a", "name": "Home"}), ("/v1/p", {"anonymousId": "a"}),
-        ("/v1/screen", {"anonymousId": "a"}), ("/v1/s", {"anonymousId": "a"}),
-        ("/v1/group", {"anonymousId": "a", "groupId": "g"}), ("/v1/g", {"userId": "u", "groupId": "g"}),
-        ("/v1/alias", {"userId": "u", "previousId": "a"}), ("/v1/a", {"userId": "u", "previousId": "a"}),
+        ("/v1/track", track()),
+        ("/v1/t", track()),
+        ("/v1/identify", {"userId": "u1", "traits": {}}),
+        ("/v1/i", {"userId": "u1"}),
+        ("/v1/page", {"anonymousId": "a", "name": "Home"}),
+        ("/v1/p", {"anonymousId": "a"}),
+        ("/v1/screen", {"anonymousId": "a"}),
+        ("/v1/s", {"anonymousId": "a"}),
+        ("/v1/group", {"anonymousId": "a", "groupId": "g"}),
+        ("/v1/g", {"userId": "u", "groupId": "g"}),
+        ("/v1/alias", {"userId": "u", "previousId": "a"}),
+        ("/v1/a", {"userId": "u", "previousId": "a"}),
         ("/v1/b", {"batch": [track()]}),
     ],
 )
@@ -75,13 +81,31 @@ def test_gzip_bodies_are_accepted(server):
         ({"batch": [{"event": "x", "anonymousId": "a"}], "writeKey": "k"}, 400, '"type"'),
         ({"batch": [{"type": "track", "anonymousId": "a"}], "writeKey": "k"}, 400, '"event"'),
         ({"batch": [{"type": "track", "event": "x"}], "writeKey": "k"}, 400, "anonymousId"),
-        ({"batch": [track(properties={"blob": "x" * MAX_EVENT_BYTES})], "writeKey": "k"}, 400, "32 KB"),
-        ({"batch": [track(str(i), properties={"blob": "x" * 30_000}) for i in range(20)],
-          "writeKey": "k"}, 413, "500 KB"),
+        (
+            {"batch": [track(properties={"blob": "x" * MAX_EVENT_BYTES})], "writeKey": "k"},
+            400,
+            "32 KB",
+        ),
+        (
+            {
+                "batch": [track(str(i), properties={"blob": "x" * 30_000}) for i in range(20)],
+                "writeKey": "k",
+            },
+            413,
+            "500 KB",
+        ),
         ({"batch": [], "writeKey": "k"}, 400, "non-empty"),
     ],
-    ids=["invalid-json", "no-write-key", "no-type", "no-event", "no-ids", "event-too-big",
-         "request-too-big", "empty-batch"],
+    ids=[
+        "invalid-json",
+        "no-write-key",
+        "no-type",
+        "no-event",
+        "no-ids",
+        "event-too-big",
+        "request-too-big",
+        "empty-batch",
+    ],
 )
 def test_bad_requests_get_a_clear_error_and_the_collector_stays_up(server, body, status, says):
     got, answer, _ = post(server, "/v1/batch", body)
@@ -92,7 +116,9 @@ def test_bad_requests_get_a_clear_error_and_the_collector_stays_up(server, body,
 
 
 def test_a_bad_message_rejects_its_whole_batch(server):
-    status, _, _ = post(server, "/v1/batch", {"batch": [track("ok"), {"type": "track"}], "writeKey": "k"})
+    status, _, _ = post(
+        server, "/v1/batch", {"batch": [track("ok"), {"type": "track"}], "writeKey": "k"}
+    )
     assert status == 400
     assert server.store.events() == []
 
@@ -107,21 +133,34 @@ def test_cors_preflight_allows_browser_origins(server):
     request = urllib.request.Request(
         f"{server.url}/v1/batch",
         method="OPTIONS",
-        headers={"Origin": "http://shop.example", "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "content-type,authorization"},
+        headers={
+            "Origin": "http://shop.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,authorization",
+        },
     )
     with urllib.request.urlopen(request, timeout=5) as response:
         assert response.status == 204
         assert response.headers["Access-Control-Allow-Origin"] == "http://shop.example"
         assert "Authorization" in response.headers["Access-Control-Allow-Headers"]
-    _, _, headers = post(server, "/v1/batch", {"batch": [track()], "writeKey": "k"},
-                         {"Origin": "http://shop.example"})
+    _, _, headers = post(
+        server,
+        "/v1/batch",
+        {"batch": [track()], "writeKey": "k"},
+        {"Origin": "http://shop.example"},
+    )
     assert headers["Access-Control-Allow-Origin"] == "http://shop.example"
 
 
 def test_events_api_filters_by_type_and_time(server):
-    post(server, "/v1/batch", {"writeKey": "k", "batch": [
-        track("1"), {"type": "page", "anonymousId": "a", "messageId": "2"}]})
+    post(
+        server,
+        "/v1/batch",
+        {
+            "writeKey": "k",
+            "batch": [track("1"), {"type": "page", "anonymousId": "a", "messageId": "2"}],
+        },
+    )
     with urllib.request.urlopen(f"{server.url}/v1/events?writeKey=k&type=page") as response:
         events = json.loads(response.read())["events"]
     assert [e["event"]["messageId"] for e in events] == ["2"]
@@ -180,13 +219,18 @@ def test_cli_serves_until_interrupted(tmp_path):
     db = tmp_path / "cli.sqlite3"
     process = subprocess.Popen(
         [sys.executable, "-m", "analytics_web", "collector", "--port", str(port), "--db", str(db)],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
+    assert process.stdout is not None
     try:
         assert "collector listening on" in process.stdout.readline()
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/v1/t", data=json.dumps(track()).encode(),
-            headers=basic_auth("k"), method="POST")
+            f"http://127.0.0.1:{port}/v1/t",
+            data=json.dumps(track()).encode(),
+            headers=basic_auth("k"),
+            method="POST",
+        )
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 200
     finally:
@@ -202,8 +246,13 @@ def test_cli_serves_until_interrupted(tmp_path):
 )
 @pytest.mark.parametrize("command", ["collector", "demo"])
 def test_cli_mistakes_get_one_clear_line(command, arguments, says):
-    result = subprocess.run([sys.executable, "-m", "analytics_web", command, *arguments],
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "analytics_web", command, *arguments],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert result.returncode == 2
     assert says in result.stderr and "Traceback" not in result.stderr
 
@@ -212,24 +261,53 @@ def test_cli_a_database_it_cannot_create_is_one_clear_line(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
     result = subprocess.run(
-        [sys.executable, "-m", "analytics_web", "collector", "--port", "0", "--db", str(blocker / "x.sqlite3")],
-        capture_output=True, text=True, timeout=30)
+        [
+            sys.executable,
+            "-m",
+            "analytics_web",
+            "collector",
+            "--port",
+            "0",
+            "--db",
+            str(blocker / "x.sqlite3"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert result.returncode == 1
-    assert result.stderr.startswith("cannot use the event database") and "Traceback" not in result.stderr
+    assert (
+        result.stderr.startswith("cannot use the event database")
+        and "Traceback" not in result.stderr
+    )
 
 
 def test_cli_prints_and_serves_ipv6_hosts_in_brackets(tmp_path):
     process = subprocess.Popen(
-        [sys.executable, "-m", "analytics_web", "collector", "--host", "::1", "--port", "0",
-         "--db", str(tmp_path / "v6.sqlite3")],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "analytics_web",
+            "collector",
+            "--host",
+            "::1",
+            "--port",
+            "0",
+            "--db",
+            str(tmp_path / "v6.sqlite3"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
+    assert process.stdout is not None
     try:
         line = process.stdout.readline()
         url = line.split("collector listening on ")[1].split()[0]
         assert url.startswith("http://[::1]:") and url.endswith("/v1")
-        request = urllib.request.Request(f"{url}/t", data=json.dumps(track()).encode(),
-                                         headers=basic_auth("k"), method="POST")
+        request = urllib.request.Request(
+            f"{url}/t", data=json.dumps(track()).encode(), headers=basic_auth("k"), method="POST"
+        )
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 200
         with urllib.request.urlopen(f"{url}/events", timeout=5) as response:  # Host [::1] is ours

@@ -30,8 +30,12 @@ def test_local_tools_read_without_a_token(server, path):
 @pytest.mark.parametrize("path", READ_ENDPOINTS)
 @pytest.mark.parametrize(
     "headers",
-    [{"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"},
-     {"Sec-Fetch-Site": "same-site"}, {"Host": "rebound.evil.example"}],
+    [
+        {"Origin": "http://evil.example"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Host": "rebound.evil.example"},
+    ],
     ids=["other-origin", "cross-site", "same-site", "dns-rebinding-host"],
 )
 def test_other_sites_cannot_read_events(server, path, headers):
@@ -51,24 +55,36 @@ def test_the_token_opens_the_read_endpoints_to_other_hosts(server):
 
 
 def test_a_cross_site_text_plain_post_injects_no_fault(server):
-    headers = {"Content-Type": "text/plain", "Origin": "http://evil.example",
-               "Sec-Fetch-Site": "cross-site"}
+    headers = {
+        "Content-Type": "text/plain",
+        "Origin": "http://evil.example",
+        "Sec-Fetch-Site": "cross-site",
+    }
     status, _, _ = post(server, "/admin/faults", {"status": 503, "count": 5}, headers)
     assert status == 403
     assert accepts_events(server)
 
 
 def test_the_tracking_api_stays_open_to_every_origin(server):
-    headers = {"Origin": "http://shop.example", "Sec-Fetch-Site": "cross-site",
-               "Host": "api.example.dev"}
-    status, _, response_headers = post(server, "/v1/batch", {"batch": [track()], "writeKey": "k"}, headers)
+    headers = {
+        "Origin": "http://shop.example",
+        "Sec-Fetch-Site": "cross-site",
+        "Host": "api.example.dev",
+    }
+    status, _, response_headers = post(
+        server, "/v1/batch", {"batch": [track()], "writeKey": "k"}, headers
+    )
     assert status == 200
     assert response_headers["Access-Control-Allow-Origin"] == "http://shop.example"
 
 
 def test_a_preflight_to_the_read_api_grants_nothing(server):
-    status, _, headers = request(server, "/v1/events", method="OPTIONS", headers={
-        "Origin": "http://evil.example", "Access-Control-Request-Method": "GET"})
+    status, _, headers = request(
+        server,
+        "/v1/events",
+        method="OPTIONS",
+        headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "GET"},
+    )
     assert status in (403, 405)
     assert "Access-Control-Allow-Origin" not in headers
 
@@ -76,7 +92,8 @@ def test_a_preflight_to_the_read_api_grants_nothing(server):
 def test_a_page_on_another_origin_cannot_read_but_can_post(page: Page, site, server):
     """In a real browser: the test site is another origin (another port) than this collector."""
     page.goto(f"{site.url}/blank.html")
-    outcome = page.evaluate("""async (base) => {
+    outcome = page.evaluate(
+        """async (base) => {
         const posted = await fetch(base + '/v1/batch', {method: 'POST', headers: {'Content-Type': 'text/plain'},
             body: JSON.stringify({writeKey: 'k', batch: [{type: 'track', event: 'E', anonymousId: 'a'}]})});
         let read;
@@ -84,7 +101,9 @@ def test_a_page_on_another_origin_cannot_read_but_can_post(page: Page, site, ser
         const fault = await fetch(base + '/admin/faults', {method: 'POST', mode: 'no-cors',
             headers: {'Content-Type': 'text/plain'}, body: JSON.stringify({status: 503, count: 3})});
         return {posted: posted.status, read};
-    }""", server.url)
+    }""",
+        server.url,
+    )
     assert outcome == {"posted": 200, "read": "blocked"}
     assert accepts_events(server)  # the no-cors fault was refused: the next post is stored
     assert len(server.store.events(write_key="k")) == 2

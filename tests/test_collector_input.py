@@ -45,30 +45,71 @@ BAD_BODIES: dict[str, tuple[bytes | dict[str, Any], dict[str, str], int, str]] =
     "type-list": (batch(track(type=["track"])), {}, 400, '"type"'),
     "type-object": (batch(track(type={"a": 1})), {}, 400, '"type"'),
     "lone-surrogate": (raw_batch(TRACK % '"\\ud800"'), {}, 400, "lone surrogate"),
-    "lone-surrogate-in-key": (raw_batch('{"type": "track", "anonymousId": "a", "event": "e",'
-                                        ' "properties": {"\\udfff": 1}}'), {}, 400, "lone surrogate"),
+    "lone-surrogate-in-key": (
+        raw_batch(
+            '{"type": "track", "anonymousId": "a", "event": "e", "properties": {"\\udfff": 1}}'
+        ),
+        {},
+        400,
+        "lone surrogate",
+    ),
     "huge-integer": (raw_batch(TRACK % ("9" * 5000)), {}, 400, "number"),
     "nan": (raw_batch(TRACK % "NaN"), {}, 400, "NaN"),
     "infinity": (raw_batch(TRACK % "-Infinity"), {}, 400, "Infinity"),
     "1e400": (raw_batch(TRACK % "1e400"), {}, 400, "out of range"),
-    "nested-1000": (raw_batch(TRACK % ('"e", "properties": ' + "[" * 1000 + "]" * 1000)), {}, 400, "nested"),
-    "nested-65": (raw_batch(TRACK % ('"e", "properties": ' + '{"a":' * 65 + "1" + "}" * 65)), {}, 400, "nested"),
+    "nested-1000": (
+        raw_batch(TRACK % ('"e", "properties": ' + "[" * 1000 + "]" * 1000)),
+        {},
+        400,
+        "nested",
+    ),
+    "nested-65": (
+        raw_batch(TRACK % ('"e", "properties": ' + '{"a":' * 65 + "1" + "}" * 65)),
+        {},
+        400,
+        "nested",
+    ),
     "not-utf8": (b'{"writeKey": "k", "batch": [\xff]}', {}, 400, "UTF-8"),
-    "gzip-header-on-plain-body": (json.dumps(batch(track())).encode(), {"Content-Encoding": "gzip"}, 400, "gzip"),
-    "gzip-then-junk": (GOOD_GZIP + b"junk after the stream", {"Content-Encoding": "gzip"}, 400, "gzip"),
+    "gzip-header-on-plain-body": (
+        json.dumps(batch(track())).encode(),
+        {"Content-Encoding": "gzip"},
+        400,
+        "gzip",
+    ),
+    "gzip-then-junk": (
+        GOOD_GZIP + b"junk after the stream",
+        {"Content-Encoding": "gzip"},
+        400,
+        "gzip",
+    ),
     "gzip-cut-short": (GOOD_GZIP[:-10], {"Content-Encoding": "gzip"}, 400, "cut short"),
-    "gzip-too-many-members": (gzip.compress(b"") * (MAX_GZIP_MEMBERS + 1) + GOOD_GZIP,
-                              {"Content-Encoding": "gzip"}, 400, "members"),
+    "gzip-too-many-members": (
+        gzip.compress(b"") * (MAX_GZIP_MEMBERS + 1) + GOOD_GZIP,
+        {"Content-Encoding": "gzip"},
+        400,
+        "members",
+    ),
     "unknown-encoding": (GOOD_GZIP, {"Content-Encoding": "br"}, 415, "not supported"),
     "message-id-number": (batch(track(message_id=1)), {}, 400, "messageId"),  # type: ignore[arg-type]
     "message-id-object": (batch(track(message_id={"id": "1"})), {}, 400, "messageId"),  # type: ignore[arg-type]
     "message-id-empty": (batch(track(message_id="")), {}, 400, "messageId"),
-    "retry-count-2^64": (raw_batch(json.dumps(track())).replace(b'"writeKey"', b'"retryCount": 18446744073709551616, "writeKey"'),
-                         {}, 400, "retryCount"),
+    "retry-count-2^64": (
+        raw_batch(json.dumps(track())).replace(
+            b'"writeKey"', b'"retryCount": 18446744073709551616, "writeKey"'
+        ),
+        {},
+        400,
+        "retryCount",
+    ),
     "retry-count-negative": (batch(track(), retryCount=-1), {}, 400, "retryCount"),
     "retry-count-fraction": (batch(track(), retryCount=1.5), {}, 400, "retryCount"),
     "retry-count-true": (batch(track(), retryCount=True), {}, 400, "retryCount"),
-    "retry-header-2^63": (batch(track()), {"X-Retry-Count": "9223372036854775808"}, 400, "X-Retry-Count"),
+    "retry-header-2^63": (
+        batch(track()),
+        {"X-Retry-Count": "9223372036854775808"},
+        400,
+        "X-Retry-Count",
+    ),
     "retry-header-text": (batch(track()), {"X-Retry-Count": "twice"}, 400, "X-Retry-Count"),
 }
 
@@ -92,7 +133,10 @@ def test_a_retry_count_the_store_cannot_hold_leaves_it_working_after_a_restart(t
         assert post(server, "/v1/batch", batch(track("b")))[0] == 200
         assert post(server, "/v1/batch", batch(track("c")))[0] == 200
     with CollectorServer(db) as restarted:
-        assert [e["event"]["messageId"] for e in restarted.store.events(write_key="k")] == ["b", "c"]
+        assert [e["event"]["messageId"] for e in restarted.store.events(write_key="k")] == [
+            "b",
+            "c",
+        ]
 
 
 def test_a_failure_inside_a_transaction_is_rolled_back(tmp_path):
@@ -128,8 +172,10 @@ def test_a_body_larger_than_the_limit_on_the_wire_is_413_and_logged(server):
 def test_a_body_that_never_arrives_times_out_and_frees_the_connection(server):
     started = time.monotonic()
     with socket.create_connection((server.host, server.port), timeout=5) as conn:
-        conn.sendall(b"POST /v1/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
-                     b"Content-Length: 1000\r\n\r\n{\"batch\": [")
+        conn.sendall(
+            b"POST /v1/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+            b'Content-Length: 1000\r\n\r\n{"batch": ['
+        )
         answer = conn.recv(4096).decode()
         assert conn.recv(4096) == b""  # closed by the collector, not left hanging
     assert answer.startswith("HTTP/1.1 408")
@@ -152,9 +198,21 @@ def test_events_paging_out_of_bounds_is_400(server, query):
 
 @pytest.mark.parametrize(
     "fault",
-    [b"[]", b'{"count": 1e309}', b'{"count": 0}', b'{"count": 1.5}', b'{"drop": "false"}',
-     b'{"delay": NaN}', b'{"delay": -1}', b'{"delay": 1e9}', b'{"retryAfter": "inf"}',
-     b'{"status": true}', b'{"writeKey": 5}', b'{"colour": "red"}', b"not json"],
+    [
+        b"[]",
+        b'{"count": 1e309}',
+        b'{"count": 0}',
+        b'{"count": 1.5}',
+        b'{"drop": "false"}',
+        b'{"delay": NaN}',
+        b'{"delay": -1}',
+        b'{"delay": 1e9}',
+        b'{"retryAfter": "inf"}',
+        b'{"status": true}',
+        b'{"writeKey": 5}',
+        b'{"colour": "red"}',
+        b"not json",
+    ],
 )
 def test_a_malformed_fault_is_400_and_injects_nothing(server, fault):
     started = time.monotonic()
@@ -164,12 +222,16 @@ def test_a_malformed_fault_is_400_and_injects_nothing(server, fault):
     assert accepts_events(server)
 
 
-def test_events_stored_with_non_finite_numbers_before_they_were_refused_are_served_as_null(tmp_path):
+def test_events_stored_with_non_finite_numbers_before_they_were_refused_are_served_as_null(
+    tmp_path,
+):
     db = tmp_path / "events.sqlite3"
     with CollectorServer(db) as server:
         post(server, "/v1/batch", batch(track("old")))
     with sqlite3.connect(db) as connection:  # as an older collector stored it
-        connection.execute("UPDATE events SET payload = replace(payload, '\"Signed Up\"', '\"Signed Up\",\"n\":Infinity')")
+        connection.execute(
+            'UPDATE events SET payload = replace(payload, \'"Signed Up"\', \'"Signed Up","n":Infinity\')'
+        )
     with CollectorServer(db) as server:
         status, answer, _ = request(server, "/v1/events")  # the client refuses Infinity
         assert status == 200 and answer["events"][0]["event"]["n"] is None
@@ -178,24 +240,46 @@ def test_events_stored_with_non_finite_numbers_before_they_were_refused_are_serv
 # -- property-based: arbitrary JSON never gets a 500 or breaks the store -------------------------
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4)
+    ),
     max_leaves=20,
 )
 message_like = st.fixed_dictionaries(
-    {"type": st.sampled_from(["track", "page", "identify", "group", "alias", "screen"]) | json_values},
-    optional={"event": json_values, "anonymousId": json_values, "userId": json_values,
-              "messageId": json_values, "groupId": json_values, "previousId": json_values,
-              "properties": json_values, "context": json_values, "timestamp": json_values},
+    {
+        "type": st.sampled_from(["track", "page", "identify", "group", "alias", "screen"])
+        | json_values
+    },
+    optional={
+        "event": json_values,
+        "anonymousId": json_values,
+        "userId": json_values,
+        "messageId": json_values,
+        "groupId": json_values,
+        "previousId": json_values,
+        "properties": json_values,
+        "context": json_values,
+        "timestamp": json_values,
+    },
 )
 bodies = st.fixed_dictionaries(
     {"batch": st.lists(message_like, max_size=3) | json_values},
-    optional={"writeKey": st.just("k") | json_values, "retryCount": json_values, "sentAt": json_values},
+    optional={
+        "writeKey": st.just("k") | json_values,
+        "retryCount": json_values,
+        "sentAt": json_values,
+    },
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(body=bodies | json_values, encoded=st.booleans())
 def test_any_json_body_is_a_200_or_a_clear_4xx_and_the_store_keeps_working(server, body, encoded):
     data = json.dumps(body).encode()
@@ -207,7 +291,9 @@ def test_any_json_body_is_a_200_or_a_clear_4xx_and_the_store_keeps_working(serve
 
 
 @settings(max_examples=300, deadline=None)
-@given(data=st.binary(max_size=200) | st.text().map(lambda text: text.encode("utf-8", "surrogatepass")))
+@given(
+    data=st.binary(max_size=200) | st.text().map(lambda text: text.encode("utf-8", "surrogatepass"))
+)
 def test_any_bytes_parse_or_raise_a_payload_error(data):
     try:
         parse_request("batch", data, None)
@@ -218,4 +304,4 @@ def test_any_bytes_parse_or_raise_a_payload_error(data):
 def test_parse_json_refuses_what_json_parse_would_not_give_back():
     with pytest.raises(PayloadError, match="NaN"):
         parse_json(b'{"a": NaN}')
-    assert parse_json(b'{"a": 1e308, "b": "\\ud83d\\ude00"}') == {"a": 1e308, "b": "\U0001F600"}
+    assert parse_json(b'{"a": 1e308, "b": "\\ud83d\\ude00"}') == {"a": 1e308, "b": "\U0001f600"}

@@ -42,7 +42,10 @@ def stored_once(collector: CollectorServer, write_key: str, expected: int, recei
 
 # -- batching ---------------------------------------------------------------------------------
 
-def test_without_batching_calls_made_in_one_task_go_in_one_request(page: Page, site, write_key, collector, received):
+
+def test_without_batching_calls_made_in_one_task_go_in_one_request(
+    page: Page, site, write_key, collector, received
+):
     """Sign-up's identify + group + track cost one request, sent at the end of the task."""
     open_page(page, site, write_key)
     page.evaluate("""() => {
@@ -56,7 +59,9 @@ def test_without_batching_calls_made_in_one_task_go_in_one_request(page: Page, s
     assert (request["path"], request["events"]) == ("/v1/batch", 3)
 
 
-def test_without_batching_calls_in_separate_tasks_each_go_at_once(page: Page, site, write_key, collector, received):
+def test_without_batching_calls_in_separate_tasks_each_go_at_once(
+    page: Page, site, write_key, collector, received
+):
     open_page(page, site, write_key)
     for name in ("First", "Second", "Third"):
         call(page, f"analytics.track({name!r})")  # each awaited: its own task and request
@@ -72,14 +77,18 @@ def test_a_full_batch_is_sent_at_once(page: Page, site, write_key, collector, re
     assert [r["events"] for r in collector.store.requests(write_key=write_key)] == [5, 5]
 
 
-def test_a_partial_batch_is_sent_when_its_timeout_passes(page: Page, site, write_key, collector, received):
+def test_a_partial_batch_is_sent_when_its_timeout_passes(
+    page: Page, site, write_key, collector, received
+):
     open_page(page, site, write_key, **batching(100, 300))
     track_many(page, 3)
     assert page.evaluate("window.allSettled") == ["ok"] * 3
     assert [r["events"] for r in collector.store.requests(write_key=write_key)] == [3]
 
 
-def test_a_burst_waits_for_the_batch_in_flight_then_goes_together(page: Page, site, write_key, collector, received, report_delivery):
+def test_a_burst_waits_for_the_batch_in_flight_then_goes_together(
+    page: Page, site, write_key, collector, received, report_delivery
+):
     open_page(page, site, write_key, **batching(10, 60_000))
     track_many(page, 100)
     stored_once(collector, write_key, 100, received)
@@ -98,7 +107,9 @@ def test_batches_spread_out_in_time_go_one_by_one(page: Page, site, write_key, c
     assert [r["events"] for r in collector.store.requests(write_key=write_key)] == [5, 5, 5]
 
 
-def test_compress_sends_gzipped_batches_the_collector_stores(page: Page, site, write_key, collector, received):
+def test_compress_sends_gzipped_batches_the_collector_stores(
+    page: Page, site, write_key, collector, received
+):
     options = batching(20, 60_000)
     options["integrations"]["Segment.io"]["compress"] = True
     open_page(page, site, write_key, **options)
@@ -120,7 +131,9 @@ def test_without_compress_bodies_go_as_they_are(page: Page, site, write_key, col
     assert request["content_encoding"] is None
 
 
-def test_a_big_batch_is_split_under_the_request_limit(page: Page, site, write_key, collector, received):
+def test_a_big_batch_is_split_under_the_request_limit(
+    page: Page, site, write_key, collector, received
+):
     open_page(page, site, write_key, **batching(40, 60_000))
     track_many(page, 40, blob=20_000)  # 40 x 20 KB = 800 KB: two requests under 500 KB
     assert page.evaluate("window.allSettled") == ["ok"] * 40
@@ -129,7 +142,9 @@ def test_a_big_batch_is_split_under_the_request_limit(page: Page, site, write_ke
     assert len(requests) == 2 and all(r["status"] == 200 for r in requests)
 
 
-def test_an_oversize_event_is_refused_and_does_not_block_the_rest(page: Page, site, write_key, collector, received):
+def test_an_oversize_event_is_refused_and_does_not_block_the_rest(
+    page: Page, site, write_key, collector, received
+):
     open_page(page, site, write_key)
     outcome = page.evaluate("""async () => {
         const big = analytics.track('Too Big', {blob: 'x'.repeat(40000)}).then(() => 'sent', e => e.message);
@@ -141,7 +156,9 @@ def test_an_oversize_event_is_refused_and_does_not_block_the_rest(page: Page, si
     assert event["event"] == "Small"
 
 
-def test_an_event_over_32_kb_of_utf8_is_refused_even_when_its_characters_are_fewer(page: Page, site, write_key, collector, received):
+def test_an_event_over_32_kb_of_utf8_is_refused_even_when_its_characters_are_fewer(
+    page: Page, site, write_key, collector, received
+):
     """12,000 CJK characters are 36,000 bytes of UTF-8: over the API's limit."""
     open_page(page, site, write_key)
     outcome = page.evaluate("""async () => {
@@ -156,7 +173,10 @@ def test_an_event_over_32_kb_of_utf8_is_refused_even_when_its_characters_are_few
 
 # -- leaving the page ---------------------------------------------------------------------------
 
-def test_events_queued_when_the_page_is_left_all_arrive(page: Page, site, write_key, collector, received, report_delivery):
+
+def test_events_queued_when_the_page_is_left_all_arrive(
+    page: Page, site, write_key, collector, received, report_delivery
+):
     open_page(page, site, write_key, **batching(100, 30_000))
     track_many(page, 25)
     page.click("#leave")
@@ -164,7 +184,9 @@ def test_events_queued_when_the_page_is_left_all_arrive(page: Page, site, write_
     report_delivery("leave with 25 queued", 25, 25)
 
 
-def test_events_queued_in_the_pages_own_pagehide_handler_still_go_out(page: Page, site, write_key, collector, received):
+def test_events_queued_in_the_pages_own_pagehide_handler_still_go_out(
+    page: Page, site, write_key, collector, received
+):
     open_page(page, site, write_key, **batching(100, 30_000))
     page.evaluate("addEventListener('pagehide', () => analytics.track('Left The Page'))")
     track_many(page, 2)
@@ -173,7 +195,9 @@ def test_events_queued_in_the_pages_own_pagehide_handler_still_go_out(page: Page
     assert "Left The Page" in {event["event"] for event in events}
 
 
-def test_more_than_64_kb_queued_on_leaving_all_arrives(page: Page, site, write_key, collector, received, report_delivery):
+def test_more_than_64_kb_queued_on_leaving_all_arrives(
+    page: Page, site, write_key, collector, received, report_delivery
+):
     open_page(page, site, write_key, **batching(100, 30_000))
     track_many(page, 25, blob=4_000)  # about 100 KB, over the keepalive budget
     page.click("#leave")
@@ -186,10 +210,14 @@ def test_more_than_64_kb_queued_on_leaving_all_arrives(page: Page, site, write_k
     report_delivery("leave with 100 KB queued", 25, 25)
 
 
-def test_an_event_in_flight_when_the_page_is_left_is_sent_by_the_next_page(page: Page, site, write_key, collector, received):
+def test_an_event_in_flight_when_the_page_is_left_is_sent_by_the_next_page(
+    page: Page, site, write_key, collector, received
+):
     open_page(page, site, write_key)
     # A link that tracks its click: the request starts, and the navigation cuts it off.
-    page.evaluate("document.getElementById('leave').addEventListener('click', () => analytics.track('Left'))")
+    page.evaluate(
+        "document.getElementById('leave').addEventListener('click', () => analytics.track('Left'))"
+    )
     collector.inject(Fault(delay=1, write_key=write_key))
     page.click("#leave")
     page.wait_for_url("**/blank.html")
@@ -200,7 +228,9 @@ def test_an_event_in_flight_when_the_page_is_left_is_sent_by_the_next_page(page:
     assert events[0]["event"] == "Left"
 
 
-def test_closing_the_page_sends_what_is_queued(context: BrowserContext, site, write_key, collector, received):
+def test_closing_the_page_sends_what_is_queued(
+    context: BrowserContext, site, write_key, collector, received
+):
     page = context.new_page()
     open_page(page, site, write_key, **batching(100, 30_000))
     track_many(page, 25)
@@ -209,7 +239,9 @@ def test_closing_the_page_sends_what_is_queued(context: BrowserContext, site, wr
     stored_once(collector, write_key, 25, received)
 
 
-def test_a_page_restored_from_the_back_forward_cache_keeps_sending(page: Page, site, write_key, collector, received):
+def test_a_page_restored_from_the_back_forward_cache_keeps_sending(
+    page: Page, site, write_key, collector, received
+):
     open_page(page, site, write_key)
     page.evaluate("addEventListener('pageshow', event => { window.restored = event.persisted })")
     page.evaluate("analytics.track('Before')")
@@ -218,7 +250,9 @@ def test_a_page_restored_from_the_back_forward_cache_keeps_sending(page: Page, s
     # Playwright's go_back waits for navigation events a back/forward-cache restore does not
     # fire in every browser, so go back from the page and wait for the restored page itself.
     page.evaluate("setTimeout(() => history.back(), 0)")
-    page.wait_for_function("location.pathname === '/basic.html' && window.analytics && analytics.initialized")
+    page.wait_for_function(
+        "location.pathname === '/basic.html' && window.analytics && analytics.initialized"
+    )
     assert page.evaluate("window.restored") is True, "the page was not restored from the bfcache"
     page.evaluate("analytics.track('After')")
     events = received(2)
@@ -226,6 +260,7 @@ def test_a_page_restored_from_the_back_forward_cache_keeps_sending(page: Page, s
 
 
 # -- faults ------------------------------------------------------------------------------------
+
 
 def test_three_503s_then_success(page: Page, site, write_key, collector, received, report_delivery):
     collector.inject(Fault(status=503, count=3, write_key=write_key))
@@ -239,7 +274,9 @@ def test_three_503s_then_success(page: Page, site, write_key, collector, receive
     report_delivery("503 x3 then 200", 5, 5)
 
 
-def test_429_waits_for_retry_after(page: Page, site, write_key, collector, received, report_delivery):
+def test_429_waits_for_retry_after(
+    page: Page, site, write_key, collector, received, report_delivery
+):
     collector.inject(Fault(status=429, retry_after=2, write_key=write_key))
     open_page(page, site, write_key)
     pending = page.evaluate("""async () => {
@@ -252,12 +289,16 @@ def test_429_waits_for_retry_after(page: Page, site, write_key, collector, recei
     # ... and the retry comes once Retry-After has passed.
     first, second = collector.store.requests(write_key=write_key)
     assert (first["status"], second["status"]) == (429, 200)
-    waited = datetime.fromisoformat(second["received_at"]) - datetime.fromisoformat(first["received_at"])
+    waited = datetime.fromisoformat(second["received_at"]) - datetime.fromisoformat(
+        first["received_at"]
+    )
     assert waited.total_seconds() >= 1.9
     report_delivery("429 Retry-After 2", 1, 1)
 
 
-def test_a_dropped_connection_is_retried(page: Page, site, write_key, collector, received, report_delivery):
+def test_a_dropped_connection_is_retried(
+    page: Page, site, write_key, collector, received, report_delivery
+):
     collector.inject(Fault(drop=True, write_key=write_key))
     open_page(page, site, write_key)
     page.evaluate("analytics.track('Dropped Once')")
@@ -265,7 +306,9 @@ def test_a_dropped_connection_is_retried(page: Page, site, write_key, collector,
     report_delivery("connection dropped", 1, 1)
 
 
-def test_a_400_drops_that_batch_without_retrying_and_reports_it(page: Page, site, write_key, collector, received, report_delivery):
+def test_a_400_drops_that_batch_without_retrying_and_reports_it(
+    page: Page, site, write_key, collector, received, report_delivery
+):
     collector.inject(Fault(status=400, write_key=write_key))
     open_page(page, site, write_key, **batching(3, 60_000))
     page.evaluate("window.errors = []; analytics.on('error', e => window.errors.push(e.message))")
@@ -285,7 +328,9 @@ def test_a_400_drops_that_batch_without_retrying_and_reports_it(page: Page, site
     report_delivery("400 for one batch", 6, 3)
 
 
-def test_the_collector_down_for_a_while_and_back(page: Page, site, write_key, collector, received, report_delivery):
+def test_the_collector_down_for_a_while_and_back(
+    page: Page, site, write_key, collector, received, report_delivery
+):
     open_page(page, site, write_key)
     collector.stop_listening()
     try:
@@ -300,7 +345,10 @@ def test_the_collector_down_for_a_while_and_back(page: Page, site, write_key, co
 
 # -- offline, crashes and tabs -----------------------------------------------------------------
 
-def test_offline_events_go_out_when_back_online(context: BrowserContext, page: Page, site, write_key, collector, received, report_delivery):
+
+def test_offline_events_go_out_when_back_online(
+    context: BrowserContext, page: Page, site, write_key, collector, received, report_delivery
+):
     open_page(page, site, write_key)
     context.set_offline(True)
     track_many(page, 5)
@@ -311,7 +359,9 @@ def test_offline_events_go_out_when_back_online(context: BrowserContext, page: P
     report_delivery("offline then online", 5, 5)
 
 
-def test_events_of_a_closed_offline_page_are_sent_by_the_next_page(context: BrowserContext, site, write_key, collector, received, report_delivery):
+def test_events_of_a_closed_offline_page_are_sent_by_the_next_page(
+    context: BrowserContext, site, write_key, collector, received, report_delivery
+):
     first = context.new_page()
     open_page(first, site, write_key)
     context.set_offline(True)
@@ -324,7 +374,9 @@ def test_events_of_a_closed_offline_page_are_sent_by_the_next_page(context: Brow
     report_delivery("closed offline, reopened", 5, 5)
 
 
-def test_two_tabs_one_closed_with_pending_events(context: BrowserContext, site, write_key, collector, received, report_delivery):
+def test_two_tabs_one_closed_with_pending_events(
+    context: BrowserContext, site, write_key, collector, received, report_delivery
+):
     options = batching(100, 30_000)
     first, second = context.new_page(), context.new_page()
     open_page(first, site, write_key, **options)
@@ -341,7 +393,9 @@ def test_two_tabs_one_closed_with_pending_events(context: BrowserContext, site, 
     report_delivery("two tabs, one closed", 20, 20)
 
 
-def test_a_full_outbox_refuses_new_events_and_keeps_the_waiting_ones(context: BrowserContext, page: Page, site, write_key, collector, received):
+def test_a_full_outbox_refuses_new_events_and_keeps_the_waiting_ones(
+    context: BrowserContext, page: Page, site, write_key, collector, received
+):
     open_page(page, site, write_key, queue={"maxEvents": 5})
     context.set_offline(True)
     track_many(page, 7)
@@ -364,7 +418,9 @@ def test_a_hidden_page_sends_what_is_queued(page: Page, site, write_key, collect
     stored_once(collector, write_key, 3, received)
 
 
-def test_when_keepalive_fetch_is_refused_a_beacon_carries_the_events(page: Page, site, write_key, collector, received):
+def test_when_keepalive_fetch_is_refused_a_beacon_carries_the_events(
+    page: Page, site, write_key, collector, received
+):
     open_page(page, site, write_key, **batching(100, 60_000))
     page.evaluate("""() => {
         const realFetch = window.fetch;
@@ -376,10 +432,14 @@ def test_when_keepalive_fetch_is_refused_a_beacon_carries_the_events(page: Page,
     track_many(page, 4)
     page.click("#leave")
     stored_once(collector, write_key, 4, received)
-    assert [r["content_type"] for r in collector.store.requests(write_key=write_key)] == ["text/plain"]
+    assert [r["content_type"] for r in collector.store.requests(write_key=write_key)] == [
+        "text/plain"
+    ]
 
 
-def test_after_ten_failed_attempts_events_wait_for_a_later_page(page: Page, site, write_key, collector, received):
+def test_after_ten_failed_attempts_events_wait_for_a_later_page(
+    page: Page, site, write_key, collector, received
+):
     collector.inject(Fault(status=503, count=10, write_key=write_key))
     page.clock.install()  # the backoff (0.5 s, 1 s ... 60 s) runs on a fake clock
     open_page(page, site, write_key)

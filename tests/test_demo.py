@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from tests.demo_tour import TOUR_EVENTS, take_the_tour
 
+
 class Demos:
     """`analytics-web demo` processes on free ports; all of them are stopped after the test."""
 
@@ -86,24 +87,33 @@ def test_every_call_of_a_visit_shows_up_in_the_debugger(page: Page, demo_url: st
 def test_tracks_carry_the_group_level_they_act_on(page: Page, demo_url: str):
     take_the_tour(page, demo_url)
 
-    for event, group in [("Plan Upgraded", "acct_analytical-engines"),
-                         ("Teammate Invited", "ws_analytical-engines_main"),
-                         ("Project Deployed", "proj_analytical-engines_website")]:
+    for event, group in [
+        ("Plan Upgraded", "acct_analytical-engines"),
+        ("Teammate Invited", "ws_analytical-engines_main"),
+        ("Project Deployed", "proj_analytical-engines_website"),
+    ]:
         row = rows(page, "track", event)
         row.locator("summary").first.click()
         expect(row.locator(".pretty")).to_contain_text(f"groupId{group}")
     workspace = rows(page, "group", "ws_analytical-engines_main")
     workspace.locator("summary").first.click()
     expect(workspace.locator(".pretty")).to_contain_text(
-        "traits.parent_group_idacct_analytical-engines")
+        "traits.parent_group_idacct_analytical-engines"
+    )
 
 
 def test_debugger_shows_markup_in_events_as_text(page: Page, demo_url: str):
     attack = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>'
-    post_batch(demo_url, {
-        "type": "track", "event": f"Hostile {attack}", "anonymousId": "anon-1",
-        "messageId": "m-hostile", "properties": {"comment": attack},
-    })
+    post_batch(
+        demo_url,
+        {
+            "type": "track",
+            "event": f"Hostile {attack}",
+            "anonymousId": "anon-1",
+            "messageId": "m-hostile",
+            "properties": {"comment": attack},
+        },
+    )
     page.goto(f"{demo_url}debugger")
     row = page.locator(".event").first
     expect(row.locator(".name")).to_have_text(f"Hostile {attack}")
@@ -144,9 +154,7 @@ def test_debugger_adds_new_events_on_top_as_they_arrive(page: Page, demo_url: st
     expect(page.locator(".event .name")).to_have_text(["Second", "First"])
 
 
-def test_debugger_lists_what_was_stored_before_a_restart(
-    page: Page, demos: Demos, tmp_path: Path
-):
+def test_debugger_lists_what_was_stored_before_a_restart(page: Page, demos: Demos, tmp_path: Path):
     db = tmp_path / "kept.sqlite3"
     first = demos.start(db)
     post_batch(first, {"type": "track", "event": "Before Restart", "userId": "u", "messageId": "k"})
@@ -206,16 +214,29 @@ def test_debugger_shows_odd_values_as_json_and_keeps_updating(page: Page, demo_u
     """Objects where the debugger expects text: shown as JSON, and the poll goes on."""
     post_batch(
         demo_url,
-        {"type": "identify", "userId": {"toString": 1}, "anonymousId": "a", "messageId": "odd-1",
-         "traits": {"email": {"address": "a@x.example"}}},
+        {
+            "type": "identify",
+            "userId": {"toString": 1},
+            "anonymousId": "a",
+            "messageId": "odd-1",
+            "traits": {"email": {"address": "a@x.example"}},
+        },
         {"type": "page", "name": {"toString": 1}, "anonymousId": "a", "messageId": "odd-2"},
-        {"type": "group", "groupId": "g", "anonymousId": "a", "messageId": "odd-3",
-         "traits": {"name": {"toString": 1}}},
+        {
+            "type": "group",
+            "groupId": "g",
+            "anonymousId": "a",
+            "messageId": "odd-3",
+            "traits": {"name": {"toString": 1}},
+        },
     )
     page.goto(f"{demo_url}debugger")
     expect(page.locator(".event .name")).to_have_text(
-        ['g ({"toString":1})', '{"toString":1}', '{"address":"a@x.example"}'])
+        ['g ({"toString":1})', '{"toString":1}', '{"address":"a@x.example"}']
+    )
     expect(page.locator(".event .who").last).to_have_text('{"toString":1}')
-    post_batch(demo_url, {"type": "track", "event": "Still Polling", "userId": "u", "messageId": "n"})
+    post_batch(
+        demo_url, {"type": "track", "event": "Still Polling", "userId": "u", "messageId": "n"}
+    )
     expect(page.locator(".event .name").first).to_have_text("Still Polling")
     expect(page.locator("#status")).to_have_text("")

@@ -22,7 +22,9 @@ def another_site(site) -> str:
 
 
 @pytest.mark.parametrize("count", [25, 100])
-def test_leaving_for_another_site_delivers_every_queued_event(page: Page, site, write_key, received, report_delivery, count):
+def test_leaving_for_another_site_delivers_every_queued_event(
+    page: Page, site, write_key, received, report_delivery, count
+):
     open_page(page, site, write_key, **batching(200, 60_000))
     queued = queue_product_lists(page, count)
     assert queued > count * 2_500
@@ -32,7 +34,9 @@ def test_leaving_for_another_site_delivers_every_queued_event(page: Page, site, 
     report_delivery(f"leave for another site, {count} x 3 KB queued", count, count)
 
 
-def test_closing_the_tab_delivers_every_queued_event(context: BrowserContext, site, write_key, received, report_delivery):
+def test_closing_the_tab_delivers_every_queued_event(
+    context: BrowserContext, site, write_key, received, report_delivery
+):
     page = context.new_page()
     open_page(page, site, write_key, **batching(200, 60_000))
     queue_product_lists(page, 100)
@@ -47,7 +51,9 @@ def test_closing_the_tab_delivers_every_queued_event(context: BrowserContext, si
     report_delivery("close the tab, 100 x 3 KB queued", 100, 100)
 
 
-def test_events_queued_in_a_burst_just_before_leaving_still_go(page: Page, site, write_key, received):
+def test_events_queued_in_a_burst_just_before_leaving_still_go(
+    page: Page, site, write_key, received
+):
     """Without batching each call goes at once; a burst the page leaves in the middle of must
     not be cut off with the page."""
     open_page(page, site, write_key)
@@ -58,7 +64,9 @@ def test_events_queued_in_a_burst_just_before_leaving_still_go(page: Page, site,
     assert len({event["messageId"] for event in events}) == 60
 
 
-def test_the_exit_uses_gzip_only_when_plain_bodies_would_not_fit(page: Page, site, write_key, collector, received):
+def test_the_exit_uses_gzip_only_when_plain_bodies_would_not_fit(
+    page: Page, site, write_key, collector, received
+):
     open_page(page, site, write_key, **batching(200, 60_000))
     queue_product_lists(page, 5)  # ~15 KB: fits the budget as it is
     page.goto(another_site(site))

@@ -13,7 +13,9 @@ from tests.pages import call, open_page, page_url
 ONE_YEAR = 365 * 24 * 3600
 
 
-def test_ids_are_kept_the_analytics_js_way(page: Page, context: BrowserContext, site, write_key, received):
+def test_ids_are_kept_the_analytics_js_way(
+    page: Page, context: BrowserContext, site, write_key, received
+):
     open_page(page, site, write_key)
     call(page, "analytics.identify('u-7', {email: 'e@x.example'})")
     call(page, "analytics.group('g-7', {name: 'Acme'})")
@@ -21,13 +23,16 @@ def test_ids_are_kept_the_analytics_js_way(page: Page, context: BrowserContext, 
     storage = page.evaluate("""Object.fromEntries(['ajs_anonymous_id', 'ajs_user_id', 'ajs_user_traits',
         'ajs_group_id', 'ajs_group_properties'].map(key => [key, localStorage.getItem(key)]))""")
     assert storage == {
-        "ajs_anonymous_id": f'"{anonymous_id}"', "ajs_user_id": '"u-7"',
-        "ajs_user_traits": '{"email":"e@x.example"}', "ajs_group_id": '"g-7"',
+        "ajs_anonymous_id": f'"{anonymous_id}"',
+        "ajs_user_id": '"u-7"',
+        "ajs_user_traits": '{"email":"e@x.example"}',
+        "ajs_group_id": '"g-7"',
         "ajs_group_properties": '{"name":"Acme"}',
     }
     cookies = {cookie["name"]: cookie for cookie in context.cookies()}
-    assert {name: cookies[name]["value"] for name in ("ajs_anonymous_id", "ajs_user_id", "ajs_group_id")} == {
-        "ajs_anonymous_id": anonymous_id, "ajs_user_id": "u-7", "ajs_group_id": "g-7"}
+    assert {
+        name: cookies[name]["value"] for name in ("ajs_anonymous_id", "ajs_user_id", "ajs_group_id")
+    } == {"ajs_anonymous_id": anonymous_id, "ajs_user_id": "u-7", "ajs_group_id": "g-7"}
     assert "ajs_user_traits" not in cookies
     cookie = cookies["ajs_anonymous_id"]
     assert (cookie["path"], cookie["sameSite"], cookie["secure"]) == ("/", "Lax", False)
@@ -56,8 +61,11 @@ def test_subdomains_of_one_site_share_the_visitor(page: Page, site, write_key, r
     identify, track = received(2)
     assert track["anonymousId"] == identify["anonymousId"]
     assert track["userId"] == "shared-user"
-    assert any(c["domain"].lstrip(".") == "example.localhost" for c in page.context.cookies()
-               if c["name"] == "ajs_anonymous_id")
+    assert any(
+        c["domain"].lstrip(".") == "example.localhost"
+        for c in page.context.cookies()
+        if c["name"] == "ajs_anonymous_id"
+    )
 
 
 @pytest.mark.parametrize(
@@ -67,12 +75,17 @@ def test_subdomains_of_one_site_share_the_visitor(page: Page, site, write_key, r
         ("document.cookie = 'ajs_anonymous_id=%22quoted-cookie%22; path=/'", "quoted-cookie"),
         ("localStorage.setItem('ajs_anonymous_id', JSON.stringify('from-local'))", "from-local"),
         ("localStorage.setItem('ajs_anonymous_id', 'bare-local')", "bare-local"),
-        ("localStorage.setItem('ajs_anonymous_id', JSON.stringify('stale-local'));"
-         " document.cookie = 'ajs_anonymous_id=cookie-wins; path=/'", "cookie-wins"),
+        (
+            "localStorage.setItem('ajs_anonymous_id', JSON.stringify('stale-local'));"
+            " document.cookie = 'ajs_anonymous_id=cookie-wins; path=/'",
+            "cookie-wins",
+        ),
     ],
     ids=["cookie", "quoted-cookie", "json-local", "bare-local", "cookie-beats-local"],
 )
-def test_ids_analytics_js_left_behind_are_adopted(page: Page, site, write_key, received, setup, expected):
+def test_ids_analytics_js_left_behind_are_adopted(
+    page: Page, site, write_key, received, setup, expected
+):
     page.goto(f"{site.url}/blank.html")
     page.evaluate(setup)
     open_page(page, site, write_key)
@@ -105,7 +118,8 @@ Object.defineProperty(Document.prototype, 'cookie', {
 
 
 @pytest.mark.parametrize(
-    "blocked", [STORAGE_THROWS, COOKIES_BLOCKED, STORAGE_THROWS + COOKIES_BLOCKED],
+    "blocked",
+    [STORAGE_THROWS, COOKIES_BLOCKED, STORAGE_THROWS + COOKIES_BLOCKED],
     ids=["storage-throws", "cookies-blocked", "both"],
 )
 def test_events_keep_flowing_when_storage_throws(page: Page, site, write_key, received, blocked):
@@ -139,12 +153,19 @@ def test_a_sandboxed_iframe_without_storage_still_sends(page: Page, site, write_
         )
     frame = attached.value
     frame.wait_for_function("window.analytics && analytics.initialized")
-    assert frame.evaluate("(() => { try { localStorage; return 'usable' } catch (e) { return 'throws' } })()") == "throws"
+    assert (
+        frame.evaluate(
+            "(() => { try { localStorage; return 'usable' } catch (e) { return 'throws' } })()"
+        )
+        == "throws"
+    )
     frame.evaluate("analytics.track('From Sandbox')")
     assert received(1)[0]["event"] == "From Sandbox"
 
 
-def test_disable_client_persistence_keeps_identity_in_memory(page: Page, context: BrowserContext, site, write_key, received):
+def test_disable_client_persistence_keeps_identity_in_memory(
+    page: Page, context: BrowserContext, site, write_key, received
+):
     open_page(page, site, write_key, disableClientPersistence=True)
     call(page, "analytics.identify('u-volatile')")
     call(page, "analytics.track('In Memory')")
@@ -154,9 +175,16 @@ def test_disable_client_persistence_keeps_identity_in_memory(page: Page, context
     assert not [c for c in context.cookies() if c["name"].startswith("ajs_")]
 
 
-def test_cookie_options_and_storage_order(page: Page, context: BrowserContext, site, write_key, received):
-    open_page(page, site, write_key, cookie={"maxage": 7, "sameSite": "Strict"},
-              storage={"stores": ["localStorage", "cookie"]})
+def test_cookie_options_and_storage_order(
+    page: Page, context: BrowserContext, site, write_key, received
+):
+    open_page(
+        page,
+        site,
+        write_key,
+        cookie={"maxage": 7, "sameSite": "Strict"},
+        storage={"stores": ["localStorage", "cookie"]},
+    )
     page.evaluate("""localStorage.setItem('ajs_anonymous_id', JSON.stringify('local-first'));
         document.cookie = 'ajs_anonymous_id=cookie-second; path=/'""")
     call(page, "analytics.track('Ordered')")

@@ -13,10 +13,17 @@ from analytics_web import __version__
 from analytics_web.paths import SOURCE_ROOT
 
 TYPESCRIPT = Path(__file__).parent / "typescript"
-TSCONFIG = {"compilerOptions": {
-    "strict": True, "noEmit": True, "target": "es2020", "module": "esnext",
-    "moduleResolution": "bundler", "lib": ["es2020", "dom"], "skipLibCheck": False,
-}}
+TSCONFIG = {
+    "compilerOptions": {
+        "strict": True,
+        "noEmit": True,
+        "target": "es2020",
+        "module": "esnext",
+        "moduleResolution": "bundler",
+        "lib": ["es2020", "dom"],
+        "skipLibCheck": False,
+    }
+}
 
 
 @pytest.fixture(scope="module")
@@ -25,13 +32,19 @@ def consumer(tmp_path_factory: pytest.TempPathFactory, dist: Path) -> Path:
     work = tmp_path_factory.mktemp("consumer")
     packed = subprocess.run(
         ["npm", "pack", "--json", "--pack-destination", str(work)],
-        cwd=SOURCE_ROOT, capture_output=True, text=True, check=True,
+        cwd=SOURCE_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     tarball = work / json.loads(packed.stdout)[0]["filename"]
     (work / "package.json").write_text(json.dumps({"name": "consumer", "private": True}))
     subprocess.run(
         ["npm", "install", "--offline", "--no-audit", "--no-fund", str(tarball)],
-        cwd=work, capture_output=True, text=True, check=True,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return work
 
@@ -41,14 +54,19 @@ def tsc(project: Path, source: str) -> subprocess.CompletedProcess[str]:
     (project / "tsconfig.json").write_text(json.dumps({**TSCONFIG, "files": [source]}))
     return subprocess.run(
         [str(SOURCE_ROOT / "node_modules" / ".bin" / "tsc"), "-p", str(project)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
 def test_package_json_describes_the_module():
     package = json.loads((SOURCE_ROOT / "package.json").read_text())
     assert package["version"] == __version__
-    assert package["exports"]["."] == {"types": "./types/index.d.ts", "import": "./dist/analytics.esm.js"}
+    assert package["exports"]["."] == {
+        "types": "./types/index.d.ts",
+        "import": "./dist/analytics.esm.js",
+    }
 
 
 def test_the_tarball_holds_the_module_and_its_types(consumer: Path):

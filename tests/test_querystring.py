@@ -8,13 +8,24 @@ from tests.pages import open_page
 
 
 def test_landing_url_identifies_and_tracks(page: Page, site, write_key, received):
-    open_page(page, site, write_key, "basic.html?ajs_aid=anon-q&ajs_uid=u-q&ajs_trait_email=q%40x.example"
-              "&ajs_event=Clicked%20Email&ajs_prop_campaign=spring&utm_source=newsletter")
+    open_page(
+        page,
+        site,
+        write_key,
+        "basic.html?ajs_aid=anon-q&ajs_uid=u-q&ajs_trait_email=q%40x.example"
+        "&ajs_event=Clicked%20Email&ajs_prop_campaign=spring&utm_source=newsletter",
+    )
     identify, track = sorted(received(2), key=lambda event: event["type"])
     assert (identify["userId"], identify["traits"], identify["anonymousId"]) == (
-        "u-q", {"email": "q@x.example"}, "anon-q")
+        "u-q",
+        {"email": "q@x.example"},
+        "anon-q",
+    )
     assert (track["event"], track["properties"], track["userId"]) == (
-        "Clicked Email", {"campaign": "spring"}, "u-q")
+        "Clicked Email",
+        {"campaign": "spring"},
+        "u-q",
+    )
     assert track["context"]["campaign"] == {"source": "newsletter"}
 
 

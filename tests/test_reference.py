@@ -4,7 +4,6 @@ same collector, must give events with the same keys, per type, at the top level 
 
 from __future__ import annotations
 
-
 from playwright.sync_api import BrowserContext, Page
 
 from analytics_web.collector import CollectorServer
@@ -25,11 +24,14 @@ SEQUENCE = """async () => {
     await analytics.alias('u-2', 'u-1');
 }"""
 
+
 def keys_by_type(events: list[dict]) -> dict[str, tuple[set[str], set[str]]]:
     return {e["type"]: (set(e) - ONLY_IN_ANALYTICS_NEXT, set(e["context"])) for e in events}
 
 
-def test_same_calls_give_events_with_the_same_keys(context: BrowserContext, page: Page, site, collector: CollectorServer, write_key, received):
+def test_same_calls_give_events_with_the_same_keys(
+    context: BrowserContext, page: Page, site, collector: CollectorServer, write_key, received
+):
     serve_segment_cdn(context, collector.api_host)
     reference_key = write_key + "-reference"
     page.goto(f"{site.url}/reference.html?key={reference_key}")
@@ -49,7 +51,9 @@ def test_same_calls_give_events_with_the_same_keys(context: BrowserContext, page
     assert set(page_ours["context"]["page"]) == set(page_theirs["context"]["page"])
 
 
-def test_identity_written_by_analytics_next_is_kept_by_analytics_web(context: BrowserContext, page: Page, site, collector: CollectorServer, write_key, received):
+def test_identity_written_by_analytics_next_is_kept_by_analytics_web(
+    context: BrowserContext, page: Page, site, collector: CollectorServer, write_key, received
+):
     serve_segment_cdn(context, collector.api_host)
     page.goto(f"{site.url}/reference.html?key={write_key}-reference")
     page.wait_for_function("window.analytics && window.analytics.initialized === true")

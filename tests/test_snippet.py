@@ -6,7 +6,7 @@ import urllib.parse
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Dialog, Page
 
 from analytics_web.snippet import bundle_integrity, render
 
@@ -19,16 +19,24 @@ def slow_bundle(site) -> Iterator[None]:
     site.delay_bundle = 0.0
 
 
-def test_calls_before_the_bundle_arrive_in_order_with_their_page(page: Page, site, write_key, received, slow_bundle):
+def test_calls_before_the_bundle_arrive_in_order_with_their_page(
+    page: Page, site, write_key, received, slow_bundle
+):
     # The load event waits for async scripts; DOMContentLoaded does not.
     page.goto(f"{site.url}/snippet.html?key={write_key}", wait_until="domcontentloaded")
-    assert page.evaluate("Array.isArray(window.analytics)"), "the bundle came before the inline calls"
+    assert page.evaluate("Array.isArray(window.analytics)"), (
+        "the bundle came before the inline calls"
+    )
     page.wait_for_function("window.analytics.initialized === true")
     events = received(4)  # in the order the collector stored them
     assert [e["timestamp"] for e in events] == sorted(e["timestamp"] for e in events)
     assert [(e["type"], e.get("event")) for e in events] == [
-        ("page", None), ("track", "Early One"), ("identify", None), ("track", "Early Two")]
-    automatic, first, identify, second = events
+        ("page", None),
+        ("track", "Early One"),
+        ("identify", None),
+        ("track", "Early Two"),
+    ]
+    automatic, first, _, second = events
     assert automatic["properties"]["title"] == "First title"
     assert first["context"]["page"]["title"] == "First title"
     assert "moved=1" not in first["context"]["page"]["url"]
@@ -37,12 +45,16 @@ def test_calls_before_the_bundle_arrive_in_order_with_their_page(page: Page, sit
     assert second["userId"] == "early-user"
 
 
-def test_one_page_view_on_load_even_if_the_snippet_is_pasted_twice(page: Page, site, write_key, collector, received):
+def test_one_page_view_on_load_even_if_the_snippet_is_pasted_twice(
+    page: Page, site, write_key, collector, received
+):
     page.goto(f"{site.url}/snippet.html?key={write_key}&twice=1")
     page.wait_for_function("window.analytics.initialized === true")
     events = received(4)
     assert sum(event["type"] == "page" for event in events) == 1
-    assert page.evaluate("document.querySelectorAll('script[src*=\"analytics.min.js\"]').length") == 1
+    assert (
+        page.evaluate("document.querySelectorAll('script[src*=\"analytics.min.js\"]').length") == 1
+    )
 
 
 XSS = "</script><script>window.injected = 1; alert(1)</script>"
@@ -50,16 +62,21 @@ XSS = "</script><script>window.injected = 1; alert(1)</script>"
 
 @pytest.mark.parametrize("where", ["write_key", "option", "src"])
 def test_values_from_python_cannot_inject_script(page: Page, site, where):
-    values = {"write_key": "key", "load_options": {}, "src": "/dist/analytics.min.js"}
+    write_key, src, load_options = "key", "/dist/analytics.min.js", {}
     if where == "write_key":
-        values["write_key"] = XSS + "\"'"
+        write_key = XSS + "\"'"
     elif where == "option":
-        values["load_options"] = {"note": XSS, "quote": "'\"`"}
+        load_options = {"note": XSS, "quote": "'\"`"}
     else:
-        values["src"] = "/dist/analytics.min.js?" + XSS
-    html = render(values["write_key"], src=values["src"], load_options=values["load_options"])
+        src = "/dist/analytics.min.js?" + XSS
+    html = render(write_key, src=src, load_options=load_options)
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.route("**/dist/analytics.min.js*", lambda route: route.abort())  # keep the stub to inspect
     page.goto(f"{site.url}/blank.html")
     page.set_content(f"<!doctype html><html><head>{html}</head><body></body></html>")
@@ -67,26 +84,31 @@ def test_values_from_python_cannot_inject_script(page: Page, site, where):
     assert page.evaluate("window.injected") is None
     assert page.evaluate("document.scripts.length") == 2  # the snippet and the bundle it added
     if where == "write_key":
-        assert page.evaluate("analytics._writeKey") == values["write_key"]
+        assert page.evaluate("analytics._writeKey") == write_key
 
 
 def test_strict_csp_with_a_nonce_reports_no_violation(page: Page, site, write_key, received):
     page.add_init_script("""window.violations = [];
-        document.addEventListener('securitypolicyviolation', e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI))""")
+        document.addEventListener('securitypolicyviolation',
+            e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI))""")
     page.goto(f"{site.url}/snippet.html?key={write_key}&csp=1")
     page.wait_for_function("window.analytics.initialized === true")
     received(4)
     assert page.evaluate("window.violations") == []
 
 
-def test_integrity_from_the_manifest_lets_the_bundle_load(page: Page, site, write_key, received, dist):
+def test_integrity_from_the_manifest_lets_the_bundle_load(
+    page: Page, site, write_key, received, dist
+):
     integrity = urllib.parse.quote(bundle_integrity(), safe="")
     page.goto(f"{site.url}/snippet_only.html?key={write_key}&integrity={integrity}")
     page.wait_for_function("window.analytics.initialized === true")
     assert received(1)[0]["type"] == "page"
 
 
-def test_a_wrong_integrity_blocks_the_bundle_and_the_page_keeps_working(page: Page, site, write_key):
+def test_a_wrong_integrity_blocks_the_bundle_and_the_page_keeps_working(
+    page: Page, site, write_key
+):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     wrong = "sha384-" + "A" * 64

@@ -15,11 +15,18 @@ from analytics_web.snippet import bundle_integrity, install, render
 
 
 def test_render_puts_load_options_and_api_host_into_the_load_call():
-    html = render("KEY", api_host="127.0.0.1:8765/v1", protocol="http",
-                  load_options={"integrations": {"All": False}})
+    html = render(
+        "KEY",
+        api_host="127.0.0.1:8765/v1",
+        protocol="http",
+        load_options={"integrations": {"All": False}},
+    )
     options = json.loads(html.split('a.load("KEY",', 1)[1].split(");", 1)[0])
-    assert options == {"integrations": {"All": False}, "apiHost": "127.0.0.1:8765/v1",
-                       "protocol": "http"}
+    assert options == {
+        "integrations": {"All": False},
+        "apiHost": "127.0.0.1:8765/v1",
+        "protocol": "http",
+    }
     assert html.count("a.page();") == 1
 
 
@@ -34,7 +41,9 @@ def test_nonce_and_integrity_are_placed_on_both_scripts():
     assert 's.integrity="sha384-abc";s.crossOrigin="anonymous"' in html
 
 
-@pytest.mark.parametrize("nonce", ['"><script>alert(1)</script>', "two words", "abc===", "", "n\u00f6nce"])
+@pytest.mark.parametrize(
+    "nonce", ['"><script>alert(1)</script>', "two words", "abc===", "", "n\u00f6nce"]
+)
 def test_a_nonce_a_csp_could_not_match_is_refused(nonce):
     with pytest.raises(ValueError, match="nonce"):
         render("KEY", nonce=nonce)
@@ -55,12 +64,31 @@ def test_a_nonce_a_csp_could_not_match_is_refused(nonce):
         ({"load_options": {"a": "\ud800"}}, ValueError, "lone surrogate"),
         ({"load_options": {"\udfff": 1}}, ValueError, "lone surrogate"),
         ({"api_host": "\ud800"}, ValueError, "api_host"),
-        ({"load_options": {"deep": __import__("functools").reduce(lambda inner, _: [inner], range(40), 1)}},
-         ValueError, "nested deeper"),
+        (
+            {
+                "load_options": {
+                    "deep": __import__("functools").reduce(lambda inner, _: [inner], range(40), 1)
+                }
+            },
+            ValueError,
+            "nested deeper",
+        ),
     ],
-    ids=["src-none", "src-empty", "api-host-number", "protocol", "integrity", "options-not-dict",
-         "non-string-key", "infinity", "object", "surrogate-value", "surrogate-key", "surrogate-api-host",
-         "too-deep"],
+    ids=[
+        "src-none",
+        "src-empty",
+        "api-host-number",
+        "protocol",
+        "integrity",
+        "options-not-dict",
+        "non-string-key",
+        "infinity",
+        "object",
+        "surrogate-value",
+        "surrogate-key",
+        "surrogate-api-host",
+        "too-deep",
+    ],
 )
 def test_render_names_the_argument_that_is_wrong(arguments, error, names):
     with pytest.raises(error, match=__import__("re").escape(names)):
@@ -75,12 +103,14 @@ def test_a_write_key_with_a_lone_surrogate_is_refused():
 @pytest.mark.parametrize("bad", ["", None, 42])
 def test_render_refuses_a_missing_write_key(bad):
     with pytest.raises(ValueError, match="write key"):
-        render(bad)  # type: ignore[arg-type]
+        render(bad)
 
 
 def test_jinja_global_for_flask_and_django_templates():
     environment = install(jinja2.Environment(autoescape=True))
-    html = environment.from_string("<head>{{ analytics_snippet('KEY', page=False) }}</head>").render()
+    html = environment.from_string(
+        "<head>{{ analytics_snippet('KEY', page=False) }}</head>"
+    ).render()
     assert html.startswith("<head><script>") and "&lt;" not in html
 
 
@@ -91,9 +121,19 @@ def test_bundle_integrity_matches_the_manifest(dist):
 
 def test_cli_prints_the_same_snippet(dist):
     result = subprocess.run(
-        [sys.executable, "-m", "analytics_web", "snippet", "--write-key", "KEY", "--no-page",
-         "--integrity"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "analytics_web",
+            "snippet",
+            "--write-key",
+            "KEY",
+            "--no-page",
+            "--integrity",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.strip() == render("KEY", page=False, integrity=bundle_integrity())
 
@@ -101,14 +141,20 @@ def test_cli_prints_the_same_snippet(dist):
 text_values = st.text()
 option_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | text_values,
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(text_values, children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(text_values, children, max_size=3)
+    ),
     max_leaves=15,
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(write_key=text_values, options=st.dictionaries(text_values, option_values, max_size=4),
-       src=text_values, nonce=st.none() | text_values)
+@given(
+    write_key=text_values,
+    options=st.dictionaries(text_values, option_values, max_size=4),
+    src=text_values,
+    nonce=st.none() | text_values,
+)
 def test_any_input_renders_one_inert_script_or_names_what_is_wrong(write_key, options, src, nonce):
     try:
         html = render(write_key, load_options=options, src=src, nonce=nonce)
@@ -118,5 +164,5 @@ def test_any_input_renders_one_inert_script_or_names_what_is_wrong(write_key, op
     # Everything from Python stays inside the one script element and the JSON literals.
     assert html.lower().count("<script") == 1 and html.lower().count("</script") == 1
     assert html.endswith("</script>")
-    loaded = json.loads(html.split('a.load(', 1)[1].split(");", 1)[0].join("[]"))
+    loaded = json.loads(html.split("a.load(", 1)[1].split(");", 1)[0].join("[]"))
     assert loaded == [write_key, options]

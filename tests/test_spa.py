@@ -42,7 +42,10 @@ def test_three_route_changes_and_back_are_four_page_views(page: Page, site, writ
     page.wait_for_function("document.title === 'Sign up'")
     settle(page)
     views = [event for event in received(5) if event["type"] == "page"]
-    assert [(v["properties"]["url"], v["properties"]["referrer"], v["properties"]["title"]) for v in views] == [
+    assert [
+        (v["properties"]["url"], v["properties"]["referrer"], v["properties"]["title"])
+        for v in views
+    ] == [
         (f"{base}/app/pricing", start, "Pricing"),
         (f"{base}/app/signup?plan=pro", f"{base}/app/pricing", "Sign up"),
         (f"{base}/app/account", f"{base}/app/signup?plan=pro", "Account"),
@@ -52,7 +55,9 @@ def test_three_route_changes_and_back_are_four_page_views(page: Page, site, writ
     assert views[3]["context"]["page"]["referrer"] == f"{base}/app/account"
 
 
-def test_the_same_url_twice_is_one_view_and_state_only_replaces_are_none(page: Page, site, write_key, received):
+def test_the_same_url_twice_is_one_view_and_state_only_replaces_are_none(
+    page: Page, site, write_key, received
+):
     open_spa(page, site, write_key)
     page.evaluate("""() => {
         navigate('/app/once', 'Once');
@@ -82,7 +87,9 @@ def test_a_filter_decides_which_route_changes_count(page: Page, site, write_key,
     assert events[0]["properties"]["path"] == "/app/home"
 
 
-def test_hash_router_routes_are_page_views_and_anchors_are_not(page: Page, site, write_key, received):
+def test_hash_router_routes_are_page_views_and_anchors_are_not(
+    page: Page, site, write_key, received
+):
     open_spa(page, site, write_key)
     start = page.url
     page.evaluate("location.hash = '#pricing'")  # an in-page anchor
@@ -91,4 +98,5 @@ def test_hash_router_routes_are_page_views_and_anchors_are_not(page: Page, site,
     settle(page)
     views = [event for event in received(2) if event["type"] == "page"]
     assert [(v["properties"]["url"], v["properties"]["referrer"]) for v in views] == [
-        (start + "#/settings/profile", start)]
+        (start + "#/settings/profile", start)
+    ]

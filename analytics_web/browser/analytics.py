@@ -1,13 +1,18 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
-from analytics_web.browser.arguments import resolve_alias, resolve_identity, resolve_page, resolve_track
+from analytics_web.browser.arguments import (
+    resolve_alias,
+    resolve_identity,
+    resolve_page,
+    resolve_track,
+)
 from analytics_web.browser.context import Context
 from analytics_web.browser.debug import Debug
 from analytics_web.browser.emitter import Emitter
@@ -20,14 +25,32 @@ from analytics_web.browser.pipeline import Pipeline
 from analytics_web.browser.querystring import apply_query
 from analytics_web.browser.routing import RouteTracker
 from analytics_web.browser.segmentio import SegmentDestination, api_url, serialized
-from analytics_web.browser.util import CALL_TYPES, is_function, is_object, is_string, make_error, make_uuid, now_iso
+from analytics_web.browser.util import (
+    CALL_TYPES,
+    is_function,
+    is_object,
+    is_string,
+    make_error,
+    make_uuid,
+    now_iso,
+)
 
 DEFAULT_TIMEOUT_MS = 300  # Analytics.js: a callback runs at the latest this long after its call
 # Calls that set things up rather than make events. Made before load() (on a snippet's stub, or
 # on an instance not loaded yet), they are applied first, as analytics-next does, so a plugin
 # or middleware registered after the snippet's page() still sees that first page view.
-SETUP_METHODS = ['register', 'deregister', 'addSourceMiddleware', 'addDestinationMiddleware',
-                 'setAnonymousId', 'on', 'once', 'off', 'debug', 'timeout']
+SETUP_METHODS = [
+    "register",
+    "deregister",
+    "addSourceMiddleware",
+    "addDestinationMiddleware",
+    "setAnonymousId",
+    "on",
+    "once",
+    "off",
+    "debug",
+    "timeout",
+]
 
 
 def integration_flags(integrations):
@@ -36,30 +59,36 @@ def integration_flags(integrations):
     flags = {}
     for key in integrations or {}:
         value = integrations[key]
-        if key == 'Segment.io' and is_object(value):
+        if key == "Segment.io" and is_object(value):
             continue
-        flags[key] = value if typeof(value) == 'boolean' else bool(value)
+        flags[key] = value if typeof(value) == "boolean" else bool(value)
     return flags
 
 
 def load_settings(options):
     """What load(writeKey, options) decides, read once. Delivery settings are accepted where
     Analytics.js takes them (integrations['Segment.io']) and flat on the options."""
-    integrations = options['integrations'] or {}
-    segment = integrations['Segment.io'] if is_object(integrations['Segment.io']) else {}
-    strategy = segment['deliveryStrategy'] or options['deliveryStrategy'] or {}
-    batching = strategy['strategy'] == 'batching'
-    config = strategy['config'] or {}
-    compress = segment['compress'] if segment['compress'] is not js_undefined else options['compress']
-    queue = options['queue'] or {}
+    integrations = options["integrations"] or {}
+    segment = integrations["Segment.io"] if is_object(integrations["Segment.io"]) else {}
+    strategy = segment["deliveryStrategy"] or options["deliveryStrategy"] or {}
+    batching = strategy["strategy"] == "batching"
+    config = strategy["config"] or {}
+    compress = (
+        segment["compress"] if segment["compress"] is not js_undefined else options["compress"]
+    )
+    queue = options["queue"] or {}
     return {
-        'url': api_url(segment['apiHost'] or options['apiHost'], segment['protocol'] or options['protocol'], '/batch'),
-        'batchSize': (config['size'] or 10) if batching else 1,
-        'batchTimeout': (config['timeout'] or 5000) if batching else 0,
-        'compress': compress if compress == True or compress == False else None,
-        'maxEvents': queue['maxEvents'],
-        'maxBytes': queue['maxBytes'],
-        'integrations': integration_flags(integrations),
+        "url": api_url(
+            segment["apiHost"] or options["apiHost"],
+            segment["protocol"] or options["protocol"],
+            "/batch",
+        ),
+        "batchSize": (config["size"] or 10) if batching else 1,
+        "batchTimeout": (config["timeout"] or 5000) if batching else 0,
+        "compress": compress if compress == True or compress == False else None,
+        "maxEvents": queue["maxEvents"],
+        "maxBytes": queue["maxBytes"],
+        "integrations": integration_flags(integrations),
     }
 
 
@@ -82,114 +111,134 @@ class Analytics(Emitter):
 
         def keep(resolve):
             self.mark_ready = resolve
+
         self.readiness = __new__(Promise(keep))
 
     def load(self, write_key, options):
         if self.initialized:
             return self  # a second load (a snippet pasted twice) must not double anything
-        if not is_string(write_key) or write_key == '':
-            console.error('analytics-web: load() needs a write key (a non-empty string)')
+        if not is_string(write_key) or write_key == "":
+            console.error("analytics-web: load() needs a write key (a non-empty string)")
             return self
         options = options if is_object(options) else {}
         settings = load_settings(options)
         id_store, trait_store = make_stores(options)
         self.users = User(id_store, trait_store)
         self.groups = Group(id_store, trait_store)
-        self.integrations = settings['integrations']
-        self.segment = SegmentDestination(write_key, settings, self.undelivered, self.debugger.problem)
+        self.integrations = settings["integrations"]
+        self.segment = SegmentDestination(
+            write_key, settings, self.undelivered, self.debugger.problem
+        )
         self.pipeline.add(page_enrichment())
         self.pipeline.add(env_enrichment())
         self.pipeline.add(self.segment.plugin())
         self.initialized = True
-        routes = options['trackRouteChanges']
+        routes = options["trackRouteChanges"]
         if routes != False:
-            self.routes = RouteTracker(lambda moment: self.dispatch('page', [], moment), routes if is_function(routes) else None)
-        if Array.isArray(options['plugins']) and len(options['plugins']):
-            self.register.apply(self, options['plugins'])
+            self.routes = RouteTracker(
+                lambda moment: self.dispatch("page", [], moment),
+                routes if is_function(routes) else None,
+            )
+        if Array.isArray(options["plugins"]) and len(options["plugins"]):
+            self.register.apply(self, options["plugins"])
         waiting = self.deferred
         self.deferred = []
-        waiting.filter(lambda call: SETUP_METHODS.indexOf(call['method']) >= 0).forEach(self.replay)
-        waiting.filter(lambda call: SETUP_METHODS.indexOf(call['method']) < 0).forEach(self.replay)
-        if options['useQueryString'] != False:
+        waiting.filter(lambda call: SETUP_METHODS.indexOf(call["method"]) >= 0).forEach(self.replay)
+        waiting.filter(lambda call: SETUP_METHODS.indexOf(call["method"]) < 0).forEach(self.replay)
+        if options["useQueryString"] != False:
             apply_query(self, location.search)
         Promise.all(self.pipeline.loading).then(lambda: self.mark_ready(self))
         return self
 
     def replay(self, call):
         """A call made before load(), made now (event calls with their own page and time)."""
-        method = call['method']
+        method = call["method"]
         if CALL_TYPES.indexOf(method) >= 0:
-            result = self.dispatch(method, call['args'], call['moment'])
+            result = self.dispatch(method, call["args"], call["moment"])
         elif is_function(self[method]):
-            result = self[method].apply(self, call['args'])
+            result = self[method].apply(self, call["args"])
         else:
-            console.warn('analytics-web: ' + method + '() is not a method of analytics-web; the call was not made')
+            console.warn(
+                "analytics-web: "
+                + method
+                + "() is not a method of analytics-web; the call was not made"
+            )
             result = None
-        call['settle'](result)
+        call["settle"](result)
 
     # -- the calls: every argument after the first may be left out (JavaScript passes undefined,
     # which the argument resolvers read as absent) --------------------------------------------
 
     def track(self, event, properties, options, callback):
-        return self.dispatch('track', [event, properties, options, callback])
+        return self.dispatch("track", [event, properties, options, callback])
 
     def page(self, category, name, properties, options, callback):
-        return self.dispatch('page', [category, name, properties, options, callback])
+        return self.dispatch("page", [category, name, properties, options, callback])
 
     def screen(self, category, name, properties, options, callback):
-        return self.dispatch('screen', [category, name, properties, options, callback])
+        return self.dispatch("screen", [category, name, properties, options, callback])
 
     def identify(self, user_id, traits, options, callback):
-        return self.dispatch('identify', [user_id, traits, options, callback])
+        return self.dispatch("identify", [user_id, traits, options, callback])
 
     def group(self, group_id, traits, options, callback):
         if group_id is js_undefined and self.initialized:
             return self.groups  # group() with no arguments reads the current group
-        return self.dispatch('group', [group_id, traits, options, callback])
+        return self.dispatch("group", [group_id, traits, options, callback])
 
     def alias(self, user_id, previous_id, options, callback):
-        return self.dispatch('alias', [user_id, previous_id, options, callback])
+        return self.dispatch("alias", [user_id, previous_id, options, callback])
 
     # -- plugins and middleware --------------------------------------------------------------
 
     def register(self, *plugins):
         """Load plugins; resolves once they are loaded (events wait for them meanwhile)."""
         if not self.initialized:
-            return self.defer('register', plugins)
+            return self.defer("register", plugins)
 
         def registered(results):
-            self.emit('register', plugins.map(lambda plugin: plugin.name))
-            return Context({'type': 'register'})
+            self.emit("register", plugins.map(lambda plugin: plugin.name))
+            return Context({"type": "register"})
 
-        return self.settle(Promise.all(plugins.map(lambda plugin: self.pipeline.register(plugin))).then(registered))
+        return self.settle(
+            Promise.all(plugins.map(lambda plugin: self.pipeline.register(plugin))).then(registered)
+        )
 
     def deregister(self, *names):
         if not self.initialized:
-            return self.defer('deregister', names)
+            return self.defer("deregister", names)
         return self.settle(Promise.all(names.map(lambda name: self.pipeline.deregister(name))))
 
     def addSourceMiddleware(self, fn):
         """fn({payload, next, integrations}) for every event, before enrichment, in the order
         added; an event it does not pass to next() is dropped."""
         if not self.initialized:
-            return self.defer('addSourceMiddleware', [fn])
+            return self.defer("addSourceMiddleware", [fn])
         if not is_function(fn):
-            return self.settle(Promise.reject(make_error('addSourceMiddleware() needs a function')))
-        return self.settle(self.pipeline.register(source_middleware(fn, self.integrations)).then(lambda: self))
+            return self.settle(Promise.reject(make_error("addSourceMiddleware() needs a function")))
+        return self.settle(
+            self.pipeline.register(source_middleware(fn, self.integrations)).then(lambda: self)
+        )
 
     def addDestinationMiddleware(self, name, *fns):
         """fn({payload, next, integration}) on one destination's copy of each event ('*': every
         destination but Segment.io, as in analytics-next; name it to reach it too)."""
         if not self.initialized:
-            return self.defer('addDestinationMiddleware', [name].concat(fns))
+            return self.defer("addDestinationMiddleware", [name].concat(fns))
         if not is_string(name) or not fns.every(is_function):
-            return self.settle(Promise.reject(make_error('addDestinationMiddleware() needs a destination name (or "*") and functions')))
-        fns.forEach(lambda fn: self.pipeline.middleware.push({'name': name, 'fn': fn}))
+            return self.settle(
+                Promise.reject(
+                    make_error(
+                        'addDestinationMiddleware() needs a destination name (or "*") and functions'
+                    )
+                )
+            )
+        fns.forEach(lambda fn: self.pipeline.middleware.push({"name": name, "fn": fn}))
         return Promise.resolve(self)
 
     def timeout(self, ms):
         """How long a callback may wait for its call to settle (default 300 ms)."""
-        if typeof(ms) == 'number' and ms >= 0:
+        if typeof(ms) == "number" and ms >= 0:
             self.timeout_ms = ms
         return self
 
@@ -200,14 +249,14 @@ class Analytics(Emitter):
 
     def reset(self):
         if not self.initialized:
-            return self.defer('reset', [])
+            return self.defer("reset", [])
         self.users.reset()
         self.groups.reset()
-        self.emit('reset')
+        self.emit("reset")
 
     def setAnonymousId(self, anonymous_id):
         if not self.initialized:
-            return self.defer('setAnonymousId', [anonymous_id])
+            return self.defer("setAnonymousId", [anonymous_id])
         return self.users.anonymousId(anonymous_id)
 
     def ready(self, callback):
@@ -215,6 +264,7 @@ class Analytics(Emitter):
             if is_function(callback):
                 callback()
             return analytics
+
         return self.readiness.then(run)
 
     def debug(self, on):
@@ -235,22 +285,26 @@ class Analytics(Emitter):
         try:
             call = self.resolve(method, args)
         except:
-            call = {'problem': 'the arguments could not be read', 'callback': None}
-        if call['problem']:
-            return self.refuse(method, call['problem'], args, call['callback'])
-        options = call['options']
-        if moment and options['timestamp'] is js_undefined:
-            options = Object.assign({'timestamp': moment['time']}, options)
-        page = moment['page'] if moment else page_info()
-        checked = serialized(build_event(method, call['fields'], options, call['ids'], self.integrations, page))
-        if checked['problem']:
-            return self.refuse(method, checked['problem'], args, call['callback'])
-        if call['commit']:
-            call['commit']()
-        ctx = Context(JSON.parse(checked['text']))  # frozen now: later changes by the caller do not leak in
+            call = {"problem": "the arguments could not be read", "callback": None}
+        if call["problem"]:
+            return self.refuse(method, call["problem"], args, call["callback"])
+        options = call["options"]
+        if moment and options["timestamp"] is js_undefined:
+            options = Object.assign({"timestamp": moment["time"]}, options)
+        page = moment["page"] if moment else page_info()
+        checked = serialized(
+            build_event(method, call["fields"], options, call["ids"], self.integrations, page)
+        )
+        if checked["problem"]:
+            return self.refuse(method, checked["problem"], args, call["callback"])
+        if call["commit"]:
+            call["commit"]()
+        ctx = Context(
+            JSON.parse(checked["text"])
+        )  # frozen now: later changes by the caller do not leak in
         self.debugger.call(ctx.event)
-        self.emit.apply(self, [method].concat(call['emitted']))
-        return self.run(ctx, call['callback'])
+        self.emit.apply(self, [method].concat(call["emitted"]))
+        return self.run(ctx, call["callback"])
 
     def run(self, ctx, callback):
         event = ctx.event
@@ -261,7 +315,7 @@ class Analytics(Emitter):
 
         def failed(error):
             self.debugger.outcome(event, None, error)
-            ctx.setFailedDelivery({'reason': error})
+            ctx.setFailedDelivery({"reason": error})
             raise error
 
         promise = self.settle(self.pipeline.run(ctx).then(settled, failed))
@@ -272,90 +326,110 @@ class Analytics(Emitter):
     def call_back(self, promise, ctx, callback):
         """The callback runs once the call settles, and never later than timeout ms after the
         call: the contract pages rely on to navigate after a track."""
-        state = {'done': False, 'timer': None}
+        state = {"done": False, "timer": None}
 
         def once():
-            if state['done']:
+            if state["done"]:
                 return
-            state['done'] = True
-            clearTimeout(state['timer'])
+            state["done"] = True
+            clearTimeout(state["timer"])
             try:
                 callback(ctx)
             except:
-                console.error('analytics-web: the callback of ' + ctx.event['type'] + '() threw')
+                console.error("analytics-web: the callback of " + ctx.event["type"] + "() threw")
 
-        state['timer'] = setTimeout(once, self.timeout_ms)
+        state["timer"] = setTimeout(once, self.timeout_ms)
         promise.then(once, once)
 
     def resolve(self, method, args):
         """{fields, options, callback, emitted, ids, commit, problem} of one call."""
-        ids = {'userId': self.users.id(), 'anonymousId': self.users.anonymousId()}
-        if method == 'track':
+        ids = {"userId": self.users.id(), "anonymousId": self.users.anonymousId()}
+        if method == "track":
             call = resolve_track(args[0], args[1], args[2], args[3])
-            call['emitted'] = [args[0], call['fields']['properties'], call['options']]
-        elif method == 'page' or method == 'screen':
+            call["emitted"] = [args[0], call["fields"]["properties"], call["options"]]
+        elif method == "page" or method == "screen":
             call = resolve_page(args[0], args[1], args[2], args[3], args[4])
-            fields = call['fields']
-            call['emitted'] = [fields['category'] or None, fields['name'] or None, fields['properties'], call['options']]
-        elif method == 'alias':
+            fields = call["fields"]
+            call["emitted"] = [
+                fields["category"] or None,
+                fields["name"] or None,
+                fields["properties"],
+                call["options"],
+            ]
+        elif method == "alias":
             call = resolve_alias(args[0], args[1], args[2], args[3], self.users)
-            call['emitted'] = [call['fields']['userId'], call['fields']['previousId'], call['options']]
+            call["emitted"] = [
+                call["fields"]["userId"],
+                call["fields"]["previousId"],
+                call["options"],
+            ]
         else:
             return self.resolve_identity(method, args, ids)
-        call['ids'] = ids
+        call["ids"] = ids
         return call
 
     def resolve_identity(self, method, args, ids):
         """identify() and group(): the event carries the id and traits as they will be once the
         call is accepted; commit() stores them, only then."""
-        entity = self.users if method == 'identify' else self.groups
+        entity = self.users if method == "identify" else self.groups
         found = resolve_identity(entity, args)
-        if method == 'group' and not found['problem'] and (found['id'] is None or found['id'] is js_undefined):
-            found['problem'] = 'needs a group id (a string or number)'
-        if found['problem']:
+        if (
+            method == "group"
+            and not found["problem"]
+            and (found["id"] is None or found["id"] is js_undefined)
+        ):
+            found["problem"] = "needs a group id (a string or number)"
+        if found["problem"]:
             return found
         current = entity.id()
-        new_id = None if found['id'] is None else String(found['id'])
+        new_id = None if found["id"] is None else String(found["id"])
         switching = current is not None and new_id is not None and current != new_id
-        traits = found['traits'] if switching else Object.assign({}, entity.traits(), found['traits'])
-        found['fields'] = {'traits': traits}
-        if method == 'group':
-            found['fields']['groupId'] = new_id
-            found['commit'] = lambda: self.groups.store(new_id, traits)
+        traits = (
+            found["traits"] if switching else Object.assign({}, entity.traits(), found["traits"])
+        )
+        found["fields"] = {"traits": traits}
+        if method == "group":
+            found["fields"]["groupId"] = new_id
+            found["commit"] = lambda: self.groups.store(new_id, traits)
         else:
-            if switching:  # another person on this browser: a new anonymous id, as in analytics-next
-                ids['anonymousId'] = make_uuid()
-            ids['userId'] = new_id
-            found['commit'] = lambda: self.users.store(new_id, traits, ids['anonymousId'])
-        found['ids'] = ids
-        found['emitted'] = [found['id'], traits, found['options']]
+            if (
+                switching
+            ):  # another person on this browser: a new anonymous id, as in analytics-next
+                ids["anonymousId"] = make_uuid()
+            ids["userId"] = new_id
+            found["commit"] = lambda: self.users.store(new_id, traits, ids["anonymousId"])
+        found["ids"] = ids
+        found["emitted"] = [found["id"], traits, found["options"]]
         return found
 
     def defer(self, method, args, moment):
-        """A call made before load() (or recorded by a snippet, with its \`\`moment\`\`): kept
+        r"""A call made before load() (or recorded by a snippet, with its \`\`moment\`\`): kept
         with the page and time of the call."""
-        moment = moment or {'page': page_info(), 'time': now_iso()}
+        moment = moment or {"page": page_info(), "time": now_iso()}
 
         def hold(resolve):
-            self.deferred.push({'method': method, 'args': args, 'moment': moment, 'settle': resolve})
+            self.deferred.push(
+                {"method": method, "args": args, "moment": moment, "settle": resolve}
+            )
+
         return self.settle(__new__(Promise(hold)))
 
     def refuse(self, method, problem, args, callback):
         """A call that will never be sent: its promise rejects, its callback hears it, and so
         do 'error' listeners and the debug console."""
-        error = make_error(method + '(): ' + problem)
+        error = make_error(method + "(): " + problem)
         self.debugger.problem(error.message, args)
-        self.emit('error', error)
+        self.emit("error", error)
         promise = self.settle(Promise.reject(error))
         if is_function(callback):
-            ctx = Context({'type': method})
-            ctx.setFailedDelivery({'reason': error})
+            ctx = Context({"type": method})
+            ctx.setFailedDelivery({"reason": error})
             self.call_back(promise, ctx, callback)
         return promise
 
     def undelivered(self, error, events):
         self.debugger.problem(error.message, events)
-        self.emit('error', error, events)
+        self.emit("error", error, events)
 
     def settle(self, promise):
         """Mark the promise handled, so a caller that ignores it never sees an unhandled

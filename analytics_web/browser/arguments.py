@@ -1,11 +1,11 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 # Analytics.js's positional overloads, resolved to one shape per call:
 # {'fields': {...}, 'options': {...}, 'callback': fn or None, 'problem': None or 'what is wrong'}.
@@ -23,20 +23,29 @@ def object_or_empty(value):
 
 
 def options_problem(options):
-    if options is not None and options is not js_undefined and not is_object(options) and not is_function(options):
-        return 'options must be an object, got ' + typeof(options)
-    if is_object(options) and options['timestamp'] is not js_undefined and options['timestamp'] is not None:
-        if isNaN(__new__(Date(options['timestamp'])).getTime()):
-            return 'options.timestamp is not a valid date: ' + String(options['timestamp'])
+    if (
+        options is not None
+        and options is not js_undefined
+        and not is_object(options)
+        and not is_function(options)
+    ):
+        return "options must be an object, got " + typeof(options)
+    if (
+        is_object(options)
+        and options["timestamp"] is not js_undefined
+        and options["timestamp"] is not None
+        and isNaN(__new__(Date(options["timestamp"])).getTime())
+    ):
+        return "options.timestamp is not a valid date: " + String(options["timestamp"])
     return None
 
 
 def resolved(fields, options, callback, problem):
     return {
-        'fields': fields,
-        'options': object_or_empty(options),
-        'callback': callback,
-        'problem': problem or options_problem(options),
+        "fields": fields,
+        "options": object_or_empty(options),
+        "callback": callback,
+        "problem": problem or options_problem(options),
     }
 
 
@@ -44,13 +53,22 @@ def resolve_track(event, properties, options, callback):
     """track(event, [properties], [options], [callback])"""
     callback = first_function([properties, options, callback])
     problem = None
-    if not is_string(event) or event == '':
-        problem = 'needs an event name (a non-empty string), got ' + describe(event)
-    elif properties is not None and properties is not js_undefined and not is_object(properties) and not is_function(properties):
-        problem = 'properties must be an object, got ' + describe(properties)
+    if not is_string(event) or event == "":
+        problem = "needs an event name (a non-empty string), got " + describe(event)
+    elif (
+        properties is not None
+        and properties is not js_undefined
+        and not is_object(properties)
+        and not is_function(properties)
+    ):
+        problem = "properties must be an object, got " + describe(properties)
     problem = problem or options_problem(options)
-    return resolved({'event': event, 'properties': object_or_empty(properties)},
-                    options if is_object(options) else None, callback, problem)
+    return resolved(
+        {"event": event, "properties": object_or_empty(properties)},
+        options if is_object(options) else None,
+        callback,
+        problem,
+    )
 
 
 def resolve_page(category, name, properties, options, callback):
@@ -66,12 +84,12 @@ def resolve_page(category, name, properties, options, callback):
     elif len(strings) == 1:
         page_name = strings[0]
     objects = args.filter(is_object)
-    fields = {'properties': Object.assign({}, objects[0] or {})}
+    fields = {"properties": Object.assign({}, objects[0] or {})}
     if page_name is not None:
-        fields['name'] = page_name
+        fields["name"] = page_name
     if page_category is not None:
-        fields['category'] = page_category
-        fields['properties']['category'] = page_category
+        fields["category"] = page_category
+        fields["properties"]["category"] = page_category
     return resolved(fields, objects[1], first_function(args))
 
 
@@ -79,36 +97,36 @@ def resolve_identity(entity, args):
     """identify([userId], [traits], [options], [callback]) and group(groupId, ...): an id may be
     left out (the stored one is used), then traits, options and a callback follow in order."""
     found = {}
-    order = ['callback', 'options', 'traits', 'id']
+    order = ["callback", "options", "traits", "id"]
     index = 0
     while index < len(args):
         arg = args[index]
         index += 1
         current = order.pop()
-        if current == 'id':
-            if is_string(arg) or typeof(arg) == 'number':
-                found['id'] = String(arg)
+        if current == "id":
+            if is_string(arg) or typeof(arg) == "number":
+                found["id"] = String(arg)
                 continue
             if arg is None or arg is js_undefined:
                 continue
             current = order.pop()
         if is_function(arg):
-            found['callback'] = arg
+            found["callback"] = arg
             break
-        if (current == 'traits' or current == 'options') and is_object(arg):
+        if (current == "traits" or current == "options") and is_object(arg):
             found[current] = arg
-    entity_id = found['id'] if found['id'] is not js_undefined else entity.id()
+    entity_id = found["id"] if found["id"] is not js_undefined else entity.id()
     return {
-        'id': entity_id,
-        'traits': found['traits'] or {},
-        'options': found['options'] or {},
-        'callback': found['callback'] or None,
-        'problem': options_problem(found['options']),
+        "id": entity_id,
+        "traits": found["traits"] or {},
+        "options": found["options"] or {},
+        "callback": found["callback"] or None,
+        "problem": options_problem(found["options"]),
     }
 
 
 def is_id(value):
-    return (is_string(value) and value != '') or (typeof(value) == 'number' and not isNaN(value))
+    return (is_string(value) and value != "") or (typeof(value) == "number" and not isNaN(value))
 
 
 def resolve_alias(user_id, previous_id, options, callback, user):
@@ -118,8 +136,12 @@ def resolve_alias(user_id, previous_id, options, callback, user):
     if is_object(previous_id):
         options = previous_id
         previous_id = None
-    problem = None if is_id(user_id) else 'needs the new user id (a string or number), got ' + describe(user_id)
+    problem = (
+        None
+        if is_id(user_id)
+        else "needs the new user id (a string or number), got " + describe(user_id)
+    )
     if not is_id(previous_id):
         previous_id = user.id() or user.anonymousId()
-    fields = {'userId': String(user_id), 'previousId': String(previous_id)}
+    fields = {"userId": String(user_id), "previousId": String(previous_id)}
     return resolved(fields, options if is_object(options) else None, first_function(args), problem)

@@ -1,11 +1,11 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 # One call's event on its way through the plugins, shaped as analytics-next's Context so that
 # plugins and middleware written for it work here: ctx.event, updateEvent, cancel,
@@ -23,14 +23,14 @@ class Context:
 
     def cancel(self, error):
         """Stop this event (from a before plugin: it is not sent)."""
-        raise error or make_error('the event was cancelled by a plugin')
+        raise error or make_error("the event was cancelled by a plugin")
 
     def updateEvent(self, path, value):
         """Set a dotted path of the event ('properties.plan'), making objects on the way. An
         integration switched off stays off."""
-        keys = path.split('.')
-        integrations = self.event['integrations']
-        if keys[0] == 'integrations' and is_object(integrations) and integrations[keys[1]] == False:
+        keys = path.split(".")
+        integrations = self.event["integrations"]
+        if keys[0] == "integrations" and is_object(integrations) and integrations[keys[1]] == False:
             return self.event
         target = self.event
         last = len(keys) - 1
@@ -55,14 +55,22 @@ class Context:
         return other.id == self.id
 
     def toJSON(self):
-        return {'id': self.id, 'event': self.event}
+        return {"id": self.id, "event": self.event}
 
 
 def make_plugin(name, kind, methods):
-    """A plugin of the library's own, shaped as analytics-next's plugins are; \`\`methods\`\`:
+    r"""A plugin of the library's own, shaped as analytics-next's plugins are; \`\`methods\`\`:
     the call types it handles (track, page ...) and anything else it needs (unload)."""
-    return Object.assign({'name': name, 'type': kind, 'version': ANALYTICS_WEB_VERSION,
-                          'isLoaded': lambda: True, 'load': lambda ctx, analytics: Promise.resolve()}, methods)
+    return Object.assign(
+        {
+            "name": name,
+            "type": kind,
+            "version": ANALYTICS_WEB_VERSION,
+            "isLoaded": lambda: True,
+            "load": lambda ctx, analytics: Promise.resolve(),
+        },
+        methods,
+    )
 
 
 def for_every_call(method):

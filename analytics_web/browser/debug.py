@@ -1,29 +1,29 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 # analytics.debug(true): every call, its payload, its way through the plugins and what each
 # destination answered, in the console. On for the rest of the tab's session, as in
 # Analytics.js.
 
-DEBUG_KEY = 'aw_debug'
-BADGE = 'background:#3b5bdb;color:#fff;border-radius:3px;padding:0 4px'
+DEBUG_KEY = "aw_debug"
+BADGE = "background:#3b5bdb;color:#fff;border-radius:3px;padding:0 4px"
 
 
 def label(event):
-    name = event['event'] or event['name'] or event['groupId'] or event['userId'] or ''
-    return event['type'] + (' ' + JSON.stringify(name) if name else '')
+    name = event["event"] or event["name"] or event["groupId"] or event["userId"] or ""
+    return event["type"] + (" " + JSON.stringify(name) if name else "")
 
 
 class Debug:
     def __init__(self):
         try:
-            self.enabled = sessionStorage.getItem(DEBUG_KEY) == 'true'
+            self.enabled = sessionStorage.getItem(DEBUG_KEY) == "true"
         except:
             self.enabled = False
 
@@ -31,19 +31,19 @@ class Debug:
         self.enabled = on != False
         try:
             if self.enabled:
-                sessionStorage.setItem(DEBUG_KEY, 'true')
+                sessionStorage.setItem(DEBUG_KEY, "true")
             else:
                 sessionStorage.removeItem(DEBUG_KEY)
         except:
             pass
 
     def log(self, text, details):
-        console.log('%canalytics-web%c ' + text, BADGE, '', details)
+        console.log("%canalytics-web%c " + text, BADGE, "", details)
 
     def call(self, event):
         if self.enabled:
-            console.groupCollapsed('%canalytics-web%c ' + label(event), BADGE, '')
-            console.log('payload', event)
+            console.groupCollapsed("%canalytics-web%c " + label(event), BADGE, "")
+            console.log("payload", event)
             console.groupEnd()
 
     def snapshot(self, event):
@@ -62,7 +62,14 @@ class Debug:
         if not self.enabled:
             return
         if error:
-            console.warn('analytics-web: ' + label(event) + ': destination "' + destination + '" failed: ' + (error.message or error))
+            console.warn(
+                "analytics-web: "
+                + label(event)
+                + ': destination "'
+                + destination
+                + '" failed: '
+                + (error.message or error)
+            )
         else:
             self.log(label(event) + ': handed to destination "' + destination + '"')
 
@@ -72,13 +79,13 @@ class Debug:
             return
         failure = context.failedDelivery() if context else None
         if error:
-            console.warn('analytics-web: ' + label(event) + ' not sent: ' + error.message)
+            console.warn("analytics-web: " + label(event) + " not sent: " + error.message)
         elif failure:
-            self.log(label(event) + ': not acknowledged yet: ' + failure['reason'].message)
+            self.log(label(event) + ": not acknowledged yet: " + failure["reason"].message)
         else:
-            self.log('delivered ' + label(event))
+            self.log("delivered " + label(event))
 
     def problem(self, message, details):
-        """\`\`message\`\`: an error's message, which names the library already."""
+        r"""\`\`message\`\`: an error's message, which names the library already."""
         if self.enabled:
             console.warn(message, details)

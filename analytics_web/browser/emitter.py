@@ -1,11 +1,11 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 
 class Emitter:
@@ -23,10 +23,13 @@ class Emitter:
         def wrapper(*args):
             self.off(event, wrapper)
             listener.apply(None, args)
+
         return self.on(event, wrapper)
 
     def off(self, event, listener):
-        self.listeners[event] = (self.listeners[event] or []).filter(lambda known: known != listener)
+        self.listeners[event] = (self.listeners[event] or []).filter(
+            lambda known: known != listener
+        )
         return self
 
     def emit(self, event, *args):
@@ -35,4 +38,5 @@ class Emitter:
                 listener.apply(None, args)
             except:
                 console.error('analytics-web: a listener for "' + event + '" threw')
+
         (self.listeners[event] or []).forEach(call)

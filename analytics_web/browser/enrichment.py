@@ -1,73 +1,75 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 # The library's own enrichment as plugins, under analytics-next's names, so a site can see,
 # replace or deregister them: 'Page Enrichment' gives a page call its page properties, 'Env
 # Enrichment' adds what describes the browser and the campaign. Both read the page the event
 # was made on (context.page, captured at call time), never the live one.
 
-from analytics_web.browser.page_context import campaign
 from analytics_web.browser.context import for_every_call, make_plugin
+from analytics_web.browser.page_context import campaign
 from analytics_web.browser.util import is_object, merge
 
-LIBRARY_NAME = 'analytics-web'
+LIBRARY_NAME = "analytics-web"
 
 
 def browser_facts():
     """What describes the browser, the same for every event of the page; read once, because
     Intl's time zone lookup alone costs more than the rest of a track call."""
-    facts = {'userAgent': navigator.userAgent, 'locale': navigator.language}
+    facts = {"userAgent": navigator.userAgent, "locale": navigator.language}
     if navigator.userAgentData:
-        facts['userAgentData'] = navigator.userAgentData.toJSON()  # brands, mobile, platform
+        facts["userAgentData"] = navigator.userAgentData.toJSON()  # brands, mobile, platform
     try:
-        facts['timezone'] = Intl.DateTimeFormat().resolvedOptions().timeZone
+        facts["timezone"] = Intl.DateTimeFormat().resolvedOptions().timeZone
     except:
         pass
     return facts
 
 
-known = {'browser': None, 'search': None, 'campaign': None}
+known = {"browser": None, "search": None, "campaign": None}
 
 
 def environment(search):
     """Fresh objects every time: the caller's context is merged into them."""
-    if known['browser'] is None:
-        known['browser'] = browser_facts()
-    if search != known['search']:
-        known['search'] = search
-        known['campaign'] = campaign(search) or {}
-    made = merge({'library': {'name': LIBRARY_NAME, 'version': ANALYTICS_WEB_VERSION}}, known['browser'])
-    made['campaign'] = merge({}, known['campaign'])
+    if known["browser"] is None:
+        known["browser"] = browser_facts()
+    if search != known["search"]:
+        known["search"] = search
+        known["campaign"] = campaign(search) or {}
+    made = merge(
+        {"library": {"name": LIBRARY_NAME, "version": ANALYTICS_WEB_VERSION}}, known["browser"]
+    )
+    made["campaign"] = merge({}, known["campaign"])
     return made
 
 
 def enrich_page(ctx):
     """A page call's properties default to the page it was made on, and carry its name."""
     event = ctx.event
-    page = event['context']['page'] if is_object(event['context']) else None
-    event['properties'] = Object.assign({}, page, event['properties'])
-    if event['name'] is not js_undefined:
-        event['properties']['name'] = event['name']
+    page = event["context"]["page"] if is_object(event["context"]) else None
+    event["properties"] = Object.assign({}, page, event["properties"])
+    if event["name"] is not js_undefined:
+        event["properties"]["name"] = event["name"]
     return ctx
 
 
 def enrich_environment(ctx):
     """What the caller put in context wins over what is filled in here."""
-    context = ctx.event['context'] if is_object(ctx.event['context']) else {}
-    page = context['page'] if is_object(context['page']) else {}
-    ctx.event['context'] = merge(environment(page['search'] or ''), context)
+    context = ctx.event["context"] if is_object(ctx.event["context"]) else {}
+    page = context["page"] if is_object(context["page"]) else {}
+    ctx.event["context"] = merge(environment(page["search"] or ""), context)
     return ctx
 
 
 def page_enrichment():
-    return make_plugin('Page Enrichment', 'before', {'page': enrich_page})
+    return make_plugin("Page Enrichment", "before", {"page": enrich_page})
 
 
 def env_enrichment():
-    return make_plugin('Env Enrichment', 'enrichment', for_every_call(enrich_environment))
+    return make_plugin("Env Enrichment", "enrichment", for_every_call(enrich_environment))

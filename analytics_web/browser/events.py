@@ -1,11 +1,11 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 # A call's Segment message as made at call time: everything that depends on the moment of the
 # call (ids, time, the page it was made on). What describes the browser is added later by the
@@ -21,17 +21,17 @@ def build_event(kind, fields, options, ids, defaults, page):
     anonymousId} as of this call, ``defaults`` the load-time integrations, ``page`` the
     page the call was made on."""
     event = {
-        'type': kind,
-        'messageId': 'aw-' + make_uuid(),
-        'timestamp': timestamp_of(options['timestamp']),
-        'anonymousId': options['anonymousId'] or ids['anonymousId'],
-        'context': merge({'page': page}, options['context']),
-        'integrations': merge(merge({}, defaults), options['integrations']),
+        "type": kind,
+        "messageId": "aw-" + make_uuid(),
+        "timestamp": timestamp_of(options["timestamp"]),
+        "anonymousId": options["anonymousId"] or ids["anonymousId"],
+        "context": merge({"page": page}, options["context"]),
+        "integrations": merge(merge({}, defaults), options["integrations"]),
     }
-    if ids['userId'] is not None:
-        event['userId'] = ids['userId']
-    if is_object(options['traits']):
-        event['context']['traits'] = options['traits']
+    if ids["userId"] is not None:
+        event["userId"] = ids["userId"]
+    if is_object(options["traits"]):
+        event["context"]["traits"] = options["traits"]
     return Object.assign(event, fields)
 
 

@@ -1,11 +1,11 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 # Gzip for request bodies. The browser's CompressionStream compresses, but only asynchronously;
 # a body sent as the page goes must be ready at once. Gzip lets a body be several members one
@@ -19,8 +19,12 @@ def gzipped(text):
     if not window.CompressionStream:
         return Promise.resolve(None)
     try:
-        stream = __new__(Blob([text])).stream().pipeThrough(__new__(CompressionStream('gzip')))
-        return __new__(Response(stream)).arrayBuffer().then(lambda buffer: __new__(Uint8Array(buffer)), lambda error: None)
+        stream = __new__(Blob([text])).stream().pipeThrough(__new__(CompressionStream("gzip")))
+        return (
+            __new__(Response(stream))
+            .arrayBuffer()
+            .then(lambda buffer: __new__(Uint8Array(buffer)), lambda error: None)
+        )
     except:
         return Promise.resolve(None)
 
@@ -62,7 +66,9 @@ def stored_member(text):
     data = __new__(TextEncoder()).encode(text)
     blocks = Math.max(1, Math.ceil(len(data) / STORED_BLOCK))
     member = __new__(Uint8Array(10 + 5 * blocks + len(data) + 8))
-    member.set([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255])  # magic, deflate, no flags or time, unknown OS
+    member.set(
+        [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 255]
+    )  # magic, deflate, no flags or time, unknown OS
     at = 10
     offset = 0
     block = 0

@@ -1,24 +1,24 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 from analytics_web.browser.storage import CookieStore, LayeredStore, LocalStore, MemoryStore
 from analytics_web.browser.util import make_uuid
 
 # The keys Analytics.js uses, so identities survive a switch in either direction.
-ANONYMOUS_ID = 'ajs_anonymous_id'
-USER_ID = 'ajs_user_id'
-USER_TRAITS = 'ajs_user_traits'
-GROUP_ID = 'ajs_group_id'
-GROUP_TRAITS = 'ajs_group_properties'
+ANONYMOUS_ID = "ajs_anonymous_id"
+USER_ID = "ajs_user_id"
+USER_TRAITS = "ajs_user_traits"
+GROUP_ID = "ajs_group_id"
+GROUP_TRAITS = "ajs_group_properties"
 
 
-DEFAULT_ORDER = ['cookie', 'localStorage', 'memory']
+DEFAULT_ORDER = ["cookie", "localStorage", "memory"]
 
 
 def make_stores(options):
@@ -26,13 +26,17 @@ def make_stores(options):
     cookie first (it is the copy shared across subdomains); traits to localStorage only.
     ``storage: {stores: [...]}`` reorders or leaves stores out; ``disableClientPersistence``
     keeps everything in memory."""
-    if options['disableClientPersistence']:
+    if options["disableClientPersistence"]:
         return LayeredStore([]), LayeredStore([])
-    storage = options['storage'] or {}
-    order = storage['stores'] or DEFAULT_ORDER
-    made = {'cookie': CookieStore(options['cookie']), 'localStorage': LocalStore(), 'memory': MemoryStore()}
+    storage = options["storage"] or {}
+    order = storage["stores"] or DEFAULT_ORDER
+    made = {
+        "cookie": CookieStore(options["cookie"]),
+        "localStorage": LocalStore(),
+        "memory": MemoryStore(),
+    }
     chosen = order.map(lambda kind: made[kind]).filter(lambda store: store)
-    return LayeredStore(chosen), LayeredStore(chosen.filter(lambda store: store.kind != 'cookie'))
+    return LayeredStore(chosen), LayeredStore(chosen.filter(lambda store: store.kind != "cookie"))
 
 
 class Entity:
@@ -58,7 +62,7 @@ class Entity:
         if value is not js_undefined:
             self.trait_store.write(self.traits_key, value or {})
         stored = self.trait_store.read(self.traits_key)
-        return stored if stored is not None and typeof(stored) == 'object' else {}
+        return stored if stored is not None and typeof(stored) == "object" else {}
 
     def store(self, entity_id, traits):
         """An id and its traits, stored together once an identify or group call is accepted."""

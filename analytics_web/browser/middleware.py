@@ -1,11 +1,11 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 # Segment's middleware functions: fn({payload, next, integrations}) for a source middleware,
 # fn({payload, next, integration}) for a destination's. payload.obj is a copy of the event; the
@@ -19,37 +19,41 @@ from analytics_web.browser.util import is_object, is_thenable, make_error, outco
 def run_middleware(fn, event, extra):
     """The event fn passed on, None when it dropped it (or threw); a promise of that when fn
     returned a promise."""
-    passed = {'called': False, 'event': None}
+    passed = {"called": False, "event": None}
 
     def go_on(payload):
-        passed['called'] = True
-        passed['event'] = payload['obj'] if is_object(payload) and is_object(payload['obj']) else None
+        passed["called"] = True
+        passed["event"] = (
+            payload["obj"] if is_object(payload) and is_object(payload["obj"]) else None
+        )
 
     def verdict():
-        return passed['event']
+        return passed["event"]
 
-    params = Object.assign({'payload': {'obj': JSON.parse(JSON.stringify(event))}, 'next': go_on}, extra)
+    params = Object.assign(
+        {"payload": {"obj": JSON.parse(JSON.stringify(event))}, "next": go_on}, extra
+    )
     got = outcome(fn, None, params)
-    if got['failed']:
-        console.warn('analytics-web: a middleware threw, so the event was dropped', got['error'])
+    if got["failed"]:
+        console.warn("analytics-web: a middleware threw, so the event was dropped", got["error"])
         return None
-    if is_thenable(got['value']):
-        return got['value'].then(verdict, lambda error: None)
+    if is_thenable(got["value"]):
+        return got["value"].then(verdict, lambda error: None)
     return verdict()
 
 
 def source_middleware(fn, integrations):
     """A source middleware as the before plugin it is in analytics-next."""
-    label = 'Source Middleware ' + (fn.name or '')
+    label = "Source Middleware " + (fn.name or "")
 
     def apply(ctx):
         def decide(event):
             if event is None:
-                raise make_error(label + ' did not pass the event on (next was not called)')
+                raise make_error(label + " did not pass the event on (next was not called)")
             ctx.event = event
             return ctx
 
-        event = run_middleware(fn, ctx.event, {'integrations': integrations})
+        event = run_middleware(fn, ctx.event, {"integrations": integrations})
         return event.then(decide) if is_thenable(event) else decide(event)
 
-    return make_plugin(label, 'before', for_every_call(apply))
+    return make_plugin(label, "before", for_every_call(apply))

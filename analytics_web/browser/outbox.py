@@ -1,11 +1,11 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 # The outbox: every event accepted but not yet acknowledged by the API, mirrored to
 # localStorage under a key of this tab's own, so a crash, a closed tab or a dead network loses
@@ -14,8 +14,8 @@ __pragma__('noalias', 'type')
 
 from analytics_web.browser.util import make_uuid
 
-QUEUE_PREFIX = 'aw_queue:'
-TAB_ID_KEY = 'aw_tab'
+QUEUE_PREFIX = "aw_queue:"
+TAB_ID_KEY = "aw_tab"
 HEARTBEAT_MS = 2000
 SETTLED_WRITE_MS = 1000  # acknowledged events leave the stored queue within this
 STALE_AFTER_MS = 6000  # three missed heartbeats: the tab is gone
@@ -25,6 +25,7 @@ LEASE_MS = 100
 
 # Storage is named, not passed: in a sandboxed frame merely reading window.localStorage throws,
 # so the lookup has to happen inside the try.
+
 
 def read_json(storage, key):
     try:
@@ -57,8 +58,8 @@ def tab_id(prefix):
     except:
         known = None
     if known:
-        queue = read_json('localStorage', prefix + known)
-        if queue is None or not queue['open'] or Date.now() - queue['beat'] > STALE_AFTER_MS:
+        queue = read_json("localStorage", prefix + known)
+        if queue is None or not queue["open"] or Date.now() - queue["beat"] > STALE_AFTER_MS:
             return known
     made = make_uuid()
     try:
@@ -72,7 +73,7 @@ class Outbox:
     """Items ({event, attempts}) in arrival order; persisted soon after each change."""
 
     def __init__(self, write_key, on_adopt, on_unsaved):
-        self.prefix = QUEUE_PREFIX + write_key + ':'
+        self.prefix = QUEUE_PREFIX + write_key + ":"
         self.key = self.prefix + tab_id(self.prefix)
         self.items = []
         self.present = __new__(Set())
@@ -89,9 +90,9 @@ class Outbox:
 
     def restore(self):
         """Take back this tab's queue from an earlier page, and adopt those of gone tabs."""
-        mine = read_json('localStorage', self.key)
-        if mine is not None and Array.isArray(mine['items']) and len(mine['items']):
-            self.take_in(mine['items'].concat(self.items))
+        mine = read_json("localStorage", self.key)
+        if mine is not None and Array.isArray(mine["items"]) and len(mine["items"]):
+            self.take_in(mine["items"].concat(self.items))
             self.persist()  # open again, so no other tab adopts it
         self.adopt()
         return self.items.slice()
@@ -99,7 +100,7 @@ class Outbox:
     def add(self, item):
         self.items.push(item)
         self.present.add(item)
-        self.bytes += item['bytes']
+        self.bytes += item["bytes"]
         self.persist_soon()
 
     def has(self, item):
@@ -121,7 +122,7 @@ class Outbox:
     def set_items(self, items):
         self.items = items
         self.present = __new__(Set(items))
-        self.bytes = items.reduce(lambda total, item: total + item['bytes'], 0)
+        self.bytes = items.reduce(lambda total, item: total + item["bytes"], 0)
 
     def persist_soon(self):
         """Write once per task, however many events the task queued (10,000 track calls in a
@@ -142,14 +143,18 @@ class Outbox:
             clearTimeout(self.settled_write)
             self.settled_write = None
         if not len(self.items):
-            remove_key('localStorage', self.key)
+            remove_key("localStorage", self.key)
             self.stop_heartbeat()
             return
-        persisted = write_json('localStorage', self.key, {
-            'open': not self.closed,
-            'beat': Date.now(),
-            'items': self.items,
-        })
+        persisted = write_json(
+            "localStorage",
+            self.key,
+            {
+                "open": not self.closed,
+                "beat": Date.now(),
+                "items": self.items,
+            },
+        )
         if self.persisted and not persisted:
             self.on_unsaved(len(self.items))
         self.persisted = persisted
@@ -189,15 +194,20 @@ class Outbox:
         while index < localStorage.length:
             key = localStorage.key(index)
             index += 1
-            if key is None or key.indexOf(self.prefix) != 0 or key == self.key or key.slice(-5) == ':lock':
+            if (
+                key is None
+                or key.indexOf(self.prefix) != 0
+                or key == self.key
+                or key.slice(-5) == ":lock"
+            ):
                 continue
-            queue = read_json('localStorage', key)
+            queue = read_json("localStorage", key)
             if queue is None:
                 continue
-            if queue['open'] and now - queue['beat'] <= STALE_AFTER_MS:
+            if queue["open"] and now - queue["beat"] <= STALE_AFTER_MS:
                 recheck = recheck or STALE_AFTER_MS
                 continue
-            if not queue['open'] and now - queue['beat'] < CLOSED_GRACE_MS:
+            if not queue["open"] and now - queue["beat"] < CLOSED_GRACE_MS:
                 recheck = CLOSED_GRACE_MS
                 continue
             self.claim(key)
@@ -216,35 +226,36 @@ class Outbox:
         def check():
             self.check_timer = None
             self.adopt()
+
         self.check_timer = setTimeout(check, delay)
 
     def noticed(self, key, value):
         """Another tab wrote its queue: a closing tab's queue is adopted after the grace
         period, a live one is looked at again once it could have gone stale."""
-        if key and key.indexOf(self.prefix) == 0 and key != self.key and key.slice(-5) != ':lock':
+        if key and key.indexOf(self.prefix) == 0 and key != self.key and key.slice(-5) != ":lock":
             closing = value is not None and value.indexOf('"open":false') >= 0
             self.check_later(CLOSED_GRACE_MS if closing else STALE_AFTER_MS + HEARTBEAT_MS)
 
     def claim(self, key):
         """A lease: write a token, and take the queue only if the token is still ours a moment
         later, so two tabs racing for one queue do not both send it."""
-        lock_key = key + ':lock'
-        lock = read_json('localStorage', lock_key)
-        if lock is not None and Date.now() - lock['at'] < STALE_AFTER_MS:
+        lock_key = key + ":lock"
+        lock = read_json("localStorage", lock_key)
+        if lock is not None and Date.now() - lock["at"] < STALE_AFTER_MS:
             return
         token = make_uuid()
-        if not write_json('localStorage', lock_key, {'token': token, 'at': Date.now()}):
+        if not write_json("localStorage", lock_key, {"token": token, "at": Date.now()}):
             return
 
         def take():
-            held = read_json('localStorage', lock_key)
-            if held is None or held['token'] != token:
+            held = read_json("localStorage", lock_key)
+            if held is None or held["token"] != token:
                 return
-            queue = read_json('localStorage', key)
-            remove_key('localStorage', key)
-            remove_key('localStorage', lock_key)
-            if queue is not None and Array.isArray(queue['items']) and len(queue['items']):
-                self.take_in(self.items.concat(queue['items']))
-                self.on_adopt(queue['items'])
+            queue = read_json("localStorage", key)
+            remove_key("localStorage", key)
+            remove_key("localStorage", lock_key)
+            if queue is not None and Array.isArray(queue["items"]) and len(queue["items"]):
+                self.take_in(self.items.concat(queue["items"]))
+                self.on_adopt(queue["items"])
 
         setTimeout(take, LEASE_MS)

@@ -1,11 +1,11 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 # Bodies for the page's last moment. A page being left may send only 64 KB in Chromium (its
 # keepalive budget, beacons included), far less than a burst of events or a long batch. Events
@@ -22,11 +22,11 @@ BODY_OVERHEAD = 200  # {"batch":[...],"sentAt":"...","writeKey":"...","retryCoun
 
 
 def event_json(item):
-    return JSON.stringify(item['event'])
+    return JSON.stringify(item["event"])
 
 
 def total_bytes(items):
-    return items.reduce(lambda total, item: total + item['bytes'] + 1, BODY_OVERHEAD)
+    return items.reduce(lambda total, item: total + item["bytes"] + 1, BODY_OVERHEAD)
 
 
 class Packer:
@@ -43,19 +43,19 @@ class Packer:
 
         def keep(data):
             if data:
-                self.members.push({'items': fresh, 'data': data, 'bytes': total_bytes(fresh)})
+                self.members.push({"items": fresh, "data": data, "bytes": total_bytes(fresh)})
             else:
                 fresh.forEach(lambda item: self.packed.delete(item))
 
-        gzipped(fresh.map(event_json).join(',')).then(keep)
+        gzipped(fresh.map(event_json).join(",")).then(keep)
 
     def forget(self, items):
         """Items acknowledged or dropped: a member holding any of them is of no more use."""
         gone = __new__(Set(items))
 
         def alive(member):
-            if member['items'].some(lambda item: gone.has(item)):
-                member['items'].forEach(lambda item: self.packed.delete(item))
+            if member["items"].some(lambda item: gone.has(item)):
+                member["items"].forEach(lambda item: self.packed.delete(item))
                 return False
             return True
 
@@ -67,16 +67,22 @@ class Packer:
         members whose items are all still unsafe, stored members for the rest.
         ``suffix(items)`` closes a body's JSON after its batch array."""
         waiting = __new__(Set(unsafe))
-        pieces = self.members.filter(lambda member: member['items'].every(lambda item: waiting.has(item)))
-        pieces.forEach(lambda member: member['items'].forEach(lambda item: waiting.delete(item)))
-        unsafe.forEach(lambda item: waiting.has(item) and pieces.push({'items': [item], 'bytes': item['bytes'] + 1}))
+        pieces = self.members.filter(
+            lambda member: member["items"].every(lambda item: waiting.has(item))
+        )
+        pieces.forEach(lambda member: member["items"].forEach(lambda item: waiting.delete(item)))
+        unsafe.forEach(
+            lambda item: (
+                waiting.has(item) and pieces.push({"items": [item], "bytes": item["bytes"] + 1})
+            )
+        )
         made = []
         body = None
-        text = ''
+        text = ""
 
         def finish():
-            body['parts'].push(stored_member(text + ']' + suffix(body['items'])))
-            body['size'] = body['parts'].reduce(lambda size, part: size + len(part), 0)
+            body["parts"].push(stored_member(text + "]" + suffix(body["items"])))
+            body["size"] = body["parts"].reduce(lambda size, part: size + len(part), 0)
             made.push(body)
 
         for_each_piece = pieces  # pieces in order: members first, then single items
@@ -84,21 +90,21 @@ class Packer:
         while index < len(for_each_piece):
             piece = for_each_piece[index]
             index += 1
-            if body is not None and body['bytes'] + piece['bytes'] <= MAX_REQUEST_BYTES:
-                text += ','
+            if body is not None and body["bytes"] + piece["bytes"] <= MAX_REQUEST_BYTES:
+                text += ","
             else:
                 if body is not None:
                     finish()
-                body = {'items': [], 'parts': [], 'bytes': BODY_OVERHEAD}
+                body = {"items": [], "parts": [], "bytes": BODY_OVERHEAD}
                 text = '{"batch":['
-            if piece['data']:
-                body['parts'].push(stored_member(text))
-                body['parts'].push(piece['data'])
-                text = ''
+            if piece["data"]:
+                body["parts"].push(stored_member(text))
+                body["parts"].push(piece["data"])
+                text = ""
             else:
-                text += event_json(piece['items'][0])
-            body['items'] = body['items'].concat(piece['items'])
-            body['bytes'] += piece['bytes']
+                text += event_json(piece["items"][0])
+            body["items"] = body["items"].concat(piece["items"])
+            body["bytes"] += piece["bytes"]
         if body is not None:
             finish()
         return made

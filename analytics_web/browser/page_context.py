@@ -1,11 +1,11 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 # What the page says about itself at the moment of a call: context.page, the page call's
 # default properties, and the campaign from utm_* parameters.
@@ -13,16 +13,16 @@ __pragma__('noalias', 'type')
 
 def canonical_url():
     link = document.querySelector("link[rel='canonical']")
-    return link.getAttribute('href') if link else None
+    return link.getAttribute("href") if link else None
 
 
 def route_url(href):
     """The URL without its hash, unless the hash is a hash router's route (#/... or #!/...)."""
-    at = href.indexOf('#')
+    at = href.indexOf("#")
     if at < 0:
         return href
     fragment = href.slice(at)
-    if fragment.indexOf('#/') == 0 or fragment.indexOf('#!/') == 0:
+    if fragment.indexOf("#/") == 0 or fragment.indexOf("#!/") == 0:
         return href
     return href.slice(0, at)
 
@@ -30,8 +30,13 @@ def route_url(href):
 def snapshot():
     """The page as a snippet stub records it with each call (Segment's buffered page context)."""
     return {
-        '__t': 'bpc', 'c': canonical_url(), 'p': location.pathname, 'u': location.href,
-        's': location.search, 't': document.title, 'r': document.referrer,
+        "__t": "bpc",
+        "c": canonical_url(),
+        "p": location.pathname,
+        "u": location.href,
+        "s": location.search,
+        "t": document.title,
+        "r": document.referrer,
     }
 
 
@@ -43,27 +48,27 @@ def page_info(recorded):
     (and its path) when present, keeping the query string, as Analytics.js does.
     """
     page = recorded or snapshot()
-    search = page['s']
-    url = route_url(page['u'])
-    path = page['p']
-    canonical = page['c']
+    search = page["s"]
+    url = route_url(page["u"])
+    path = page["p"]
+    canonical = page["c"]
     if canonical:
         try:
-            parsed = __new__(URL(canonical, page['u']))
+            parsed = __new__(URL(canonical, page["u"]))
             path = parsed.pathname
-            url = parsed.href.split('#')[0] if parsed.search else parsed.href.split('#')[0] + search
+            url = parsed.href.split("#")[0] if parsed.search else parsed.href.split("#")[0] + search
         except:
             pass
     return {
-        'path': path,
-        'referrer': page['r'],
-        'search': search,
-        'title': page['t'],
-        'url': url,
+        "path": path,
+        "referrer": page["r"],
+        "search": search,
+        "title": page["t"],
+        "url": url,
     }
 
 
-CAMPAIGN_RENAMES = {'campaign': 'name'}
+CAMPAIGN_RENAMES = {"campaign": "name"}
 
 
 def campaign(search):
@@ -73,7 +78,7 @@ def campaign(search):
 
     def take(value, key):
         nonlocal found
-        if key.indexOf('utm_') == 0 and len(key) > 4:
+        if key.indexOf("utm_") == 0 and len(key) > 4:
             found = found or {}
             field = key.slice(4)
             found[CAMPAIGN_RENAMES[field] or field] = value

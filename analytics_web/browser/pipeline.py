@@ -1,11 +1,11 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 # Every event's way through the plugins, as in analytics-next: before -> enrichment -> each
 # destination on a copy of its own, after that destination's middleware -> after. A plugin that
@@ -14,31 +14,49 @@ __pragma__('noalias', 'type')
 
 from analytics_web.browser.context import Context, copy_of
 from analytics_web.browser.middleware import run_middleware
-from analytics_web.browser.util import describe, is_function, is_object, is_thenable, make_error, outcome
+from analytics_web.browser.util import (
+    describe,
+    is_function,
+    is_object,
+    is_thenable,
+    make_error,
+    outcome,
+)
 
-PLUGIN_TYPES = ['before', 'enrichment', 'destination', 'after', 'utility']
-SEGMENT = 'Segment.io'
+PLUGIN_TYPES = ["before", "enrichment", "destination", "after", "utility"]
+SEGMENT = "Segment.io"
 
 
 def answer(method, target, argument):
     """outcome(), or a promise of it when the method returned a promise."""
     got = outcome(method, target, argument)
-    if not got['failed'] and is_thenable(got['value']):
-        return got['value'].then(lambda value: {'value': value}, lambda error: {'failed': True, 'error': error})
+    if not got["failed"] and is_thenable(got["value"]):
+        return got["value"].then(
+            lambda value: {"value": value}, lambda error: {"failed": True, "error": error}
+        )
     return got
 
 
 def reason(error):
-    return error.message if error and is_function(error.toString) and error.message else String(error)
+    return (
+        error.message if error and is_function(error.toString) and error.message else String(error)
+    )
 
 
 def plugin_problem(plugin):
     if not is_object(plugin):
-        return 'a plugin is an object with name, type and load(), got ' + describe(plugin)
-    if typeof(plugin.name) != 'string' or plugin.name == '':
-        return 'a plugin needs a name (a non-empty string)'
+        return "a plugin is an object with name, type and load(), got " + describe(plugin)
+    if typeof(plugin.name) != "string" or plugin.name == "":
+        return "a plugin needs a name (a non-empty string)"
     if PLUGIN_TYPES.indexOf(plugin.type) < 0:
-        return 'plugin "' + plugin.name + '" has type ' + JSON.stringify(plugin.type) + '; the types are ' + PLUGIN_TYPES.join(', ')
+        return (
+            'plugin "'
+            + plugin.name
+            + '" has type '
+            + JSON.stringify(plugin.type)
+            + "; the types are "
+            + PLUGIN_TYPES.join(", ")
+        )
     if not is_function(plugin.load):
         return 'plugin "' + plugin.name + '" needs a load(ctx, analytics) method'
     return None
@@ -47,12 +65,12 @@ def plugin_problem(plugin):
 def enabled(plugin, integrations):
     """Destinations honour the event's integrations: {Name: false} turns one off, {All: false}
     all but those named true; All does not apply to Segment.io, as in analytics-next."""
-    if plugin.type != 'destination':
+    if plugin.type != "destination":
         return True
     flag = integrations[plugin.name]
     if flag is not js_undefined and flag is not None:
         return flag != False
-    return plugin.name == SEGMENT or integrations['All'] != False
+    return plugin.name == SEGMENT or integrations["All"] != False
 
 
 def is_context(value):
@@ -76,18 +94,27 @@ class Pipeline:
         out with a warning; any other plugin that fails rejects the promise."""
         problem = plugin_problem(plugin)
         if problem:
-            return Promise.reject(make_error('register(): ' + problem))
+            return Promise.reject(make_error("register(): " + problem))
 
         def loaded(result):
             self.plugins.push(plugin)
-            self.debug.note('plugin "' + plugin.name + '" (' + plugin.type + ') loaded')
+            self.debug.note('plugin "' + plugin.name + '" (' + plugin.type + ") loaded")
 
         def failed(error):
-            if plugin.type != 'destination':
+            if plugin.type != "destination":
                 return Promise.reject(error)
-            console.warn('analytics-web: destination "' + plugin.name + '" failed to load and gets no events: ' + reason(error))
+            console.warn(
+                'analytics-web: destination "'
+                + plugin.name
+                + '" failed to load and gets no events: '
+                + reason(error)
+            )
 
-        done = Promise.resolve().then(lambda: plugin.load(Context({'type': 'register'}), self.analytics)).then(loaded, failed)
+        done = (
+            Promise.resolve()
+            .then(lambda: plugin.load(Context({"type": "register"}), self.analytics))
+            .then(loaded, failed)
+        )
         waited = done.catch(lambda error: None)
         self.loading.push(waited)
         waited.then(lambda: self.loading.splice(self.loading.indexOf(waited), 1))
@@ -101,8 +128,15 @@ class Pipeline:
         def unload(plugin):
             if not is_function(plugin.unload):
                 return None
-            return Promise.resolve().then(lambda: plugin.unload(Context({'type': 'deregister'}), self.analytics)).catch(
-                lambda error: console.warn('analytics-web: unload() of "' + name + '" threw: ' + reason(error)))
+            return (
+                Promise.resolve()
+                .then(lambda: plugin.unload(Context({"type": "deregister"}), self.analytics))
+                .catch(
+                    lambda error: console.warn(
+                        'analytics-web: unload() of "' + name + '" threw: ' + reason(error)
+                    )
+                )
+            )
 
         return Promise.all(found.map(unload))
 
@@ -112,35 +146,45 @@ class Pipeline:
         if len(self.loading):
             await Promise.all(self.loading)
         plugins = self.plugins.slice()
-        kind = ctx.event['type']
+        kind = ctx.event["type"]
         index = 0
         while index < len(plugins):
             plugin = plugins[index]
             index += 1
-            if (plugin.type != 'before' and plugin.type != 'enrichment') or not is_function(plugin[kind]):
+            if (plugin.type != "before" and plugin.type != "enrichment") or not is_function(
+                plugin[kind]
+            ):
                 continue
             seen = self.debug.snapshot(ctx.event)
             got = answer(plugin[kind], plugin, ctx)
             if is_thenable(got):
                 got = await got
-            if not got['failed'] and is_context(got['value']):
-                ctx = got['value']
+            if not got["failed"] and is_context(got["value"]):
+                ctx = got["value"]
                 self.debug.step(plugin.name, seen, ctx.event)
-            elif plugin.type == 'before':
-                why = reason(got['error']) if got['failed'] else 'it returned no context'
+            elif plugin.type == "before":
+                why = reason(got["error"]) if got["failed"] else "it returned no context"
                 raise make_error('plugin "' + plugin.name + '" dropped the event: ' + why)
             else:
-                console.warn('analytics-web: enrichment plugin "' + plugin.name + '" failed and was skipped: ' + reason(got['error'] if got['failed'] else 'it returned no context'))
-        integrations = ctx.event['integrations'] if is_object(ctx.event['integrations']) else {}
-        destinations = plugins.filter(lambda plugin: plugin.type == 'destination' and enabled(plugin, integrations))
+                console.warn(
+                    'analytics-web: enrichment plugin "'
+                    + plugin.name
+                    + '" failed and was skipped: '
+                    + reason(got["error"] if got["failed"] else "it returned no context")
+                )
+        integrations = ctx.event["integrations"] if is_object(ctx.event["integrations"]) else {}
+        destinations = plugins.filter(
+            lambda plugin: plugin.type == "destination" and enabled(plugin, integrations)
+        )
         results = await Promise.all(destinations.map(lambda plugin: self.deliver(plugin, ctx)))
-        plugins.filter(lambda plugin: plugin.type == 'after' and is_function(plugin[kind])).forEach(
-            lambda plugin: answer(plugin[kind], plugin, ctx))
-        segment = results.find(lambda result: result['segment'])
+        plugins.filter(lambda plugin: plugin.type == "after" and is_function(plugin[kind])).forEach(
+            lambda plugin: answer(plugin[kind], plugin, ctx)
+        )
+        segment = results.find(lambda result: result["segment"])
         if segment:
-            ctx.setFailedDelivery(segment['context'].failedDelivery())
-            if segment['error']:
-                raise segment['error']
+            ctx.setFailedDelivery(segment["context"].failedDelivery())
+            if segment["error"]:
+                raise segment["error"]
         return ctx
 
     async def deliver(self, destination, ctx):
@@ -148,12 +192,14 @@ class Pipeline:
         Resolves {context, error, segment}; never rejects, so no destination affects another."""
         copy = copy_of(ctx)
         name = destination.name
-        kind = copy.event['type']
-        result = {'context': copy, 'segment': name == SEGMENT}
-        chain = self.middleware.filter(lambda entry: entry['name'] == name or (entry['name'] == '*' and name != SEGMENT))
+        kind = copy.event["type"]
+        result = {"context": copy, "segment": name == SEGMENT}
+        chain = self.middleware.filter(
+            lambda entry: entry["name"] == name or (entry["name"] == "*" and name != SEGMENT)
+        )
         index = 0
         while index < len(chain):
-            event = run_middleware(chain[index]['fn'], copy.event, {'integration': name})
+            event = run_middleware(chain[index]["fn"], copy.event, {"integration": name})
             index += 1
             if is_thenable(event):
                 event = await event
@@ -166,6 +212,6 @@ class Pipeline:
         got = answer(destination[kind], destination, copy)
         if is_thenable(got):
             got = await got
-        result['error'] = got['error'] if got['failed'] else None
-        self.debug.answered(name, copy.event, result['error'])
+        result["error"] = got["error"] if got["failed"] else None
+        self.debug.answered(name, copy.event, result["error"])
         return result

@@ -1,11 +1,11 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 # SPA route changes as page views: history.pushState, replaceState that changes the URL,
 # popstate (back/forward), and hashchange to a hash router's route (#/...). Analytics.js
@@ -16,7 +16,7 @@ from analytics_web.browser.listeners import Listeners
 from analytics_web.browser.page_context import page_info, route_url, snapshot
 from analytics_web.browser.util import now_iso
 
-HISTORY_METHODS = ['pushState', 'replaceState']
+HISTORY_METHODS = ["pushState", "replaceState"]
 trackers = []  # the route trackers of this page
 originals = {}  # history's own methods, while wrapped
 wrappers = {}
@@ -50,8 +50,8 @@ class RouteTracker:
         self.allow = allow
         self.last_url = route_url(location.href)
         self.listeners = Listeners()
-        self.listeners.listen(window, 'popstate', self.changed)
-        self.listeners.listen(window, 'hashchange', self.changed)
+        self.listeners.listen(window, "popstate", self.changed)
+        self.listeners.listen(window, "hashchange", self.changed)
         if not len(trackers):
             HISTORY_METHODS.forEach(wrap)
         trackers.push(self)
@@ -75,5 +75,5 @@ class RouteTracker:
         if self.allow and not self.allow(url, previous):
             return
         page = snapshot()
-        page['r'] = previous
-        self.record({'page': page_info(page), 'time': now_iso()})
+        page["r"] = previous
+        self.record({"page": page_info(page), "time": now_iso()})

@@ -1,11 +1,11 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 # The destination "Segment.io": delivery to the Tracking API, so that every event accepted is
 # stored exactly once in the end. Batches by size and time, requests under the API's limits,
@@ -13,17 +13,17 @@ __pragma__('noalias', 'type')
 # acknowledged. A call settles once its event is safe (acknowledged, or kept after a failed
 # first attempt, offline or at exit), never after more than one request.
 
+from analytics_web.browser.context import for_every_call, make_plugin
 from analytics_web.browser.gzip import gzipped
 from analytics_web.browser.listeners import Listeners
 from analytics_web.browser.outbox import Outbox
-from analytics_web.browser.packing import BODY_OVERHEAD, MAX_REQUEST_BYTES, Packer, total_bytes
+from analytics_web.browser.packing import MAX_REQUEST_BYTES, Packer, total_bytes
 from analytics_web.browser.retry import MAX_ATTEMPTS, is_retryable, retry_wait_ms
 from analytics_web.browser.transport import KEEPALIVE_BUDGET, as_blob, beacon, fits_keepalive, post
-from analytics_web.browser.context import for_every_call, make_plugin
 from analytics_web.browser.util import make_error, now_iso
 
-NAME = 'Segment.io'
-DEFAULT_API_HOST = 'api.segment.io/v1'
+NAME = "Segment.io"
+DEFAULT_API_HOST = "api.segment.io/v1"
 MAX_EVENT_BYTES = 32 * 1024
 # The outbox bounds: past them new events are refused, so those already waiting are kept.
 MAX_QUEUED_EVENTS = 10000
@@ -33,13 +33,13 @@ MAX_QUEUED_BYTES = 4 * 1024 * 1024
 def api_url(api_host, protocol, path):
     """Where to POST: ``apiHost`` is host+path without a scheme (Analytics.js), or a full URL,
     or a same-origin path such as ``/t/v1`` for sites that proxy the API past ad blockers."""
-    host = (api_host or DEFAULT_API_HOST).replace(__new__(RegExp('/+$')), '')
-    if host.indexOf('://') > 0 or host.indexOf('/') == 0:
+    host = (api_host or DEFAULT_API_HOST).replace(__new__(RegExp("/+$")), "")
+    if host.indexOf("://") > 0 or host.indexOf("/") == 0:
         return host + path
-    return (protocol or 'https') + '://' + host + path
+    return (protocol or "https") + "://" + host + path
 
 
-NON_ASCII = __new__(RegExp('[^\\x00-\\x7f]'))
+NON_ASCII = __new__(RegExp("[^\\x00-\\x7f]"))
 
 
 def utf8_bytes(text):
@@ -54,11 +54,19 @@ def serialized(event):
     try:
         text = JSON.stringify(event)
     except:
-        return {'problem': 'the event cannot be turned into JSON (a circular reference or a BigInt in it?)'}
+        return {
+            "problem": "the event cannot be turned into JSON (a circular reference or a BigInt in it?)"
+        }
     size = utf8_bytes(text)
     if size > MAX_EVENT_BYTES:
-        return {'problem': 'the event is ' + size + ' bytes; the API takes at most ' + MAX_EVENT_BYTES + ' (32 KB)'}
-    return {'text': text, 'bytes': size}
+        return {
+            "problem": "the event is "
+            + size
+            + " bytes; the API takes at most "
+            + MAX_EVENT_BYTES
+            + " (32 KB)"
+        }
+    return {"text": text, "bytes": size}
 
 
 def chunks(items, limit):
@@ -68,13 +76,13 @@ def chunks(items, limit):
 
     def place(item):
         nonlocal current
-        if len(current) and total_bytes(current) + item['bytes'] + 1 > limit:
+        if len(current) and total_bytes(current) + item["bytes"] + 1 > limit:
             groups.push(current)
             current = []
         current.push(item)
 
     items.forEach(place)
-    if len(current):
+    if current:
         groups.push(current)
     return groups
 
@@ -87,16 +95,18 @@ class SegmentDestination:
 
     def __init__(self, write_key, settings, report, warn):
         self.write_key = write_key
-        self.url = settings['url']
-        self.batch_size = settings['batchSize']
-        self.batch_timeout = settings['batchTimeout']
-        self.compress = settings['compress']
-        self.max_events = settings['maxEvents'] or MAX_QUEUED_EVENTS
-        self.max_bytes = settings['maxBytes'] or MAX_QUEUED_BYTES
+        self.url = settings["url"]
+        self.batch_size = settings["batchSize"]
+        self.batch_timeout = settings["batchTimeout"]
+        self.compress = settings["compress"]
+        self.max_events = settings["maxEvents"] or MAX_QUEUED_EVENTS
+        self.max_bytes = settings["maxBytes"] or MAX_QUEUED_BYTES
         self.report = report
         self.warn = warn
         self.waiting = []  # accepted, not yet handed to a request
-        self.riding = __new__(Set())  # in a keepalive request or a beacon: sent even if the page goes
+        self.riding = __new__(
+            Set()
+        )  # in a keepalive request or a beacon: sent even if the page goes
         self.waiters = {}  # messageId -> the call on this page waiting for its event to be safe
         self.flushes = []  # flush() calls: the items each waits for
         self.timer = None
@@ -108,16 +118,22 @@ class SegmentDestination:
         self.packing = False
         self.outbox = Outbox(write_key, self.resend, self.unsaved)
         self.listeners = Listeners()
-        self.listeners.listen(window, 'pagehide', lambda event: self.leave(True))
-        self.listeners.listen(document, 'visibilitychange', self.on_visibility)
-        self.listeners.listen(window, 'pageshow', self.on_pageshow)
-        self.listeners.listen(window, 'online', lambda event: self.flush())
-        self.listeners.listen(window, 'storage', lambda event: self.outbox.noticed(event.key, event.newValue))
+        self.listeners.listen(window, "pagehide", lambda event: self.leave(True))
+        self.listeners.listen(document, "visibilitychange", self.on_visibility)
+        self.listeners.listen(window, "pageshow", self.on_pageshow)
+        self.listeners.listen(window, "online", lambda event: self.flush())
+        self.listeners.listen(
+            window, "storage", lambda event: self.outbox.noticed(event.key, event.newValue)
+        )
         self.resend(self.outbox.restore())
 
     def plugin(self):
         """The destination plugin the pipeline sees, a plain object as analytics-next's are."""
-        return make_plugin(NAME, 'destination', Object.assign({'unload': self.unload}, for_every_call(self.deliver)))
+        return make_plugin(
+            NAME,
+            "destination",
+            Object.assign({"unload": self.unload}, for_every_call(self.deliver)),
+        )
 
     def unload(self):
         """Deregistered: stop listening and sending. What is not acknowledged stays in the
@@ -131,17 +147,25 @@ class SegmentDestination:
         delivery is still pending); rejects when it will never be sent."""
         event = ctx.event
         checked = serialized(event)
-        if checked['problem']:
-            return Promise.reject(make_error(checked['problem']))
-        size = checked['bytes']
+        if checked["problem"]:
+            return Promise.reject(make_error(checked["problem"]))
+        size = checked["bytes"]
         if len(self.outbox.items) >= self.max_events or self.outbox.bytes + size > self.max_bytes:
-            error = make_error('the outbox is full (' + len(self.outbox.items) + ' events waiting for the API); this event was not accepted')
+            error = make_error(
+                "the outbox is full ("
+                + len(self.outbox.items)
+                + " events waiting for the API); this event was not accepted"
+            )
             self.report(error, [event])
             return Promise.reject(error)
-        item = {'event': event, 'attempts': 0, 'bytes': size}
+        item = {"event": event, "attempts": 0, "bytes": size}
 
         def hold(resolve, reject):
-            self.waiters[event['messageId']] = {'resolve': resolve, 'reject': reject, 'context': ctx}
+            self.waiters[event["messageId"]] = {
+                "resolve": resolve,
+                "reject": reject,
+                "context": ctx,
+            }
 
         promise = __new__(Promise(hold))
         self.outbox.add(item)
@@ -149,7 +173,9 @@ class SegmentDestination:
         if self.leaving:
             self.send_on_exit([item])
         elif not navigator.onLine:
-            self.release([item], 'the browser is offline; kept in the outbox until it is back online')
+            self.release(
+                [item], "the browser is offline; kept in the outbox until it is back online"
+            )
         elif self.batch_size == 1:
             self.flush_soon()
         elif len(self.waiting) >= self.batch_size:
@@ -164,30 +190,30 @@ class SegmentDestination:
     def release(self, items, why):
         """These events are safe without an answer yet (kept in the outbox, or in a request that
         outlives the page): their calls settle now, saying delivery is pending."""
-        failure = {'reason': make_error(why)}
+        failure = {"reason": make_error(why)}
         items.forEach(lambda item: self.settle_call(item, failure))
 
     def settle_call(self, item, failure):
-        waiter = self.waiters[item['event']['messageId']]
+        waiter = self.waiters[item["event"]["messageId"]]
         if not waiter:
             return
-        del self.waiters[item['event']['messageId']]
+        del self.waiters[item["event"]["messageId"]]
         if failure:
-            waiter['context'].setFailedDelivery(failure)
-        waiter['resolve'](waiter['context'])
+            waiter["context"].setFailedDelivery(failure)
+        waiter["resolve"](waiter["context"])
 
     def refuse(self, items, error):
         """The API refused these events for good: their calls reject, everyone hears."""
         self.done(items)
 
         def reject(item):
-            waiter = self.waiters[item['event']['messageId']]
+            waiter = self.waiters[item["event"]["messageId"]]
             if waiter:
-                del self.waiters[item['event']['messageId']]
-                waiter['reject'](error)
+                del self.waiters[item["event"]["messageId"]]
+                waiter["reject"](error)
 
         items.forEach(reject)
-        self.report(error, items.map(lambda item: item['event']))
+        self.report(error, items.map(lambda item: item["event"]))
 
     def done(self, items):
         """Acknowledged or refused: out of the outbox, and off every flush() waiting for them."""
@@ -198,11 +224,12 @@ class SegmentDestination:
 
     def give_up_waiting(self, items):
         """flush() calls stop waiting for these items; those with nothing left resolve."""
+
         def check(entry):
-            items.forEach(lambda item: entry['items'].delete(item))
-            if not entry['items'].size:
-                entry['resolve']()
-            return entry['items'].size > 0
+            items.forEach(lambda item: entry["items"].delete(item))
+            if not entry["items"].size:
+                entry["resolve"]()
+            return entry["items"].size > 0
 
         self.flushes = self.flushes.filter(check)
 
@@ -230,7 +257,11 @@ class SegmentDestination:
 
     def answered(self):
         self.in_flight -= 1
-        if self.batch_size > 1 and not self.in_flight and (self.batch_due or len(self.waiting) >= self.batch_size):
+        if (
+            self.batch_size > 1
+            and not self.in_flight
+            and (self.batch_due or len(self.waiting) >= self.batch_size)
+        ):
             self.batch_due = False
             self.send_waiting()
 
@@ -247,7 +278,7 @@ class SegmentDestination:
 
         def wait(resolve):
             if pending.size:
-                self.flushes.push({'items': pending, 'resolve': resolve})
+                self.flushes.push({"items": pending, "resolve": resolve})
             else:
                 resolve()
 
@@ -262,7 +293,9 @@ class SegmentDestination:
         if not len(self.waiting):
             return
         if not navigator.onLine:
-            self.release(self.waiting, 'the browser is offline; kept in the outbox until it is back online')
+            self.release(
+                self.waiting, "the browser is offline; kept in the outbox until it is back online"
+            )
             return  # the 'online' event sends them
         items = self.waiting
         self.waiting = []
@@ -270,12 +303,22 @@ class SegmentDestination:
 
     def body_end(self, items):
         """What closes a body after its batch array: sentAt, the write key, the retry count."""
-        retries = Math.max.apply(None, items.map(lambda item: item['attempts']))
-        end = ',"sentAt":' + JSON.stringify(now_iso()) + ',"writeKey":' + JSON.stringify(self.write_key)
-        return end + (',"retryCount":' + retries if retries > 0 else '') + '}'
+        retries = Math.max.apply(None, items.map(lambda item: item["attempts"]))
+        end = (
+            ',"sentAt":'
+            + JSON.stringify(now_iso())
+            + ',"writeKey":'
+            + JSON.stringify(self.write_key)
+        )
+        return end + (',"retryCount":' + retries if retries > 0 else "") + "}"
 
     def body_text(self, items):
-        return '{"batch":[' + items.map(lambda item: JSON.stringify(item['event'])).join(',') + ']' + self.body_end(items)
+        return (
+            '{"batch":['
+            + items.map(lambda item: JSON.stringify(item["event"])).join(",")
+            + "]"
+            + self.body_end(items)
+        )
 
     async def send(self, items):
         """One request for these items, then what its answer means for them."""
@@ -287,7 +330,10 @@ class SegmentDestination:
         if keepalive:
             items.forEach(lambda item: self.riding.add(item))
         try:
-            answer = await (post(self.url, body, gzip is not None, keepalive) or post(self.url, body, gzip is not None, False))
+            answer = await (
+                post(self.url, body, gzip is not None, keepalive)
+                or post(self.url, body, gzip is not None, False)
+            )
             items.forEach(lambda item: self.riding.delete(item))
             await self.settle(items, answer)
         finally:
@@ -295,32 +341,49 @@ class SegmentDestination:
 
     async def settle(self, items, answer):
         items = items.filter(lambda item: self.outbox.has(item))  # not acknowledged already
-        status = answer['status']
+        status = answer["status"]
         if 200 <= status < 300:
             self.done(items)
             items.forEach(lambda item: self.settle_call(item))
             return
         if not is_retryable(status):
-            text = await answer['text']().catch(lambda error: '')
-            self.refuse(items, make_error('the API rejected ' + len(items) + ' event(s) with ' + status + ': ' + text))
+            text = await answer["text"]().catch(lambda error: "")
+            self.refuse(
+                items,
+                make_error(
+                    "the API rejected " + len(items) + " event(s) with " + status + ": " + text
+                ),
+            )
             return
+
         def count(item):
-            item['attempts'] += 1
+            item["attempts"] += 1
 
         items.forEach(count)
         self.outbox.persist_soon()
-        problem = 'not delivered (' + (status or 'network error') + ')'
-        if items[0]['attempts'] >= MAX_ATTEMPTS:
-            error = make_error(problem + ' after ' + MAX_ATTEMPTS + ' attempts; kept for a later page load')
+        problem = "not delivered (" + (status or "network error") + ")"
+        if items[0]["attempts"] >= MAX_ATTEMPTS:
+            error = make_error(
+                problem + " after " + MAX_ATTEMPTS + " attempts; kept for a later page load"
+            )
             self.release(items, error.message)
-            self.report(error, items.map(lambda item: item['event']))
+            self.report(error, items.map(lambda item: item["event"]))
             self.give_up_waiting(items)
             return
-        self.release(items, problem + '; kept in the outbox and retried')
-        setTimeout(lambda: self.resend(items), retry_wait_ms(status, answer['retryAfter'], items[0]['attempts']))
+        self.release(items, problem + "; kept in the outbox and retried")
+        setTimeout(
+            lambda: self.resend(items),
+            retry_wait_ms(status, answer["retryAfter"], items[0]["attempts"]),
+        )
 
     def unsaved(self, count):
-        self.warn(make_error('localStorage refused the outbox; ' + count + ' waiting events are kept in memory only').message)
+        self.warn(
+            make_error(
+                "localStorage refused the outbox; "
+                + count
+                + " waiting events are kept in memory only"
+            ).message
+        )
 
     # -- the page going away -------------------------------------------------------------------
 
@@ -356,7 +419,7 @@ class SegmentDestination:
         self.outbox.persist(closing)
 
     def on_visibility(self, event):
-        if document.visibilityState == 'hidden':
+        if document.visibilityState == "hidden":
             self.leave(False)
 
     def on_pageshow(self, event):
@@ -376,8 +439,10 @@ class SegmentDestination:
 
             def launch(body):
                 nonlocal rest
-                if not fits_keepalive(body['size']) or not self.exit_post(body['items'], as_blob(body['parts']), True):
-                    rest = rest.concat(body['items'])
+                if not fits_keepalive(body["size"]) or not self.exit_post(
+                    body["items"], as_blob(body["parts"]), True
+                ):
+                    rest = rest.concat(body["items"])
 
             self.packer.bodies(items, self.body_end).forEach(launch)
 
@@ -387,7 +452,10 @@ class SegmentDestination:
                 return
             if beacon(self.url, body):
                 group.forEach(lambda item: self.riding.add(item))  # the browser has it now
-                self.release(group, 'sent by beacon as the page went; kept until a later page sees it acknowledged')
+                self.release(
+                    group,
+                    "sent by beacon as the page went; kept until a later page sees it acknowledged",
+                )
             else:
                 self.waiting = self.waiting.concat(group)
 
@@ -399,7 +467,7 @@ class SegmentDestination:
         if request is None:
             return False
         items.forEach(lambda item: self.riding.add(item))
-        self.release(items, 'sent as the page went; not acknowledged yet')
+        self.release(items, "sent as the page went; not acknowledged yet")
 
         def answered(answer):
             items.forEach(lambda item: self.riding.delete(item))

@@ -1,11 +1,11 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 # Entry point of dist/analytics.js and analytics.min.js: becomes window.analytics, taking over
 # the calls a snippet stub recorded before the bundle arrived, in order, each with the page and
@@ -17,14 +17,14 @@ from analytics_web.browser.util import is_object
 
 
 def recorded_moment(args):
-    """The buffered page context a stub appended to an event call ({__t: 'bpc', ...}, plus our
+    r"""The buffered page context a stub appended to an event call ({__t: 'bpc', ...}, plus our
     snippet's call time \`\`at\`\`), taken off the arguments."""
     last = args[len(args) - 1] if len(args) else None
-    if not is_object(last) or last['__t'] != 'bpc':
+    if not is_object(last) or last["__t"] != "bpc":
         return None
     args.pop()
-    at = __new__(Date(last['at'])) if last['at'] else __new__(Date())
-    return {'page': page_info(last), 'time': at.toISOString()}
+    at = __new__(Date(last["at"])) if last["at"] else __new__(Date())
+    return {"page": page_info(last), "time": at.toISOString()}
 
 
 def take_over(analytics, call):

@@ -1,11 +1,11 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 # Where identities live: localStorage, a first-party cookie, and memory as the last resort.
 # Values are written the way Analytics.js writes them (JSON in localStorage, raw ids in cookies)
@@ -16,7 +16,7 @@ ONE_YEAR_DAYS = 365
 
 def parse_stored(raw):
     """A stored value as Analytics.js may have left it: JSON ("\"abc\"", {...}) or a bare id."""
-    if raw is None or raw is js_undefined or raw == '':
+    if raw is None or raw is js_undefined or raw == "":
         return None
     try:
         return JSON.parse(raw)
@@ -25,7 +25,7 @@ def parse_stored(raw):
 
 
 class MemoryStore:
-    kind = 'memory'
+    kind = "memory"
 
     def __init__(self):
         self.values = {}
@@ -44,7 +44,8 @@ class MemoryStore:
 
 class LocalStore:
     """localStorage; every access may throw (disabled, sandboxed, full), which reads as absent."""
-    kind = 'localStorage'
+
+    kind = "localStorage"
 
     def read(self, key):
         try:
@@ -68,22 +69,31 @@ class LocalStore:
 
 class CookieStore:
     """First-party cookies holding ids only (traits stay in localStorage, as in Analytics.js)."""
-    kind = 'cookie'
+
+    kind = "cookie"
 
     def __init__(self, options):
         options = options or {}
-        self.max_age_days = options['maxage'] or ONE_YEAR_DAYS
-        self.domain = options['domain'] if options['domain'] is not js_undefined else top_domain(location.hostname)
-        self.same_site = options['sameSite'] or 'Lax'
-        self.secure = options['secure'] if options['secure'] is not js_undefined else location.protocol == 'https:'
-        self.path = options['path'] or '/'
+        self.max_age_days = options["maxage"] or ONE_YEAR_DAYS
+        self.domain = (
+            options["domain"]
+            if options["domain"] is not js_undefined
+            else top_domain(location.hostname)
+        )
+        self.same_site = options["sameSite"] or "Lax"
+        self.secure = (
+            options["secure"]
+            if options["secure"] is not js_undefined
+            else location.protocol == "https:"
+        )
+        self.path = options["path"] or "/"
 
     def read(self, key):
         try:
             jar = document.cookie
         except:
             return None
-        prefix = key + '='
+        prefix = key + "="
         found = None
 
         def match(pair):
@@ -91,25 +101,25 @@ class CookieStore:
             if pair.trim().indexOf(prefix) == 0:
                 found = decodeURIComponent(pair.trim().slice(len(prefix)))
 
-        jar.split(';').forEach(match)
+        jar.split(";").forEach(match)
         return parse_stored(found)
 
     def write(self, key, value):
-        if typeof(value) != 'string':
+        if typeof(value) != "string":
             return False
         self.set_cookie(key, encodeURIComponent(value), self.max_age_days * 86400)
         return self.read(key) == value
 
     def remove(self, key):
-        self.set_cookie(key, '', -1)
+        self.set_cookie(key, "", -1)
 
     def set_cookie(self, key, raw, max_age_seconds):
-        cookie = key + '=' + raw + '; max-age=' + max_age_seconds + '; path=' + self.path
-        cookie += '; SameSite=' + self.same_site
+        cookie = key + "=" + raw + "; max-age=" + max_age_seconds + "; path=" + self.path
+        cookie += "; SameSite=" + self.same_site
         if self.domain:
-            cookie += '; domain=' + self.domain
+            cookie += "; domain=" + self.domain
         if self.secure:
-            cookie += '; Secure'
+            cookie += "; Secure"
         try:
             document.cookie = cookie
         except:
@@ -122,22 +132,22 @@ def top_domain(hostname):
     Found by trying, shortest suffix first, as Analytics.js does: the browser knows the public
     suffix list and refuses a cookie on ``com`` or ``co.uk``. Empty for IPs and bare hosts.
     """
-    if hostname.indexOf('.') < 0 or __new__(RegExp('^[0-9.]+$|:')).test(hostname):
-        return ''
-    labels = hostname.split('.')
+    if hostname.indexOf(".") < 0 or __new__(RegExp("^[0-9.]+$|:")).test(hostname):
+        return ""
+    labels = hostname.split(".")
     index = len(labels) - 2
     while index >= 0:
-        candidate = labels.slice(index).join('.')
-        probe = '__aw_tld__=1; path=/; domain=' + candidate
+        candidate = labels.slice(index).join(".")
+        probe = "__aw_tld__=1; path=/; domain=" + candidate
         try:
             document.cookie = probe
-            if document.cookie.indexOf('__aw_tld__=1') >= 0:
-                document.cookie = probe + '; max-age=-1'
+            if document.cookie.indexOf("__aw_tld__=1") >= 0:
+                document.cookie = probe + "; max-age=-1"
                 return candidate
         except:
-            return ''
+            return ""
         index -= 1
-    return ''
+    return ""
 
 
 class LayeredStore:
@@ -160,7 +170,7 @@ class LayeredStore:
         while value is None and index < len(self.stores):
             value = self.stores[index].read(key)
             index += 1
-        if value is None or typeof(value) != 'object':
+        if value is None or typeof(value) != "object":
             self.remember(key, value)  # ids; traits objects are parsed afresh, never shared
         return value
 
@@ -177,7 +187,9 @@ class LayeredStore:
     def write(self, key, value):
         """Write everywhere; return the kinds of store that refused, for debug reporting."""
         self.forget()
-        return self.stores.filter(lambda store: not store.write(key, value)).map(lambda store: store.kind)
+        return self.stores.filter(lambda store: not store.write(key, value)).map(
+            lambda store: store.kind
+        )
 
     def remove(self, key):
         self.forget()

@@ -1,11 +1,11 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
 # Sending one body to the Tracking API and reporting its answer: fetch (keepalive while the
 # browser's budget allows, so the request outlives the page), or a beacon. Nothing here knows
@@ -15,41 +15,46 @@ __pragma__('noalias', 'type')
 # counts beacons against the same budget); stay a little under it.
 KEEPALIVE_BUDGET = 64 * 1024 - 1024
 
-in_flight = {'keepalive': 0}  # per document, like the browser's own count
+in_flight = {"keepalive": 0}  # per document, like the browser's own count
 
 
 def fits_keepalive(size):
-    return in_flight['keepalive'] + size <= KEEPALIVE_BUDGET
+    return in_flight["keepalive"] + size <= KEEPALIVE_BUDGET
 
 
 def as_blob(parts):
     """A body from strings and byte arrays. text/plain keeps it a CORS-simple request (no
     preflight); gzip needs Content-Encoding, which costs one (cached) preflight."""
-    return __new__(Blob(parts, {'type': 'text/plain'}))
+    return __new__(Blob(parts, {"type": "text/plain"}))
 
 
 def post(url, body, gzip, keepalive):
-    """POST a Blob: a promise of {status, retryAfter, text} (status 0 for a network error) that
+    r"""POST a Blob: a promise of {status, retryAfter, text} (status 0 for a network error) that
     never rejects, or None when the browser refused the request outright (keepalive in an old
     browser, say). \`\`keepalive\`\` asks the browser to finish it even if the page goes."""
-    headers = {'Content-Type': 'text/plain'}
+    headers = {"Content-Type": "text/plain"}
     if gzip:
-        headers['Content-Encoding'] = 'gzip'
+        headers["Content-Encoding"] = "gzip"
     try:
-        request = fetch(url, {'method': 'POST', 'headers': headers, 'body': body, 'keepalive': keepalive})
+        request = fetch(
+            url, {"method": "POST", "headers": headers, "body": body, "keepalive": keepalive}
+        )
     except:
         return None
     size = body.size if keepalive else 0
-    in_flight['keepalive'] += size
+    in_flight["keepalive"] += size
 
     def answer(response):
-        in_flight['keepalive'] -= size
-        return {'status': response.status, 'retryAfter': response.headers['get']('Retry-After'),
-                'text': response.text.bind(response)}
+        in_flight["keepalive"] -= size
+        return {
+            "status": response.status,
+            "retryAfter": response.headers["get"]("Retry-After"),
+            "text": response.text.bind(response),
+        }
 
     def failed(error):
-        in_flight['keepalive'] -= size
-        return {'status': 0}
+        in_flight["keepalive"] -= size
+        return {"status": 0}
 
     return request.then(answer, failed)
 

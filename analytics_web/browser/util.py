@@ -1,23 +1,29 @@
-__pragma__('jsiter')
-__pragma__('noalias', 'name')
-__pragma__('noalias', 'isNaN')
-__pragma__('noalias', 'split')
-__pragma__('noalias', 'replace')
-__pragma__('noalias', 'pop')
-__pragma__('noalias', 'keys')
-__pragma__('noalias', 'type')
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
 
-CALL_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias']
+CALL_TYPES = ["track", "page", "screen", "identify", "group", "alias"]
 
 
 def make_uuid():
     """A random (version 4) UUID. crypto.randomUUID needs a secure context; this does not."""
     bytes = __new__(Uint8Array(16))
     crypto.getRandomValues(bytes)
-    bytes[6] = (bytes[6] & 0x0f) | 0x40
-    bytes[8] = (bytes[8] & 0x3f) | 0x80
-    hex = Array['from'](bytes, lambda byte: (byte + 0x100).toString(16).slice(1)).join('')
-    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join('-')
+    bytes[6] = (bytes[6] & 0x0F) | 0x40
+    bytes[8] = (bytes[8] & 0x3F) | 0x80
+    hex = Array["from"](bytes, lambda byte: (byte + 0x100).toString(16).slice(1)).join("")
+    return [
+        hex.slice(0, 8),
+        hex.slice(8, 12),
+        hex.slice(12, 16),
+        hex.slice(16, 20),
+        hex.slice(20),
+    ].join("-")
 
 
 def now_iso():
@@ -25,40 +31,48 @@ def now_iso():
 
 
 def is_function(value):
-    return typeof(value) == 'function'
+    return typeof(value) == "function"
 
 
 def is_string(value):
-    return typeof(value) == 'string'
+    return typeof(value) == "string"
 
 
 def is_thenable(value):
-    return value is not None and (typeof(value) == 'object' or typeof(value) == 'function') and is_function(value.then)
+    return (
+        value is not None
+        and (typeof(value) == "object" or typeof(value) == "function")
+        and is_function(value.then)
+    )
 
 
 def outcome(method, target, argument):
     """{'value': what method.call(target, argument) returned} or {'failed': true, 'error': what
     it threw}: the thrown value itself, which a bare except cannot give."""
-    __pragma__('js', '{}', 'try { return {value: method.call(target, argument)}; } catch (error) { return {failed: true, error: error}; }')
+    __pragma__(
+        "js",
+        "{}",
+        "try { return {value: method.call(target, argument)}; } catch (error) { return {failed: true, error: error}; }",
+    )
 
 
 def describe(value):
     """A value's kind, for error messages: 'null', 'an array', 'number' ..."""
     if value is None:
-        return 'null'
+        return "null"
     if Array.isArray(value):
-        return 'an array'
+        return "an array"
     return typeof(value)
 
 
 def is_object(value):
     """A plain options/properties object: not null, not an array, not a function."""
-    return value is not None and typeof(value) == 'object' and not Array.isArray(value)
+    return value is not None and typeof(value) == "object" and not Array.isArray(value)
 
 
 def make_error(message):
     """A real JavaScript Error, so rejections carry a message and a stack in every console."""
-    return __new__(Error('analytics-web: ' + message))
+    return __new__(Error("analytics-web: " + message))
 
 
 def merge(target, source):

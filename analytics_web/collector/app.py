@@ -14,8 +14,8 @@ from aiohttp import web
 
 from analytics_web.collector.access import Access
 from analytics_web.collector.body import (
-    MAX_REQUEST_BYTES,
     LONE_SURROGATE,
+    MAX_REQUEST_BYTES,
     PayloadError,
     decode_body,
     dumps,
@@ -183,7 +183,9 @@ async def _apply_fault(
             request.transport.abort()
         raise asyncio.CancelledError  # nothing more can be said on an aborted connection
     status = fault.status or 500
-    response = json_response({"success": False, "error": f"injected fault: {status}"}, status=status)
+    response = json_response(
+        {"success": False, "error": f"injected fault: {status}"}, status=status
+    )
     if fault.retry_after is not None:
         response.headers["Retry-After"] = f"{fault.retry_after:g}"
     record(status, write_key=write_key, events=events, error=f"injected {status}")

@@ -80,7 +80,9 @@ def parse_json(body: bytes) -> Any:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise PayloadError(f"body is not UTF-8 text ({error.reason} at byte {error.start})") from None
+        raise PayloadError(
+            f"body is not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from None
     try:
         document = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError:

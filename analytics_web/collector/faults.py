@@ -42,7 +42,7 @@ class Fault:
     def from_json(cls, document: Any) -> Fault:
         """A fault from the admin endpoint's JSON; ValueError names what is wrong."""
         if not isinstance(document, dict):
-            raise ValueError("a fault is a JSON object, e.g. {\"status\": 503, \"count\": 2}")
+            raise ValueError('a fault is a JSON object, e.g. {"status": 503, "count": 2}')
         unknown = set(document) - {"count", "status", "retryAfter", "delay", "drop", "writeKey"}
         if unknown:
             raise ValueError(f"unknown fault fields: {sorted(unknown)}")

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from aiohttp import web
-
 from analytics_web.collector.access import Access
 from analytics_web.collector.app import BODY_TIMEOUT_S, create_app
 from analytics_web.collector.faults import Fault, FaultPlan

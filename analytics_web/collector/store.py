@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ CREATE INDEX IF NOT EXISTS requests_by_key ON requests (write_key, id);
 
 
 def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,9 @@ class EventStore:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise sqlite3.OperationalError(f"cannot create {self.path.parent}: {error.strerror}") from None
+            raise sqlite3.OperationalError(
+                f"cannot create {self.path.parent}: {error.strerror}"
+            ) from None
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         with self._lock:
@@ -124,7 +126,9 @@ class EventStore:
                 stored += cursor.rowcount
             result = StoreResult(stored=stored, duplicates=len(messages) - stored)
             if request is not None:
-                self._insert_request(replace(request, stored=result.stored, duplicates=result.duplicates))
+                self._insert_request(
+                    replace(request, stored=result.stored, duplicates=result.duplicates)
+                )
         return result
 
     @contextmanager
@@ -150,9 +154,18 @@ class EventStore:
             " duplicates, bytes, retry_count, content_type, content_encoding, error)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                utc_now_iso(), record.path, record.write_key, record.status, record.events,
-                record.stored, record.duplicates, record.bytes, record.retry_count,
-                record.content_type, record.content_encoding, record.error,
+                utc_now_iso(),
+                record.path,
+                record.write_key,
+                record.status,
+                record.events,
+                record.stored,
+                record.duplicates,
+                record.bytes,
+                record.retry_count,
+                record.content_type,
+                record.content_encoding,
+                record.error,
             ),
         )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,12 +21,18 @@ MAX_COUNT = 2**63 - 1
 
 # Long and one-letter paths (the latter are what Analytics.js itself posts to) per message type.
 SINGLE_MESSAGE_PATHS: dict[str, str] = {
-    "track": "track", "t": "track",
-    "identify": "identify", "i": "identify",
-    "page": "page", "p": "page",
-    "screen": "screen", "s": "screen",
-    "group": "group", "g": "group",
-    "alias": "alias", "a": "alias",
+    "track": "track",
+    "t": "track",
+    "identify": "identify",
+    "i": "identify",
+    "page": "page",
+    "p": "page",
+    "screen": "screen",
+    "s": "screen",
+    "group": "group",
+    "g": "group",
+    "alias": "alias",
+    "a": "alias",
 }
 BATCH_PATHS = frozenset({"batch", "b"})
 MESSAGE_TYPES = frozenset(SINGLE_MESSAGE_PATHS.values())
@@ -64,9 +71,7 @@ def write_key_from_authorization(header: str | None) -> str | None:
     return decoded.partition(":")[0] or None
 
 
-def parse_request(
-    endpoint: str, body: bytes, authorization: str | None
-) -> ParsedRequest:
+def parse_request(endpoint: str, body: bytes, authorization: str | None) -> ParsedRequest:
     """Parse one POST to ``/v1/<endpoint>`` into its write key and validated messages.
 
     Raises PayloadError (400, or 401 for a missing write key) when anything is wrong; a batch
@@ -118,22 +123,26 @@ def message_problem(message: Any) -> str | None:
     kind = message.get("type")
     if not isinstance(kind, str) or kind not in MESSAGE_TYPES:
         return f'"type" must be one of {sorted(MESSAGE_TYPES)}, got {kind!r:.40}'
+    return next(_field_problems(kind, message), None)
+
+
+def _field_problems(kind: str, message: dict[str, Any]) -> Iterator[str]:
+    """The message's problems, first found first (the size, the costliest check, last)."""
     message_id = message.get("messageId")
     if message_id is not None and (not isinstance(message_id, str) or not message_id):
-        return f'"messageId" must be a non-empty string, got {message_id!r:.40}'
+        yield f'"messageId" must be a non-empty string, got {message_id!r:.40}'
     if kind == "alias":
         if not _non_empty(message.get("userId")) or not _non_empty(message.get("previousId")):
-            return 'an alias needs "userId" and "previousId"'
+            yield 'an alias needs "userId" and "previousId"'
     elif not _non_empty(message.get("userId")) and not _non_empty(message.get("anonymousId")):
-        return 'a message needs "userId" or "anonymousId"'
+        yield 'a message needs "userId" or "anonymousId"'
     if kind == "track" and not _non_empty(message.get("event")):
-        return 'a track message needs a non-empty "event" name'
+        yield 'a track message needs a non-empty "event" name'
     if kind == "group" and not _non_empty(message.get("groupId")):
-        return 'a group message needs "groupId"'
+        yield 'a group message needs "groupId"'
     size = len(json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
     if size > MAX_EVENT_BYTES:
-        return f"message is {size} bytes; the limit is {MAX_EVENT_BYTES} bytes (32 KB)"
-    return None
+        yield f"message is {size} bytes; the limit is {MAX_EVENT_BYTES} bytes (32 KB)"
 
 
 def _non_empty(value: Any) -> bool:

@@ -31,8 +31,21 @@ MAX_OPTION_DEPTH = 32
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Every public method, so any call made before the bundle arrives is recorded, never lost.
 METHODS = (
-    "track", "page", "screen", "identify", "group", "alias", "reset", "ready", "debug",
-    "on", "once", "off", "user", "setAnonymousId", "flush",
+    "track",
+    "page",
+    "screen",
+    "identify",
+    "group",
+    "alias",
+    "reset",
+    "ready",
+    "debug",
+    "on",
+    "once",
+    "off",
+    "user",
+    "setAnonymousId",
+    "flush",
 )
 
 
@@ -87,17 +100,23 @@ def render(
             f"nonce {nonce!r:.60} cannot be a CSP nonce: use base64 characters"
             " (A-Z a-z 0-9 + / - _, up to two = at the end), e.g. secrets.token_urlsafe(16)"
         )
-    if integrity is not None and not (isinstance(integrity, str) and INTEGRITY.fullmatch(integrity)):
+    if integrity is not None and not (
+        isinstance(integrity, str) and INTEGRITY.fullmatch(integrity)
+    ):
         raise ValueError(f"integrity {integrity!r:.60} is not an SRI hash such as sha384-<base64>")
-    html = _environment().get_template("snippet.html.jinja").render(
-        write_key=write_key,
-        src=src,
-        load_options=options,
-        page=page,
-        nonce=nonce,
-        integrity=integrity,
-        methods=list(METHODS),
-        version=__version__,
+    html = (
+        _environment()
+        .get_template("snippet.html.jinja")
+        .render(
+            write_key=write_key,
+            src=src,
+            load_options=options,
+            page=page,
+            nonce=nonce,
+            integrity=integrity,
+            methods=list(METHODS),
+            version=__version__,
+        )
     )
     return Markup(html.strip())
 
