@@ -1,6 +1,7 @@
-"""Ship the built bundle inside the wheel, so `pip install analytics-web` needs no Node.
+"""Ship the built bundle, the snippet's sources and the demo site inside the wheel, so
+`pip install analytics-web` users need no Node and `analytics-web demo` works from a wheel.
 
-Editable installs skip this: they find dist/ in the checkout (analytics_web.paths.dist_dir).
+Editable installs skip this: they find the folders in the checkout (analytics_web.paths).
 """
 
 from pathlib import Path
@@ -8,12 +9,15 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
+SHIPPED = ("dist", "snippet", "demo_site")  # analytics_web.paths.SHIPPED
+
 
 class BundleHook(BuildHookInterface):
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if version == "editable":
             return
-        dist = Path(self.root) / "dist"
-        if not (dist / "manifest.json").is_file():
+        root = Path(self.root)
+        if not (root / "dist" / "manifest.json").is_file():
             raise RuntimeError("dist/ is not built: run `python build.py` before building a wheel")
-        build_data["force_include"][str(dist)] = "analytics_web/dist"
+        for folder in SHIPPED:
+            build_data["force_include"][str(root / folder)] = f"analytics_web/shipped/{folder}"

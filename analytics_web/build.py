@@ -83,7 +83,13 @@ def build(root: Path = SOURCE_ROOT, *, force: bool = False) -> list[FileFacts]:
     dist = root / "dist"
     stamp = _input_stamp(root)
     stamp_file = dist / ".build-stamp"
-    if not force and stamp_file.is_file() and stamp_file.read_text() == stamp and _complete(dist):
+    current = stamp_file.is_file() and stamp_file.read_text() == stamp
+    if (
+        not force
+        and current
+        and _complete(dist)
+        and (transpiled_dir(root) / "runtime.js").is_file()
+    ):
         log.info("dist/ is up to date; nothing to build")
         return _facts(dist)
 
@@ -93,11 +99,15 @@ def build(root: Path = SOURCE_ROOT, *, force: bool = False) -> list[FileFacts]:
     for name, entry in ENTRIES.items():
         _transcrypt(root, BROWSER_DIR / entry, work / name)  # -b clears its folder: one each
         _use_slim_runtime(work / name)
+        # ES modules to Node too, so the unit tier runs exactly what esbuild bundles.
+        (work / name / "package.json").write_text('{"type": "module"}\n')
 
     dist.mkdir(exist_ok=True)
     for output in OUTPUTS:
         _esbuild(esbuild, work / output.entry / f"{output.entry}.js", dist / output.file, output)
-    facts = [FileFacts.of(dist / output.file) for output in OUTPUTS]
+    for output in OUTPUTS:
+        _name_real_sources(dist / f"{output.file}.map")
+    facts = _facts(dist)
     manifest = {
         "version": __version__,
         "files": {
@@ -107,6 +117,12 @@ def build(root: Path = SOURCE_ROOT, *, force: bool = False) -> list[FileFacts]:
     (dist / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     stamp_file.write_text(stamp)
     return facts
+
+
+def transpiled_dir(root: Path = SOURCE_ROOT) -> Path:
+    """The browser modules as Transcrypt made them (with the slim runtime), one .js each: what
+    the bundle is made from, and what the unit tests import in Node."""
+    return root / ".build" / "transcrypt" / "standalone"
 
 
 def format_table(facts: list[FileFacts]) -> str:
@@ -138,6 +154,7 @@ def _input_stamp(root: Path) -> str:
         SLIM_RUNTIME,
         Path(__file__),
         root / "package-lock.json",
+        SOURCE_ROOT / "snippet" / "methods.json",
     ]
     for path in inputs:
         if path.is_file():
@@ -230,6 +247,7 @@ def _esbuild(esbuild: Path, entry: Path, target: Path, output: Output) -> None:
         "--sourcemap",
         "--legal-comments=none",
         f"--define:ANALYTICS_WEB_VERSION={json.dumps(__version__)}",
+        f"--define:SNIPPET_EVENT_METHODS={json.dumps(_event_methods())}",
         f"--outfile={bundled}",
         "--log-level=warning",
     ]
@@ -267,6 +285,28 @@ def _terser(terser: Path, source: Path, target: Path, *, module: bool) -> None:
     if module:
         command.append("--module")
     _run(command, cwd=source.parent)
+
+
+def _name_real_sources(source_map: Path) -> None:
+    """Point a map at the files a developer edits (analytics_web/browser/delivery.py), not at
+    the build's copies (.build/transcrypt/standalone/analytics_web.browser.delivery.py): the
+    copies are the same text, so the mappings hold. Paths are from dist/ to the checkout."""
+    document = json.loads(source_map.read_text())
+    document["sources"] = [_real_source(source) for source in document["sources"]]
+    source_map.write_text(json.dumps(document, separators=(",", ":")))
+
+
+def _real_source(source: str) -> str:
+    if source.startswith("<"):  # a value the build defined (<define:...>), not a file
+        return source
+    name = Path(source).name.removeprefix("analytics_web.browser.")
+    return f"../analytics_web/browser/{name}"
+
+
+def _event_methods() -> list[str]:
+    """The calls that make events, from snippet/methods.json: the stub records the page with
+    them, and the bundle's plugins have a method for each."""
+    return list(json.loads((SOURCE_ROOT / "snippet" / "methods.json").read_text())["events"])
 
 
 def _run(command: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> str:

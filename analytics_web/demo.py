@@ -12,17 +12,16 @@ from aiohttp import web
 from analytics_web.collector.access import Access
 from analytics_web.collector.app import create_app
 from analytics_web.collector.store import EventStore
-from analytics_web.paths import SOURCE_ROOT, dist_dir
+from analytics_web.paths import SOURCE_ROOT, demo_site_dir, dist_dir
 from analytics_web.serving import bind_socket, http_url, serve_forever
 from analytics_web.snippet import install
 
-DEMO_SITE = SOURCE_ROOT / "demo_site"
 WRITE_KEY = "demo-write-key"
 
 
 def demo_app(
     store: EventStore,
-    site: Path = DEMO_SITE,
+    site: Path | None = None,
     dist: Path | None = None,
     access: Access | None = None,
 ) -> web.Application:
@@ -33,6 +32,7 @@ def demo_app(
     in their ``<head>``, as a site rendering from Python would. Every path under /app/ is the
     single-page app, so a reload on one of its routes opens that route.
     """
+    site = site or demo_site_dir()
     app = create_app(store, access=access)
     app.router.add_static("/dist", dist or dist_dir(), append_version=False)
     templates = install(

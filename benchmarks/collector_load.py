@@ -1,6 +1,6 @@
 """The local collector under load: many clients posting batches at once, nothing lost.
 
-    .venv/bin/python benchmarks/collector_load.py [--clients 200] [--batches 20] [--size 10]
+    .venv/bin/python -m benchmarks.collector_load [--clients 200] [--batches 20] [--size 10]
 
 Runs `analytics-web collector` as its own process (as a developer would), then `--clients`
 concurrent clients each post `--batches` batches of `--size` events (~700 bytes each, as the

@@ -1,6 +1,7 @@
 """analytics-web beside @segment/analytics-next 1.84.3, in the same browser run, alternating.
 
     ./dev bench [--browser chromium --browser firefox] [--rounds 5]
+    .venv/bin/python -m benchmarks.compare ...    (the same, once set up)
 
 Both libraries load the same way (a Segment-style stub, then the bundle as a script), from the
 same local server, against the same local collector. analytics-next's calls to Segment's CDN
@@ -28,16 +29,15 @@ from typing import Any
 from aiohttp import web
 from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from analytics_web.build import build
+from analytics_web.collector import CollectorServer
+from analytics_web.serving import ThreadedServer
+from tests.support.browsers import launch_args
+from tests.support.polling import wait_until
+from tests.support.site import REFERENCE, serve_segment_cdn
+from tests.support.workloads import QUEUE_PRODUCT_LISTS
 
-from analytics_web.build import build  # noqa: E402
-from analytics_web.collector import CollectorServer  # noqa: E402
-from analytics_web.serving import ThreadedServer  # noqa: E402
-from tests.browsers import launch_args  # noqa: E402
-from tests.polling import wait_until  # noqa: E402
-from tests.site import REFERENCE, serve_segment_cdn  # noqa: E402
-from tests.workloads import QUEUE_PRODUCT_LISTS  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 OURS = ROOT / "dist" / "analytics.min.js"
 BATCHING = {"strategy": "batching", "config": {"size": 10, "timeout": 5000}}

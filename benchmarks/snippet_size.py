@@ -1,7 +1,7 @@
 """Snippet bytes, ours beside Segment's (@segment/snippet, from npm), rendered with the same
 write key and both with the automatic page() call.
 
-    .venv/bin/python benchmarks/snippet_size.py
+    .venv/bin/python -m benchmarks.snippet_size
 
 Compares the JavaScript inside the <script> element (Segment's package renders only that).
 """

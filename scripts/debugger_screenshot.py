@@ -1,27 +1,25 @@
 """Make docs/debugger.png, the README's picture of the event debugger: a visitor's walk through
 the demo site in Chromium, then the debugger with one event opened.
 
-    .venv/bin/python scripts/debugger_screenshot.py [--out docs/debugger.png]
+    .venv/bin/python -m scripts.debugger_screenshot [--out docs/debugger.png]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # for tests.demo_tour, the walk the demo tests take too
+from analytics_web.build import build
+from analytics_web.collector.store import EventStore
+from analytics_web.demo import demo_app
+from analytics_web.serving import ThreadedServer
+from tests.support.browsers import launch_args
+from tests.support.demo_tour import take_the_tour
 
-from analytics_web.build import build  # noqa: E402
-from analytics_web.collector.store import EventStore  # noqa: E402
-from analytics_web.demo import demo_app  # noqa: E402
-from analytics_web.serving import ThreadedServer  # noqa: E402
-from tests.browsers import launch_args  # noqa: E402
-from tests.demo_tour import take_the_tour  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:

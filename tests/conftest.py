@@ -17,9 +17,9 @@ from analytics_web.build import build
 from analytics_web.collector import CollectorServer
 from analytics_web.paths import SOURCE_ROOT
 from analytics_web.serving import ThreadedServer
-from tests.browsers import NoBrowser, launch_args
-from tests.polling import wait_until
-from tests.site import TestSite
+from tests.support.browsers import NoBrowser, launch_args
+from tests.support.collector_client import wait_for_events
+from tests.support.site import TestSite
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -107,20 +107,6 @@ def https_site(site: TestSite, tmp_path_factory: pytest.TempPathFactory) -> Iter
 def write_key() -> str:
     """A write key of this test's own: the collector keeps each key's events apart."""
     return f"wk-{uuid.uuid4().hex[:12]}"
-
-
-def wait_for_events(
-    collector: CollectorServer, write_key: str, count: int, timeout: float = 10.0
-) -> list[dict[str, Any]]:
-    """Wait until the collector has stored `count` events for `write_key`; exactly that many."""
-
-    def stored() -> list[dict[str, Any]]:
-        return [record["event"] for record in collector.store.events(write_key=write_key)]
-
-    wait_until(lambda: len(stored()) >= count, timeout)
-    events = stored()
-    assert len(events) == count, f"expected {count} events, got {len(events)}: {events}"
-    return events
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.pages import batching, call, open_page
+from tests.support.pages import batching, call, open_page
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 
 from analytics_web.build import OUTPUTS, BuildError, _use_slim_runtime, build
 from analytics_web.paths import SOURCE_ROOT
+from tests.support.browsers import launch_args
 
 
 def test_manifest_matches_the_files(dist: Path):
@@ -79,3 +80,81 @@ def test_a_runtime_name_the_slim_runtime_lacks_stops_the_build(tmp_path: Path):
     generated_module(tmp_path, "export var pairs = zip (a, b);")
     with pytest.raises(BuildError, match=r"example\.js uses zip"):
         _use_slim_runtime(tmp_path)
+
+
+BASE64 = {
+    c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+}
+
+
+def decode_vlq(segment: str) -> list[int]:
+    values, shift, value = [], 0, 0
+    for char in segment:
+        digit = BASE64[char]
+        value += (digit & 31) << shift
+        if digit & 32:
+            shift += 5
+            continue
+        values.append(-(value >> 1) if value & 1 else value >> 1)
+        shift = value = 0
+    return values
+
+
+def original_position(source_map: dict, line: int, column: int) -> tuple[str, int]:
+    """(source, 1-based line) that the generated (line, column) maps to."""
+    source = source_line = 0
+    found = None
+    for index, mappings in enumerate(source_map["mappings"].split(";")):
+        generated_column = 0
+        for segment in filter(None, mappings.split(",")):
+            fields = decode_vlq(segment)
+            generated_column += fields[0]
+            if len(fields) > 1:
+                source += fields[1]
+                source_line += fields[2]
+            if index == line and generated_column <= column:
+                found = (source_map["sources"][source], source_line + 1)
+    assert found is not None
+    return found
+
+
+@pytest.mark.parametrize("bundle", ["analytics.min.js", "analytics.esm.js", "analytics.js"])
+def test_source_maps_name_the_python_sources_and_map_back_to_them(dist: Path, bundle: str):
+    source_map = json.loads((dist / f"{bundle}.map").read_text())
+    files = [source for source in source_map["sources"] if not source.startswith("<")]
+    assert all(source.startswith("../analytics_web/browser/") for source in files)
+    for source, content in zip(source_map["sources"], source_map["sourcesContent"], strict=True):
+        if not source.startswith("<"):
+            assert (dist / source).read_text() == content, source
+    # A message only arguments.py writes: its place in the bundle maps back to its Python line.
+    text = (dist / bundle).read_text().split("\n")
+    line = next(i for i, content in enumerate(text) if "needs an event name" in content)
+    source, source_line = original_position(
+        source_map, line, text[line].index("needs an event name")
+    )
+    assert source == "../analytics_web/browser/arguments.py"
+    python = (dist / source).read_text().split("\n")
+    assert "needs an event name" in "\n".join(python[source_line - 3 : source_line + 2])
+
+
+def test_devtools_opens_the_map_that_names_the_python_sources(playwright, site, write_key):
+    """What Chromium's DevTools protocol reports for the loaded bundle (a protocol only
+    Chromium speaks, so this one test drives Chromium alone)."""
+    browser = playwright.chromium.launch(**launch_args(playwright.chromium))
+    try:
+        page = browser.new_page()
+        cdp = page.context.new_cdp_session(page)
+        parsed: list[dict] = []
+        # Playwright needs a function of its own here, not a bound builtin such as parsed.append.
+        cdp.on("Debugger.scriptParsed", lambda event: parsed.append(event))  # noqa: PLW0108
+        cdp.send("Debugger.enable")
+        page.goto(f"{site.url}/basic.html?key={write_key}")
+        page.wait_for_function("window.analytics && analytics.initialized")
+        [script] = [event for event in parsed if event["url"].endswith("/dist/analytics.min.js")]
+        map_url = f"{site.url}/dist/{script['sourceMapURL']}"
+        source_map = page.evaluate("(url) => fetch(url).then(r => r.json())", map_url)
+    finally:
+        browser.close()
+    assert script["sourceMapURL"] == "analytics.min.js.map"
+    named = {s.removeprefix("../") for s in source_map["sources"] if not s.startswith("<")}
+    assert {"analytics_web/browser/analytics.py", "analytics_web/browser/segmentio.py"} <= named

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page
 
 from analytics_web.collector import CollectorServer
-from tests.collector_client import accepts_events, post, request, track
+from tests.support.collector_client import accepts_events, post, request, track
 
 READ_ENDPOINTS = ["/v1/events", "/v1/stats", "/v1/requests"]
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from analytics_web.collector import CollectorServer
 from analytics_web.collector.body import MAX_GZIP_MEMBERS, PayloadError, parse_json
 from analytics_web.collector.validation import parse_request
-from tests.collector_client import accepts_events, post, request, track
+from tests.support.collector_client import accepts_events, post, request, track
 
 
 @pytest.fixture

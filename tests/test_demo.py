@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.demo_tour import TOUR_EVENTS, take_the_tour
+from tests.support.demo_tour import TOUR_EVENTS, take_the_tour
 
 
 class Demos:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
-from tests.pages import batching, open_page
-from tests.workloads import queue_product_lists
+from tests.support.pages import batching, open_page
+from tests.support.workloads import queue_product_lists
 
 
 def another_site(site) -> str:

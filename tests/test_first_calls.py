@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import Page
 
 from analytics_web import __version__
-from tests.pages import open_page
+from tests.support.pages import open_page
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
@@ -31,16 +31,6 @@ def test_track_reaches_the_collector_with_segment_fields(page: Page, site, write
     assert event["context"]["userAgent"] == page.evaluate("navigator.userAgent")
     stored = page.evaluate("localStorage.getItem('ajs_anonymous_id')")
     assert stored == f'"{event["anonymousId"]}"'
-
-
-def test_anonymous_id_survives_a_reload(page: Page, site, write_key, received):
-    open_page(page, site, write_key)
-    page.evaluate("analytics.track('First')")
-    page.reload()
-    page.evaluate("analytics.track('Second')")
-
-    first, second = received(2)
-    assert first["anonymousId"] == second["anonymousId"]
 
 
 def test_identify_sends_user_id_and_traits(page: Page, site, write_key, received):

@@ -8,7 +8,7 @@ import time
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from tests.pages import call, open_page, page_url
+from tests.support.pages import call, open_page, page_url
 
 ONE_YEAR = 365 * 24 * 3600
 

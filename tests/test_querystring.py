@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from tests.pages import open_page
+from tests.support.pages import open_page
 
 
 def test_landing_url_identifies_and_tracks(page: Page, site, write_key, received):

@@ -7,9 +7,9 @@ from __future__ import annotations
 from playwright.sync_api import BrowserContext, Page
 
 from analytics_web.collector import CollectorServer
-from tests.conftest import wait_for_events
-from tests.pages import open_page
-from tests.site import serve_segment_cdn
+from tests.support.collector_client import wait_for_events
+from tests.support.pages import open_page
+from tests.support.site import serve_segment_cdn
 
 # Keys analytics-next puts on every event and analytics-web does not, on purpose (README,
 # "Where we differ"): sentAt and writeKey go once on the batch body, and _metadata describes

@@ -111,10 +111,17 @@ def test_a_wrong_integrity_blocks_the_bundle_and_the_page_keeps_working(
 ):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # The browser's refusal of the bundle is an error event on its script element.
+    page.add_init_script("""document.addEventListener('error', event => {
+        if (event.target.src) window.bundleRefused = event.target.src }, true)""")
     wrong = "sha384-" + "A" * 64
     page.goto(f"{site.url}/snippet_only.html?key={write_key}&integrity={wrong}")
+    page.wait_for_function(
+        "window.bundleRefused && window.bundleRefused.endsWith('/dist/analytics.min.js')"
+    )
     page.evaluate("analytics.track('Recorded By The Stub')")
     assert page.evaluate("Array.isArray(window.analytics)")
+    assert page.evaluate("analytics[analytics.length - 1][0]") == "track"
     # Firefox reports the refused bundle itself as a page error; nothing else may appear.
     assert [error for error in errors if "integrity" not in error] == []
 

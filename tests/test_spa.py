@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from tests.pages import page_url
+from tests.support.pages import page_url
 
 
 def open_spa(page: Page, site, write_key: str, path: str = "spa.html", **options) -> None:

@@ -82,7 +82,7 @@ def chunks(items, limit):
         current.push(item)
 
     items.forEach(place)
-    if current:
+    if len(current):  # an empty array is true in JavaScript
         groups.push(current)
     return groups
 

@@ -7,7 +7,9 @@ __pragma__("noalias", "pop")
 __pragma__("noalias", "keys")
 __pragma__("noalias", "type")
 
-CALL_TYPES = ["track", "page", "screen", "identify", "group", "alias"]
+# The calls that make events (snippet/methods.json, compiled in by the build): the snippet's stub
+# records the page with each, and a plugin has a method for each.
+CALL_TYPES = SNIPPET_EVENT_METHODS
 
 
 def make_uuid():

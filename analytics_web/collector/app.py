@@ -7,7 +7,6 @@ and injecting faults is not: see :mod:`analytics_web.collector.access`.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
@@ -32,8 +31,6 @@ from analytics_web.collector.validation import (
     retry_count_of,
     write_key_from_authorization,
 )
-
-log = logging.getLogger(__name__)
 
 STORE_KEY = web.AppKey("store", EventStore)
 FAULTS_KEY = web.AppKey("faults", FaultPlan)

@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from analytics_web import __version__
-from analytics_web.paths import dist_dir
+from analytics_web.paths import dist_dir, snippet_dir
 
 DEFAULT_SRC = "/dist/analytics.min.js"
 # CSP's nonce-source: base64 or base64url characters, at most two "=" at the end.
@@ -29,35 +29,28 @@ INTEGRITY = re.compile(r"sha(?:256|384|512)-[A-Za-z0-9+/]+={0,2}")
 # Load options are a few levels deep; anything deeper is a mistake (or a cycle in disguise).
 MAX_OPTION_DEPTH = 32
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-# Every public method, so any call made before the bundle arrives is recorded, never lost.
-METHODS = (
-    "track",
-    "page",
-    "screen",
-    "identify",
-    "group",
-    "alias",
-    "reset",
-    "ready",
-    "debug",
-    "on",
-    "once",
-    "off",
-    "user",
-    "setAnonymousId",
-    "flush",
-)
+
+
+@cache
+def stub_methods() -> dict[str, list[str]]:
+    """snippet/methods.json: the methods the stub records ('methods') and those among them
+    that make events ('events'), defined once for this template and the bundle."""
+    document = json.loads((snippet_dir() / "methods.json").read_text())
+    return {"methods": list(document["methods"]), "events": list(document["events"])}
 
 
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("analytics_web.snippet", "templates"),
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(snippet_dir()),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Every visitor downloads the snippet: JSON without the spaces tojson puts after , and :
+    environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
+    return environment
 
 
 def render(
@@ -114,7 +107,8 @@ def render(
             page=page,
             nonce=nonce,
             integrity=integrity,
-            methods=list(METHODS),
+            methods=stub_methods()["methods"],
+            events=stub_methods()["events"],
             version=__version__,
         )
     )
@@ -164,4 +158,4 @@ def install(environment: jinja2.Environment) -> jinja2.Environment:
     return environment
 
 
-__all__ = ["DEFAULT_SRC", "METHODS", "bundle_integrity", "install", "render"]
+__all__ = ["DEFAULT_SRC", "bundle_integrity", "install", "render", "stub_methods"]

@@ -14,10 +14,9 @@ from playwright.sync_api import BrowserContext, Route
 
 from analytics_web.snippet import render
 
-PAGES = Path(__file__).parent / "pages"
-REFERENCE = (
-    Path(__file__).parent.parent / "node_modules" / "@segment" / "analytics-next" / "dist" / "umd"
-)
+TESTS = Path(__file__).resolve().parent.parent
+PAGES = TESTS / "pages"
+REFERENCE = TESTS.parent / "node_modules" / "@segment" / "analytics-next" / "dist" / "umd"
 
 
 class TestSite:

@@ -9,6 +9,7 @@ import urllib.request
 from typing import Any
 
 from analytics_web.collector import CollectorServer
+from tests.support.polling import wait_until
 
 
 def request(
@@ -74,3 +75,17 @@ def accepts_events(server: CollectorServer, write_key: str = "k") -> bool:
         server, "/v1/batch", {"batch": [track(f"probe-{before}")], "writeKey": write_key}
     )
     return status == 200 and len(server.store.events(write_key=write_key)) == before + 1
+
+
+def wait_for_events(
+    collector: CollectorServer, write_key: str, count: int, timeout: float = 10.0
+) -> list[dict[str, Any]]:
+    """Wait until the collector has stored `count` events for `write_key`; exactly that many."""
+
+    def stored() -> list[dict[str, Any]]:
+        return [record["event"] for record in collector.store.events(write_key=write_key)]
+
+    wait_until(lambda: len(stored()) >= count, timeout)
+    events = stored()
+    assert len(events) == count, f"expected {count} events, got {len(events)}: {events}"
+    return events
