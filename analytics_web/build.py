@@ -32,6 +32,11 @@ SLIM_RUNTIME = BROWSER_DIR / "runtime.js"
 RUNTIME_IMPORT = re.compile(
     r"^import \{([^}]*)\} from '\./org\.transcrypt\.__runtime__\.js';$", re.M
 )
+# A call through a name Transcrypt renames because Python dicts and strings have it (.get ->
+# .py_get): the slim runtime has no such methods, so in the bundle it is always a TypeError.
+RENAMED_METHOD_CALL = re.compile(
+    r"\.py_(get|keys|values|items|update|pop|replace|split|sort|copy|clear|default|metatype)\s*\("
+)
 # What to blank out of generated code before looking for runtime names in it: string literals,
 # property reads (`.len`), object keys and getter names (`len:`, `get len ()`).
 # Transcrypt's prologue for a default argument also looks for keyword arguments, which the browser
@@ -214,6 +219,13 @@ def _use_slim_runtime(folder: Path) -> None:
             for name in (name.strip() for name in found[1].split(","))
             if name not in local and re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", body)
         ]
+        renamed = RENAMED_METHOD_CALL.search(text)
+        if renamed:
+            raise BuildError(
+                f"{module.name} calls .{renamed[1]}() on a JavaScript object, and Transcrypt"
+                f" renamed it .py_{renamed[1]}(): write obj['{renamed[1]}'](...) instead, or add"
+                f" __pragma__('noalias', '{renamed[1]}') to the module"
+            )
         missing = sorted(set(used) - provided)
         if missing:
             raise BuildError(

@@ -158,3 +158,11 @@ def test_devtools_opens_the_map_that_names_the_python_sources(playwright, site, 
     assert script["sourceMapURL"] == "analytics.min.js.map"
     named = {s.removeprefix("../") for s in source_map["sources"] if not s.startswith("<")}
     assert {"analytics_web/browser/analytics.py", "analytics_web/browser/segmentio.py"} <= named
+
+
+def test_a_call_through_a_name_transcrypt_renames_stops_the_build(tmp_path: Path):
+    generated_module(
+        tmp_path, "export var f = function (cache, key) { return cache.py_get (key); };"
+    )
+    with pytest.raises(BuildError, match=r"example\.js calls \.get\(\).*obj\['get'\]"):
+        _use_slim_runtime(tmp_path)

@@ -100,3 +100,14 @@ def test_hash_router_routes_are_page_views_and_anchors_are_not(
     assert [(v["properties"]["url"], v["properties"]["referrer"]) for v in views] == [
         (start + "#/settings/profile", start)
     ]
+
+
+def test_loading_twice_with_one_write_key_counts_each_route_change_once(
+    page: Page, site, write_key, received
+):
+    open_spa(page, site, write_key, "spa.html?twice=1")
+    page.evaluate("navigate('/app/pricing', 'Pricing')")
+    page.wait_for_function("document.title === 'Pricing'")
+    settle(page)
+    events = received(2)
+    assert [e["type"] for e in events] == ["page", "track"]

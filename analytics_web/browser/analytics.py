@@ -35,6 +35,10 @@ from analytics_web.browser.util import (
     now_iso,
 )
 
+# The instance loaded with each write key on this page. A second load() with the same key (a
+# hot reload, React's strict mode running an effect twice) retires the first, so a route change
+# is not counted twice and two queues do not write over each other.
+live = {}
 DEFAULT_TIMEOUT_MS = 300  # Analytics.js: a callback runs at the latest this long after its call
 # Calls that set things up rather than make events. Made before load() (on a snippet's stub, or
 # on an instance not loaded yet), they are applied first, as analytics-next does, so a plugin
@@ -121,6 +125,9 @@ class Analytics(Emitter):
             console.error("analytics-web: load() needs a write key (a non-empty string)")
             return self
         options = options if is_object(options) else {}
+        if live[write_key]:
+            live[write_key].retire()
+        live[write_key] = self
         settings = load_settings(options)
         id_store, trait_store = make_stores(options)
         self.users = User(id_store, trait_store)
@@ -149,6 +156,12 @@ class Analytics(Emitter):
             apply_query(self, location.search)
         Promise.all(self.pipeline.loading).then(lambda: self.mark_ready(self))
         return self
+
+    def retire(self):
+        """Another instance took this write key over: stop tracking routes and delivering."""
+        if self.routes:
+            self.routes.unload()
+        self.segment.unload()
 
     def replay(self, call):
         """A call made before load(), made now (event calls with their own page and time)."""
@@ -318,7 +331,10 @@ class Analytics(Emitter):
             ctx.setFailedDelivery({"reason": error})
             raise error
 
-        promise = self.settle(self.pipeline.run(ctx).then(settled, failed))
+        promise = self.pipeline.run(ctx)
+        if self.debugger.enabled or is_function(callback):  # else: one promise less per call
+            promise = promise.then(settled, failed)
+        promise = self.settle(promise)
         if is_function(callback):
             self.call_back(promise, ctx, callback)
         return promise
@@ -403,7 +419,7 @@ class Analytics(Emitter):
         return found
 
     def defer(self, method, args, moment):
-        r"""A call made before load() (or recorded by a snippet, with its \`\`moment\`\`): kept
+        """A call made before load() (or recorded by a snippet, with its ``moment``): kept
         with the page and time of the call."""
         moment = moment or {"page": page_info(), "time": now_iso()}
 

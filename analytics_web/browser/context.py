@@ -17,7 +17,8 @@ from analytics_web.browser.util import CALL_TYPES, is_object, make_error, make_u
 class Context:
     def __init__(self, event, context_id):
         self.event = event
-        self.id = context_id or make_uuid()
+        # An event's own messageId is unique already: no second id to make per call.
+        self.id = context_id or event["messageId"] or make_uuid()
         self.attempts = 0
         self.failure = js_undefined
 
@@ -59,7 +60,7 @@ class Context:
 
 
 def make_plugin(name, kind, methods):
-    r"""A plugin of the library's own, shaped as analytics-next's plugins are; \`\`methods\`\`:
+    """A plugin of the library's own, shaped as analytics-next's plugins are; ``methods``:
     the call types it handles (track, page ...) and anything else it needs (unload)."""
     return Object.assign(
         {

@@ -86,6 +86,6 @@ class Debug:
             self.log("delivered " + label(event))
 
     def problem(self, message, details):
-        r"""\`\`message\`\`: an error's message, which names the library already."""
+        """``message``: an error's message, which names the library already."""
         if self.enabled:
             console.warn(message, details)

@@ -85,6 +85,7 @@ class Outbox:
         self.heartbeat = None
         self.persisted = True
         self.closed = False  # the page is going: what is written now is for the next page
+        self.handed_over = False
         self.check_timer = None
         self.check_due = 0
 
@@ -137,6 +138,8 @@ class Outbox:
         queue as open then would make the next page in this tab take it for another live
         tab's and leave it for 6 s."""
         self.persist_pending = False
+        if self.handed_over:
+            return  # another instance in this tab owns the stored queue now
         if closing:
             self.closed = True
         if self.settled_write is not None:
@@ -168,9 +171,12 @@ class Outbox:
         self.closed = False
         self.persist()
 
-    def close(self):
-        """No longer this page's: written for the next page, no more timers."""
+    def hand_over(self):
+        """Stored one last time for whoever takes this queue next (the next page, or a newer
+        instance in this page), then never written again and no more timers."""
         self.persist(True)
+        self.handed_over = True
+        self.stop_heartbeat()
         clearTimeout(self.check_timer)
         clearTimeout(self.settled_write)
 

@@ -17,7 +17,7 @@ from analytics_web.browser.context import for_every_call, make_plugin
 from analytics_web.browser.gzip import gzipped
 from analytics_web.browser.listeners import Listeners
 from analytics_web.browser.outbox import Outbox
-from analytics_web.browser.packing import MAX_REQUEST_BYTES, Packer, total_bytes
+from analytics_web.browser.packing import MAX_REQUEST_BYTES, Packer, event_json, texts, total_bytes
 from analytics_web.browser.retry import MAX_ATTEMPTS, is_retryable, retry_wait_ms
 from analytics_web.browser.transport import KEEPALIVE_BUDGET, as_blob, beacon, fits_keepalive, post
 from analytics_web.browser.util import make_error, now_iso
@@ -114,6 +114,7 @@ class SegmentDestination:
         self.in_flight = 0  # requests sent by send(), not yet answered
         self.batch_due = False  # a batch filled up or timed out while a request was in flight
         self.leaving = False
+        self.retired = False
         self.packer = Packer() if self.compress != False and window.CompressionStream else None
         self.packing = False
         self.outbox = Outbox(write_key, self.resend, self.unsaved)
@@ -136,16 +137,21 @@ class SegmentDestination:
         )
 
     def unload(self):
-        """Deregistered: stop listening and sending. What is not acknowledged stays in the
-        outbox for a later page."""
+        """Deregistered, or its instance replaced: stop listening and sending. What is not
+        acknowledged stays in the stored outbox for whoever takes it next."""
+        self.retired = True
         self.listeners.unload()
         clearTimeout(self.timer)
-        self.outbox.close()
+        self.outbox.hand_over()
 
     def deliver(self, ctx):
         """Accept one event. Resolves with ctx once it is safe (ctx.failedDelivery() says when
         delivery is still pending); rejects when it will never be sent."""
         event = ctx.event
+        if self.retired:
+            return Promise.reject(
+                make_error("this instance was replaced by a newer one for the same write key")
+            )
         checked = serialized(event)
         if checked["problem"]:
             return Promise.reject(make_error(checked["problem"]))
@@ -159,6 +165,7 @@ class SegmentDestination:
             self.report(error, [event])
             return Promise.reject(error)
         item = {"event": event, "attempts": 0, "bytes": size}
+        texts.set(item, checked["text"])
 
         def hold(resolve, reject):
             self.waiters[event["messageId"]] = {
@@ -313,12 +320,7 @@ class SegmentDestination:
         return end + (',"retryCount":' + retries if retries > 0 else "") + "}"
 
     def body_text(self, items):
-        return (
-            '{"batch":['
-            + items.map(lambda item: JSON.stringify(item["event"])).join(",")
-            + "]"
-            + self.body_end(items)
-        )
+        return '{"batch":[' + items.map(event_json).join(",") + "]" + self.body_end(items)
 
     async def send(self, items):
         """One request for these items, then what its answer means for them."""

@@ -17,8 +17,8 @@ from analytics_web.browser.util import is_object
 
 
 def recorded_moment(args):
-    r"""The buffered page context a stub appended to an event call ({__t: 'bpc', ...}, plus our
-    snippet's call time \`\`at\`\`), taken off the arguments."""
+    """The buffered page context a stub appended to an event call ({__t: 'bpc', ...}, plus our
+    snippet's call time ``at``), taken off the arguments."""
     last = args[len(args) - 1] if len(args) else None
     if not is_object(last) or last["__t"] != "bpc":
         return None

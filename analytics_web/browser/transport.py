@@ -29,9 +29,9 @@ def as_blob(parts):
 
 
 def post(url, body, gzip, keepalive):
-    r"""POST a Blob: a promise of {status, retryAfter, text} (status 0 for a network error) that
+    """POST a Blob: a promise of {status, retryAfter, text} (status 0 for a network error) that
     never rejects, or None when the browser refused the request outright (keepalive in an old
-    browser, say). \`\`keepalive\`\` asks the browser to finish it even if the page goes."""
+    browser, say). ``keepalive`` asks the browser to finish it even if the page goes."""
     headers = {"Content-Type": "text/plain"}
     if gzip:
         headers["Content-Encoding"] = "gzip"
