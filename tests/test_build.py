@@ -35,7 +35,8 @@ def test_a_second_build_without_changes_writes_nothing(dist: Path):
 
 
 def test_bundles_define_the_public_entry_points(dist: Path):
-    assert "window.analytics" in (dist / "analytics.js").read_text()
+    standalone = (dist / "analytics.js").read_text()
+    assert "window[key] = analytics" in standalone and "data-global-analytics-key" in standalone
     esm = (dist / "analytics.esm.js").read_text()
     assert "as AnalyticsBrowser" in esm
 

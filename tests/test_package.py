@@ -81,6 +81,11 @@ def test_typescript_code_using_the_api_compiles(consumer: Path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_code_written_as_analytics_nexts_readme_writes_it_compiles(consumer: Path):
+    result = tsc(consumer, "as_analytics_next_readme.ts")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_typescript_catches_a_misused_call(consumer: Path):
     result = tsc(consumer, "misuse.ts")
     assert result.returncode != 0

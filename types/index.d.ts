@@ -1,18 +1,20 @@
-// Type declarations for analytics-web's public API (dist/analytics.esm.js and window.analytics).
+// Type declarations for analytics-web's public API (dist/analytics.esm.js and window.analytics),
+// shaped as @segment/analytics-next's so code written for it type-checks against this.
 
 export type JSONValue = string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
 export type Properties = Record<string, unknown>;
 export type Traits = Record<string, unknown>;
 export type EventType = 'track' | 'page' | 'screen' | 'identify' | 'group' | 'alias';
+export type ID = string | null | undefined;
 
 /** A Segment message as sent to the Tracking API. */
-export interface AnalyticsEvent {
+export interface SegmentEvent {
   type: EventType;
   messageId: string;
   timestamp: string;
   anonymousId: string;
   userId?: string;
-  context: Record<string, unknown>;
+  context: Record<string, any>;
   integrations: Record<string, boolean | Record<string, unknown>>;
   event?: string;
   name?: string;
@@ -22,10 +24,21 @@ export interface AnalyticsEvent {
   groupId?: string;
   previousId?: string;
 }
+export type AnalyticsEvent = SegmentEvent;
 
-/** What each call's promise resolves with (and its callback receives) once delivered. */
+/** One call's event on its way through the plugins; what each call's promise resolves with. */
 export interface Context {
-  event: AnalyticsEvent;
+  event: SegmentEvent;
+  readonly id: string;
+  attempts: number;
+  updateEvent(path: string, value: unknown): SegmentEvent;
+  /** Throws: stops the event (in a before plugin, it is not sent). */
+  cancel(error?: Error): never;
+  /** `{reason}` while delivery is pending (kept for a retry) or failed; undefined once delivered. */
+  failedDelivery(): { reason: unknown } | undefined;
+  setFailedDelivery(failure: { reason: unknown }): void;
+  isSame(other: Context): boolean;
+  toJSON(): { id: string; event: SegmentEvent };
 }
 
 export type Callback = (context: Context) => void;
@@ -39,19 +52,73 @@ export interface Options {
   traits?: Traits;
 }
 
+export type PluginType = 'before' | 'enrichment' | 'destination' | 'after' | 'utility';
+type PluginMethod = (ctx: Context) => Context | Promise<Context> | void | Promise<void>;
+
+/** analytics-next's plugin shape. */
+export interface Plugin {
+  name: string;
+  type: PluginType;
+  version: string;
+  isLoaded(): boolean;
+  load(ctx: Context, analytics: Analytics): Promise<unknown> | unknown;
+  unload?(ctx: Context, analytics: Analytics): Promise<unknown> | unknown;
+  ready?(): Promise<unknown>;
+  alternativeNames?: string[];
+  track?: PluginMethod;
+  page?: PluginMethod;
+  identify?: PluginMethod;
+  group?: PluginMethod;
+  alias?: PluginMethod;
+  screen?: PluginMethod;
+}
+
+export interface MiddlewarePayload {
+  /** A copy of the event: change it, then hand the payload to next(). */
+  obj: SegmentEvent;
+}
+export type MiddlewareFunction = (params: {
+  payload: MiddlewarePayload;
+  next: (payload: MiddlewarePayload | null) => void;
+  integrations: Record<string, unknown>;
+}) => void | Promise<void>;
+export type DestinationMiddlewareFunction = (params: {
+  payload: MiddlewarePayload;
+  next: (payload: MiddlewarePayload | null) => void;
+  integration: string;
+}) => void | Promise<void>;
+
 export interface CookieOptions {
   domain?: string;
   /** Days. */
   maxage?: number;
   path?: string;
-  sameSite?: 'Lax' | 'Strict' | 'None';
+  sameSite?: 'Lax' | 'Strict' | 'None' | string;
   secure?: boolean;
 }
 
 export interface DeliveryStrategy {
-  strategy: 'standard' | 'batching';
+  strategy?: 'standard' | 'batching';
   config?: { size?: number; timeout?: number };
 }
+
+/** Where a user's or group's id and traits are kept (analytics-next's UserOptions). */
+export interface UserOptions {
+  /** false: in memory only. */
+  persist?: boolean;
+  cookie?: { key?: string; oldKey?: string };
+  localStorage?: { key: string };
+}
+
+/** The settings Segment's CDN would serve for the source; analytics-web makes them from its options. */
+export interface CDNSettings {
+  integrations: Record<string, any> & { 'Segment.io'?: Record<string, any> };
+  [key: string]: unknown;
+}
+
+export type LinkElements = Element | Element[] | ArrayLike<Element> | { toArray(): Element[] } | null;
+export type FormElements = HTMLFormElement | HTMLFormElement[] | ArrayLike<HTMLFormElement> | null;
+type OfElement<T> = T | ((element: any) => T);
 
 export interface LoadOptions {
   /** Host and path without a scheme, a same-origin path (`/t/v1`) or a full URL. */
@@ -63,33 +130,47 @@ export interface LoadOptions {
       protocol?: 'https' | 'http';
       deliveryStrategy?: DeliveryStrategy;
       compress?: boolean;
-    };
+    } | boolean;
   };
   deliveryStrategy?: DeliveryStrategy;
-  /** gzip request bodies (CompressionStream) where the browser can; off by default. */
+  /** true: gzip every request; false: never; unset: only exit requests that would not fit otherwise. */
   compress?: boolean;
   cookie?: CookieOptions;
   storage?: { stores: Array<'cookie' | 'localStorage' | 'memory'> };
   disableClientPersistence?: boolean;
+  user?: UserOptions;
+  group?: UserOptions;
   /** Record SPA route changes as page views (default true), or decide per change. */
   trackRouteChanges?: boolean | ((url: string, previousUrl: string) => boolean);
-  useQueryString?: boolean;
+  useQueryString?: boolean | { aid?: RegExp; uid?: RegExp };
   queue?: { maxEvents?: number; maxBytes?: number };
+  /** A page view as soon as it loads (for the module; the snippet makes its own). */
+  initialPageview?: boolean;
+  /** false: a failed attempt is not retried and nothing is kept in localStorage. */
+  retryQueue?: boolean;
+  highEntropyValuesClientHints?: string[];
+  updateCDNSettings?: (settings: CDNSettings) => CDNSettings;
+  /** Nothing sent, nothing stored. */
+  disable?: boolean | ((settings: CDNSettings) => boolean | Promise<boolean>);
+  globalAnalyticsKey?: string;
 }
+export type InitOptions = LoadOptions;
 
 export interface Group {
-  id(): string | null;
-  traits(): Traits;
+  id(id?: ID): ID;
+  traits(traits?: Traits): Traits;
 }
 
 export interface User extends Group {
-  anonymousId(): string;
+  anonymousId(id?: ID): string;
 }
 
-export type EmitterEvent = EventType | 'reset' | 'error';
+export type EmitterEvent = EventType | 'reset' | 'error' | 'initialize' | 'register' | string;
 
 export interface Analytics {
   readonly initialized: boolean;
+  readonly VERSION: string;
+  readonly settings: { writeKey: string; cdnSettings: CDNSettings; timeout: number } | null;
   load(writeKey: string, options?: LoadOptions): Analytics;
 
   track(event: string, properties?: Properties | Callback | null, options?: Options | Callback | null, callback?: Callback): Promise<Context>;
@@ -99,12 +180,24 @@ export interface Analytics {
   group(): Group;
   group(groupId: string | number, traits?: Traits | Callback | null, options?: Options | Callback | null, callback?: Callback): Promise<Context>;
   alias(userId: string | number, previousId?: string | number | Options | Callback | null, options?: Options | Callback | null, callback?: Callback): Promise<Context>;
+  pageview(url: string): Promise<Analytics>;
+
+  trackLink(links: LinkElements, event: OfElement<string>, properties?: OfElement<Properties>, options?: Options): Promise<Analytics>;
+  trackClick(links: LinkElements, event: OfElement<string>, properties?: OfElement<Properties>, options?: Options): Promise<Analytics>;
+  trackForm(forms: FormElements, event: OfElement<string>, properties?: OfElement<Properties>, options?: Options): Promise<Analytics>;
+  trackSubmit(forms: FormElements, event: OfElement<string>, properties?: OfElement<Properties>, options?: Options): Promise<Analytics>;
+
+  register(...plugins: Plugin[]): Promise<Context>;
+  deregister(...names: string[]): Promise<unknown>;
+  addSourceMiddleware(fn: MiddlewareFunction): Promise<Analytics>;
+  addDestinationMiddleware(integrationName: string, ...middlewares: DestinationMiddlewareFunction[]): Promise<Analytics>;
 
   user(): User;
   reset(): void;
   setAnonymousId(anonymousId?: string): string;
   ready(callback?: () => void): Promise<Analytics>;
   debug(on?: boolean): Analytics;
+  timeout(ms: number): Analytics;
   flush(): Promise<unknown>;
 
   on(event: EmitterEvent, listener: (...args: any[]) => void): Analytics;
@@ -112,11 +205,56 @@ export interface Analytics {
   off(event: EmitterEvent, listener: (...args: any[]) => void): Analytics;
 }
 
+/** window.analytics, for snippet users (as analytics-next's AnalyticsSnippet). */
+export type AnalyticsSnippet = Analytics;
+
 export interface AnalyticsBrowserSettings extends LoadOptions {
   writeKey: string;
+  plugins?: Plugin[];
+  cdnSettings?: CDNSettings;
+}
+
+/** What AnalyticsBrowser.load() returns at once: takes every call (sent once loaded) and is a
+ * promise of [Analytics, Context]. */
+export interface AnalyticsBrowser extends PromiseLike<[Analytics, Context]> {
+  readonly instance?: Analytics;
+  readonly ctx?: Context;
+  readonly VERSION: string;
+  load(settings: AnalyticsBrowserSettings, options?: LoadOptions): AnalyticsBrowser;
+  catch<T = never>(onrejected?: ((reason: any) => T | PromiseLike<T>) | null): Promise<[Analytics, Context] | T>;
+  finally(onfinally?: (() => void) | null): Promise<[Analytics, Context]>;
+
+  track: Analytics['track'];
+  page: Analytics['page'];
+  screen: Analytics['screen'];
+  identify: Analytics['identify'];
+  alias: Analytics['alias'];
+  group(): Promise<Group>;
+  group(groupId: string | number, traits?: Traits | Callback | null, options?: Options | Callback | null, callback?: Callback): Promise<Context>;
+  pageview: Analytics['pageview'];
+  trackLink: Analytics['trackLink'];
+  trackClick: Analytics['trackClick'];
+  trackForm: Analytics['trackForm'];
+  trackSubmit: Analytics['trackSubmit'];
+  register: Analytics['register'];
+  deregister: Analytics['deregister'];
+  addSourceMiddleware: Analytics['addSourceMiddleware'];
+  addDestinationMiddleware: Analytics['addDestinationMiddleware'];
+  user(): Promise<User>;
+  reset(): Promise<void>;
+  setAnonymousId(anonymousId?: string): Promise<string>;
+  ready(callback?: () => void): Promise<unknown>;
+  flush(): Promise<unknown>;
+  debug(on?: boolean): AnalyticsBrowser;
+  on(event: EmitterEvent, listener: (...args: any[]) => void): AnalyticsBrowser;
+  once(event: EmitterEvent, listener: (...args: any[]) => void): AnalyticsBrowser;
+  off(event: EmitterEvent, listener: (...args: any[]) => void): AnalyticsBrowser;
 }
 
 export declare const AnalyticsBrowser: {
-  /** A loaded, immediately usable instance. */
-  load(settings: AnalyticsBrowserSettings, options?: LoadOptions): Analytics;
+  /** Not loaded yet: takes calls now, starts with .load() (after consent, say). */
+  new (): AnalyticsBrowser;
+  load(settings: AnalyticsBrowserSettings, options?: LoadOptions): AnalyticsBrowser;
+  /** The loaded Analytics instance itself. */
+  standalone(writeKey: string, options?: LoadOptions): Promise<Analytics>;
 };

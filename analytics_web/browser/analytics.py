@@ -13,23 +13,31 @@ from analytics_web.browser.arguments import (
     resolve_page,
     resolve_track,
 )
+from analytics_web.browser.autotrack import track_forms, track_links
 from analytics_web.browser.context import Context
 from analytics_web.browser.debug import Debug
 from analytics_web.browser.emitter import Emitter
 from analytics_web.browser.enrichment import env_enrichment, page_enrichment
 from analytics_web.browser.events import build_event
-from analytics_web.browser.identity import Group, User, make_stores
+from analytics_web.browser.identity import Group, User
 from analytics_web.browser.middleware import source_middleware
 from analytics_web.browser.page_context import page_info
 from analytics_web.browser.pipeline import Pipeline
 from analytics_web.browser.querystring import apply_query
 from analytics_web.browser.routing import RouteTracker
-from analytics_web.browser.segmentio import SegmentDestination, api_url, serialized
+from analytics_web.browser.segmentio import SegmentDestination, serialized
+from analytics_web.browser.settings import (
+    cdn_settings,
+    delivery_settings,
+    integration_flags,
+    unsupported_options,
+)
 from analytics_web.browser.util import (
     CALL_TYPES,
     is_function,
     is_object,
     is_string,
+    is_thenable,
     make_error,
     make_uuid,
     now_iso,
@@ -43,6 +51,12 @@ DEFAULT_TIMEOUT_MS = 300  # Analytics.js: a callback runs at the latest this lon
 # Calls that set things up rather than make events. Made before load() (on a snippet's stub, or
 # on an instance not loaded yet), they are applied first, as analytics-next does, so a plugin
 # or middleware registered after the snippet's page() still sees that first page view.
+# Analytics.js 1 leftovers that analytics-next keeps as no-ops: here too, so code written for
+# either never throws; each says once on the console that it did nothing.
+LEGACY_NO_OPS = [
+    "log", "addIntegrationMiddleware", "listeners", "addEventListener", "removeAllListeners",
+    "removeListener", "removeEventListener", "hasListeners", "add", "addIntegration",
+]  # fmt: skip
 SETUP_METHODS = [
     "register",
     "deregister",
@@ -55,45 +69,6 @@ SETUP_METHODS = [
     "debug",
     "timeout",
 ]
-
-
-def integration_flags(integrations):
-    """Load-time integration settings as the booleans events carry ({'Mixpanel': {...}} is on).
-    Settings for Segment.io itself only say where and how to deliver: no flag for them."""
-    flags = {}
-    for key in integrations or {}:
-        value = integrations[key]
-        if key == "Segment.io" and is_object(value):
-            continue
-        flags[key] = value if typeof(value) == "boolean" else bool(value)
-    return flags
-
-
-def load_settings(options):
-    """What load(writeKey, options) decides, read once. Delivery settings are accepted where
-    Analytics.js takes them (integrations['Segment.io']) and flat on the options."""
-    integrations = options["integrations"] or {}
-    segment = integrations["Segment.io"] if is_object(integrations["Segment.io"]) else {}
-    strategy = segment["deliveryStrategy"] or options["deliveryStrategy"] or {}
-    batching = strategy["strategy"] == "batching"
-    config = strategy["config"] or {}
-    compress = (
-        segment["compress"] if segment["compress"] is not js_undefined else options["compress"]
-    )
-    queue = options["queue"] or {}
-    return {
-        "url": api_url(
-            segment["apiHost"] or options["apiHost"],
-            segment["protocol"] or options["protocol"],
-            "/batch",
-        ),
-        "batchSize": (config["size"] or 10) if batching else 1,
-        "batchTimeout": (config["timeout"] or 5000) if batching else 0,
-        "compress": compress if compress == True or compress == False else None,
-        "maxEvents": queue["maxEvents"],
-        "maxBytes": queue["maxBytes"],
-        "integrations": integration_flags(integrations),
-    }
 
 
 class Analytics(Emitter):
@@ -111,7 +86,12 @@ class Analytics(Emitter):
         self.deferred = []
         self.debugger = Debug()
         self.pipeline = Pipeline(self, self.debugger)
+        self.failedInitializations = self.pipeline.failed  # destinations that failed to load
         self.timeout_ms = DEFAULT_TIMEOUT_MS
+        self.settings = None  # analytics-next's analytics.settings: writeKey, cdnSettings, timeout
+        self.options = {}
+        self.VERSION = ANALYTICS_WEB_VERSION
+        LEGACY_NO_OPS.forEach(self.no_op)
 
         def keep(resolve):
             self.mark_ready = resolve
@@ -119,49 +99,81 @@ class Analytics(Emitter):
         self.readiness = __new__(Promise(keep))
 
     def load(self, write_key, options):
-        if self.initialized:
+        """Start sending for this write key. ``options.disable`` (true, or a function of the
+        settings that may answer with a promise) makes an instance that sends and stores
+        nothing; calls made while such a function decides wait for its answer."""
+        if self.initialized or self.settings:
             return self  # a second load (a snippet pasted twice) must not double anything
         if not is_string(write_key) or write_key == "":
             console.error("analytics-web: load() needs a write key (a non-empty string)")
             return self
         options = options if is_object(options) else {}
-        if live[write_key]:
-            live[write_key].retire()
-        live[write_key] = self
-        settings = load_settings(options)
-        id_store, trait_store = make_stores(options)
-        self.users = User(id_store, trait_store)
-        self.groups = Group(id_store, trait_store)
-        self.integrations = settings["integrations"]
-        self.segment = SegmentDestination(
-            write_key, settings, self.undelivered, self.debugger.problem
-        )
-        self.pipeline.add(page_enrichment())
-        self.pipeline.add(env_enrichment())
-        self.pipeline.add(self.segment.plugin())
-        self.initialized = True
-        routes = options["trackRouteChanges"]
-        if routes != False:
-            self.routes = RouteTracker(
-                lambda moment: self.dispatch("page", [], moment),
-                routes if is_function(routes) else None,
+        self.options = options
+        unknown = unsupported_options(options)
+        if len(unknown):
+            console.warn("analytics-web: load options without effect here: " + unknown.join(", "))
+        cdn = cdn_settings(write_key, options)
+        self.settings = {"writeKey": write_key, "cdnSettings": cdn, "timeout": self.timeout_ms}
+        disable = options["disable"]
+        off = disable(cdn) if is_function(disable) else disable
+        if is_thenable(off):
+            off.then(
+                lambda answer: self.start(write_key, options, answer == True),
+                lambda error: self.start(write_key, options, False),
             )
+        else:
+            self.start(write_key, options, off == True)
+        return self
+
+    def start(self, write_key, options, disabled):
+        if disabled:  # nothing stored, nothing sent: no Segment.io, no route views
+            options = Object.assign({}, options, {"disableClientPersistence": True})
+        elif live[write_key]:
+            live[write_key].retire()
+        self.users = User(options)
+        self.groups = Group(options)
+        self.integrations = integration_flags(options["integrations"])
+        self.pipeline.add(page_enrichment())
+        hints = options["highEntropyValuesClientHints"]
+        if Array.isArray(hints) and len(hints):
+            self.pipeline.register(env_enrichment(hints))  # events wait for the hints
+        else:
+            self.pipeline.add(env_enrichment(None))
+        if not disabled:
+            live[write_key] = self
+            self.segment = SegmentDestination(
+                write_key,
+                delivery_settings(options, self.settings["cdnSettings"]),
+                self.undelivered,
+                self.debugger.problem,
+            )
+            self.pipeline.add(self.segment.plugin())
+            routes = options["trackRouteChanges"]
+            if routes != False:
+                self.routes = RouteTracker(
+                    lambda moment: self.dispatch("page", [], moment),
+                    routes if is_function(routes) else None,
+                )
+        self.initialized = True
+        self.emit("initialize", self.settings, options)
         if Array.isArray(options["plugins"]) and len(options["plugins"]):
             self.register.apply(self, options["plugins"])
         waiting = self.deferred
         self.deferred = []
         waiting.filter(lambda call: SETUP_METHODS.indexOf(call["method"]) >= 0).forEach(self.replay)
+        if options["initialPageview"] == True:
+            self.page()
         waiting.filter(lambda call: SETUP_METHODS.indexOf(call["method"]) < 0).forEach(self.replay)
-        if options["useQueryString"] != False:
-            apply_query(self, location.search)
+        if options["useQueryString"] != False and not disabled:
+            apply_query(self, location.search, options["useQueryString"])
         Promise.all(self.pipeline.loading).then(lambda: self.mark_ready(self))
-        return self
 
     def retire(self):
         """Another instance took this write key over: stop tracking routes and delivering."""
         if self.routes:
             self.routes.unload()
-        self.segment.unload()
+        if self.segment:
+            self.segment.unload()
 
     def replay(self, call):
         """A call made before load(), made now (event calls with their own page and time)."""
@@ -201,6 +213,49 @@ class Analytics(Emitter):
 
     def alias(self, user_id, previous_id, options, callback):
         return self.dispatch("alias", [user_id, previous_id, options, callback])
+
+    def no_op(self, name):
+        def warn(*args):
+            console.warn(
+                "analytics-web: " + name + "() is an Analytics.js 1 method; it does nothing"
+            )
+            return self
+
+        self[name] = warn
+
+    def push(self, call):
+        """analytics.push(['track', 'Clicked']), as a snippet's stub takes calls."""
+        return self[call[0]].apply(self, call.slice(1))
+
+    def use(self, factory):
+        """Analytics.js 1's plugin factories, as analytics-next runs them: factory(analytics)."""
+        factory(self)
+        return self
+
+    def queryString(self, query):
+        """The calls a query string asks for (?ajs_event=...), as on a landing URL."""
+        return Promise.all(apply_query(self, query, self.options["useQueryString"]))
+
+    def pageview(self, url):
+        """Analytics.js 1's pageview(url), as analytics-next keeps it: a page call for that path."""
+        return self.page({"path": url}).then(lambda ctx: self)
+
+    def trackLink(self, links, event, properties, options):
+        """Track clicks on links (one, an array or a jQuery-like list); the page navigates once
+        the event is safe, or after timeout ms. event and properties may be functions of
+        the link."""
+        return track_links(self, links, event, properties, options)
+
+    def trackClick(self, links, event, properties, options):
+        return track_links(self, links, event, properties, options)
+
+    def trackForm(self, forms, event, properties, options):
+        """Track form submits; the form submits once the event is safe, or after timeout ms,
+        and submits even when tracking fails."""
+        return track_forms(self, forms, event, properties, options)
+
+    def trackSubmit(self, forms, event, properties, options):
+        return track_forms(self, forms, event, properties, options)
 
     # -- plugins and middleware --------------------------------------------------------------
 
@@ -253,6 +308,8 @@ class Analytics(Emitter):
         """How long a callback may wait for its call to settle (default 300 ms)."""
         if typeof(ms) == "number" and ms >= 0:
             self.timeout_ms = ms
+            if self.settings:
+                self.settings["timeout"] = ms
         return self
 
     # -- state -------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def browser_facts():
     return facts
 
 
-known = {"browser": None, "search": None, "campaign": None}
+known = {"browser": None, "search": None, "campaign": None, "hints": None}
 
 
 def environment(search):
@@ -42,6 +42,11 @@ def environment(search):
     if search != known["search"]:
         known["search"] = search
         known["campaign"] = campaign(search) or {}
+    if known["hints"]:  # highEntropyValuesClientHints, once the browser answered
+        known["browser"]["userAgentData"] = Object.assign(
+            {}, known["browser"]["userAgentData"], known["hints"]
+        )
+        known["hints"] = None
     made = merge(
         {"library": {"name": LIBRARY_NAME, "version": ANALYTICS_WEB_VERSION}}, known["browser"]
     )
@@ -71,5 +76,20 @@ def page_enrichment():
     return make_plugin("Page Enrichment", "before", {"page": enrich_page})
 
 
-def env_enrichment():
-    return make_plugin("Env Enrichment", "enrichment", for_every_call(enrich_environment))
+def env_enrichment(hints):
+    """``hints``: highEntropyValuesClientHints (architecture, model ...), asked of the browser
+    once at load; events wait for the answer, as in analytics-next."""
+
+    def load(ctx, analytics):
+        data = navigator.userAgentData
+        if not hints or not data or typeof(data.getHighEntropyValues) != "function":
+            return Promise.resolve()
+
+        def keep(values):
+            known["hints"] = values
+
+        return data.getHighEntropyValues(hints).then(keep, lambda error: None)
+
+    methods = for_every_call(enrich_environment)
+    methods["load"] = load
+    return make_plugin("Env Enrichment", "enrichment", methods)

@@ -8,25 +8,23 @@ __pragma__("noalias", "keys")
 __pragma__("noalias", "type")
 
 from analytics_web.browser.storage import CookieStore, LayeredStore, LocalStore, MemoryStore
-from analytics_web.browser.util import make_uuid
+from analytics_web.browser.util import is_object, make_uuid
 
-# The keys Analytics.js uses, so identities survive a switch in either direction.
+# The keys Analytics.js uses, so identities survive a switch in either direction; the user's and
+# group's can be changed with the load options user / group: {cookie: {key, oldKey},
+# localStorage: {key}}, as in analytics-next.
 ANONYMOUS_ID = "ajs_anonymous_id"
-USER_ID = "ajs_user_id"
-USER_TRAITS = "ajs_user_traits"
-GROUP_ID = "ajs_group_id"
-GROUP_TRAITS = "ajs_group_properties"
-
-
+USER_KEYS = {"id": "ajs_user_id", "old": "ajs_user", "traits": "ajs_user_traits"}
+GROUP_KEYS = {"id": "ajs_group_id", "old": "ajs_group", "traits": "ajs_group_properties"}
 DEFAULT_ORDER = ["cookie", "localStorage", "memory"]
 
 
-def make_stores(options):
+def make_stores(options, entity_options):
     """Id and trait stores as the load options ask. Ids go to the cookie and localStorage,
     cookie first (it is the copy shared across subdomains); traits to localStorage only.
     ``storage: {stores: [...]}`` reorders or leaves stores out; ``disableClientPersistence``
-    keeps everything in memory."""
-    if options["disableClientPersistence"]:
+    (or the entity's own ``persist: false``) keeps everything in memory."""
+    if options["disableClientPersistence"] or entity_options["persist"] == False:
         return LayeredStore([]), LayeredStore([])
     storage = options["storage"] or {}
     order = storage["stores"] or DEFAULT_ORDER
@@ -39,14 +37,36 @@ def make_stores(options):
     return LayeredStore(chosen), LayeredStore(chosen.filter(lambda store: store.kind != "cookie"))
 
 
+def keys_of(entity_options, defaults):
+    cookie = entity_options["cookie"] or {}
+    local = entity_options["localStorage"] or {}
+    return {
+        "id": cookie["key"] or defaults["id"],
+        "old": cookie["oldKey"] or defaults["old"],
+        "traits": local["key"] or defaults["traits"],
+    }
+
+
 class Entity:
     """An id with traits, persisted: the user (also anonymous) or the group."""
 
-    def __init__(self, id_store, trait_store, id_key, traits_key):
-        self.id_store = id_store
-        self.trait_store = trait_store
-        self.id_key = id_key
-        self.traits_key = traits_key
+    def __init__(self, options, entity_options, defaults):
+        entity_options = entity_options if is_object(entity_options) else {}
+        self.id_store, self.trait_store = make_stores(options, entity_options)
+        keys = keys_of(entity_options, defaults)
+        self.id_key = keys["id"]
+        self.traits_key = keys["traits"]
+        self.adopt_old_id(keys["old"])
+
+    def adopt_old_id(self, old_key):
+        """Analytics.js 1 kept ids under other keys (ajs_user, as JSON): take one left there."""
+        if old_key == self.id_key or self.read_id(self.id_key) is not None:
+            return
+        old = self.id_store.read(old_key)
+        found = old["id"] if is_object(old) else old
+        if found is not None and found is not js_undefined and typeof(found) != "object":
+            self.write_id(self.id_key, found)
+            self.id_store.remove(old_key)
 
     def id(self, value):
         if value is not js_undefined:
@@ -81,18 +101,18 @@ class Entity:
 
 
 class User(Entity):
-    def __init__(self, id_store, trait_store):
-        Entity.__init__(self, id_store, trait_store, USER_ID, USER_TRAITS)
+    def __init__(self, options):
+        Entity.__init__(self, options, options["user"], USER_KEYS)
 
     def id(self, value):
         """Switching from one known user to another starts a new anonymous id, as in
         analytics-next, so two people on one browser are not stitched together."""
-        previous = self.read_id(USER_ID)
+        previous = self.read_id(self.id_key)
         if value is not js_undefined:
-            self.write_id(USER_ID, value)
+            self.write_id(self.id_key, value)
             if previous is not None and value is not None and String(value) != previous:
                 self.write_id(ANONYMOUS_ID, None)
-            return self.read_id(USER_ID)
+            return self.read_id(self.id_key)
         return previous
 
     def store(self, user_id, traits, anonymous_id):
@@ -115,5 +135,5 @@ class User(Entity):
 
 
 class Group(Entity):
-    def __init__(self, id_store, trait_store):
-        Entity.__init__(self, id_store, trait_store, GROUP_ID, GROUP_TRAITS)
+    def __init__(self, options):
+        Entity.__init__(self, options, options["group"], GROUP_KEYS)

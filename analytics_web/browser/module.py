@@ -7,18 +7,102 @@ __pragma__("noalias", "pop")
 __pragma__("noalias", "keys")
 __pragma__("noalias", "type")
 
-# Entry point of dist/analytics.esm.js, the npm-style module:
+# Entry point of dist/analytics.esm.js, the npm-style module, shaped as analytics-next's:
 #     import { AnalyticsBrowser } from 'analytics-web'
-#     const analytics = AnalyticsBrowser.load({ writeKey: 'KEY' })
+#     export const analytics = AnalyticsBrowser.load({ writeKey: 'KEY' })
+#     analytics.track('Clicked')                        // taken at once, sent once loaded
+#     const [instance, ctx] = await analytics            // a thenable of [Analytics, Context]
+#     const later = new AnalyticsBrowser(); later.load({ writeKey: 'KEY' })  // e.g. after consent
 
 from analytics_web.browser.analytics import Analytics
+from analytics_web.browser.context import Context
+from analytics_web.browser.util import is_object, is_string, make_error
+
+# Calls on the object load() returns, as analytics-next has them: made on the instance (which
+# keeps them until it is loaded), answering with a promise; these answer with the object itself,
+# so they chain.
+CHAINED = ["debug", "on", "once", "off"]
+PROMISED = [
+    "track", "page", "screen", "identify", "alias", "reset", "ready", "setAnonymousId",
+    "register", "deregister", "addSourceMiddleware", "addDestinationMiddleware", "flush",
+    "trackLink", "trackClick", "trackForm", "trackSubmit", "pageview",
+]  # fmt: skip
 
 
-def load(settings, options=None):
-    """A loaded Analytics instance; settings carry writeKey and may carry any load option."""
-    settings = settings or {}
-    analytics = Analytics()
-    return analytics.load(settings["writeKey"], Object.assign({}, settings, options or {}))
+class Buffered:
+    def __init__(self):
+        self.analytics = Analytics()
+        self.instance = js_undefined  # the Analytics instance, once loaded
+        self.ctx = js_undefined
+        self.VERSION = ANALYTICS_WEB_VERSION
+
+        def keep(resolve, reject):
+            self.outcome = {"resolve": resolve, "reject": reject}
+
+        self.loaded = __new__(Promise(keep))
+        self.loaded.catch(lambda error: None)  # a caller that never awaits it sees no rejection
+        CHAINED.forEach(lambda name: self.forward(name, True))
+        PROMISED.forEach(lambda name: self.forward(name, False))
+        self.pageView = self.pageview  # analytics-next's buffered name for it
+        self["finally"] = lambda settled: self.loaded["finally"](settled)
+
+    def forward(self, name, chained):
+        """self[name](...) makes the call on the instance."""
+
+        def call(*args):
+            result = self.analytics[name].apply(self.analytics, args)
+            return self if chained else Promise.resolve(result)
+
+        self[name] = call
+
+    def load(self, settings, options):
+        """settings: {writeKey, plugins, cdnSettings} (and, for analytics-web, any load option);
+        options: the load options."""
+        settings = settings if is_object(settings) else {}
+        if not is_string(settings["writeKey"]) or settings["writeKey"] == "":
+            self.outcome["reject"](
+                make_error("load() needs settings.writeKey (a non-empty string)")
+            )
+            return self
+        self.analytics.load(settings["writeKey"], Object.assign({}, settings, options or {}))
+
+        def ready(analytics):
+            self.instance = analytics
+            self.ctx = Context({"type": "track", "event": "Analytics Loaded"})
+            self.outcome["resolve"]([analytics, self.ctx])
+
+        self.analytics.ready().then(ready)
+        return self
+
+    def then(self, fulfilled, rejected):
+        return self.loaded.then(fulfilled, rejected)
+
+    def catch(self, rejected):
+        return self.loaded.catch(rejected)
+
+    def user(self):
+        return self.loaded.then(lambda loaded: loaded[0].user())
+
+    def group(self, *args):
+        """group() with no arguments answers with the current group, once loaded."""
+        if not len(args):
+            return self.loaded.then(lambda loaded: loaded[0].group())
+        return Promise.resolve(self.analytics.group.apply(self.analytics, args))
 
 
-AnalyticsBrowser = {"load": load}
+def AnalyticsBrowser():
+    """`new AnalyticsBrowser()`: an object that takes calls now and starts with `.load()`."""
+    return Buffered()
+
+
+def load_now(settings, options):
+    return Buffered().load(settings, options)
+
+
+def standalone(write_key, options):
+    """A promise of the loaded Analytics instance itself."""
+    return load_now({"writeKey": write_key}, options).then(lambda loaded: loaded[0])
+
+
+AnalyticsBrowser.load = load_now
+AnalyticsBrowser.standalone = standalone

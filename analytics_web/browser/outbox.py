@@ -72,7 +72,8 @@ def tab_id(prefix):
 class Outbox:
     """Items ({event, attempts}) in arrival order; persisted soon after each change."""
 
-    def __init__(self, write_key, on_adopt, on_unsaved):
+    def __init__(self, write_key, on_adopt, on_unsaved, stored):
+        self.stored = stored  # false (retryQueue: false): in memory only, nothing adopted
         self.prefix = QUEUE_PREFIX + write_key + ":"
         self.key = self.prefix + tab_id(self.prefix)
         self.items = []
@@ -91,6 +92,8 @@ class Outbox:
 
     def restore(self):
         """Take back this tab's queue from an earlier page, and adopt those of gone tabs."""
+        if not self.stored:
+            return []
         mine = read_json("localStorage", self.key)
         if mine is not None and Array.isArray(mine["items"]) and len(mine["items"]):
             self.take_in(mine["items"].concat(self.items))
@@ -138,8 +141,8 @@ class Outbox:
         queue as open then would make the next page in this tab take it for another live
         tab's and leave it for 6 s."""
         self.persist_pending = False
-        if self.handed_over:
-            return  # another instance in this tab owns the stored queue now
+        if self.handed_over or not self.stored:
+            return  # another instance in this tab owns the stored queue now, or none is kept
         if closing:
             self.closed = True
         if self.settled_write is not None:
@@ -238,7 +241,13 @@ class Outbox:
     def noticed(self, key, value):
         """Another tab wrote its queue: a closing tab's queue is adopted after the grace
         period, a live one is looked at again once it could have gone stale."""
-        if key and key.indexOf(self.prefix) == 0 and key != self.key and key.slice(-5) != ":lock":
+        if (
+            self.stored
+            and key
+            and key.indexOf(self.prefix) == 0
+            and key != self.key
+            and key.slice(-5) != ":lock"
+        ):
             closing = value is not None and value.indexOf('"open":false') >= 0
             self.check_later(CLOSED_GRACE_MS if closing else STALE_AFTER_MS + HEARTBEAT_MS)
 

@@ -84,6 +84,7 @@ class Pipeline:
         self.plugins = []
         self.middleware = []  # destination middleware: {'name': destination or '*', 'fn': fn}
         self.loading = []  # plugins still loading: events wait for them
+        self.failed = []  # names of destinations that failed to load
 
     def add(self, plugin):
         """A plugin of the library's own, loaded already."""
@@ -103,6 +104,7 @@ class Pipeline:
         def failed(error):
             if plugin.type != "destination":
                 return Promise.reject(error)
+            self.failed.push(plugin.name)
             console.warn(
                 'analytics-web: destination "'
                 + plugin.name

@@ -22,12 +22,20 @@ def prefixed(params, prefix):
     return found
 
 
-def apply_query(analytics, search):
+def allowed(value, pattern):
+    """useQueryString: {aid, uid}: RegExps an id from the URL must match to be taken."""
+    return value and (not pattern or typeof(pattern.test) != "function" or pattern.test(value))
+
+
+def apply_query(analytics, search, patterns):
     """Make the calls the query string asks for: anonymous id first, then identify, then track."""
+    patterns = patterns if patterns and typeof(patterns) == "object" else {}
     params = __new__(URLSearchParams(search))
-    if params.js_get("ajs_aid"):
+    made = []
+    if allowed(params.js_get("ajs_aid"), patterns["aid"]):
         analytics.setAnonymousId(params.js_get("ajs_aid"))
-    if params.js_get("ajs_uid"):
-        analytics.identify(params.js_get("ajs_uid"), prefixed(params, "ajs_trait_"))
+    if allowed(params.js_get("ajs_uid"), patterns["uid"]):
+        made.push(analytics.identify(params.js_get("ajs_uid"), prefixed(params, "ajs_trait_")))
     if params.js_get("ajs_event"):
-        analytics.track(params.js_get("ajs_event"), prefixed(params, "ajs_prop_"))
+        made.push(analytics.track(params.js_get("ajs_event"), prefixed(params, "ajs_prop_")))
+    return made

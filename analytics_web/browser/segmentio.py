@@ -117,7 +117,8 @@ class SegmentDestination:
         self.retired = False
         self.packer = Packer() if self.compress != False and window.CompressionStream else None
         self.packing = False
-        self.outbox = Outbox(write_key, self.resend, self.unsaved)
+        self.retry_queue = settings["retryQueue"]
+        self.outbox = Outbox(write_key, self.resend, self.unsaved, self.retry_queue)
         self.listeners = Listeners()
         self.listeners.listen(window, "pagehide", lambda event: self.leave(True))
         self.listeners.listen(document, "visibilitychange", self.on_visibility)
@@ -354,6 +355,17 @@ class SegmentDestination:
                 items,
                 make_error(
                     "the API rejected " + len(items) + " event(s) with " + status + ": " + text
+                ),
+            )
+            return
+
+        if not self.retry_queue:
+            self.refuse(
+                items,
+                make_error(
+                    "not delivered ("
+                    + (status or "network error")
+                    + "); retryQueue is off, so it is not retried"
                 ),
             )
             return

@@ -34,12 +34,21 @@ def take_over(analytics, call):
     analytics.defer(call[0], args, moment)
 
 
+def global_key():
+    """The window property of the stub and the instance: 'analytics', or the snippet's
+    globalAnalyticsKey, which it puts on the bundle's <script>."""
+    script = document.currentScript
+    named = script.getAttribute("data-global-analytics-key") if script else None
+    return named or "analytics"
+
+
 def install():
-    stub = window.analytics
+    key = global_key()
+    stub = window[key]
     if stub and not Array.isArray(stub):
         return  # a second copy of the bundle on the page: the first one stays in charge
     analytics = Analytics()
-    window.analytics = analytics
+    window[key] = analytics
     if not stub:
         return
     stub.forEach(lambda call: take_over(analytics, call))

@@ -170,6 +170,10 @@ class LayeredStore:
         while value is None and index < len(self.stores):
             value = self.stores[index].read(key)
             index += 1
+        if value is not None and index > 1:
+            # Found in one store only (an id Analytics.js left in localStorage alone, say): the
+            # stores before it get it too, so every subdomain and every store agree from now on.
+            self.stores.slice(0, index - 1).forEach(lambda store: store.write(key, value))
         if value is None or typeof(value) != "object":
             self.remember(key, value)  # ids; traits objects are parsed afresh, never shared
         return value

@@ -26,6 +26,8 @@ DEFAULT_SRC = "/dist/analytics.min.js"
 # CSP's nonce-source: base64 or base64url characters, at most two "=" at the end.
 NONCE = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
 INTEGRITY = re.compile(r"sha(?:256|384|512)-[A-Za-z0-9+/]+={0,2}")
+# A window property the stub can live under (load_options["globalAnalyticsKey"]).
+GLOBAL_KEY = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 # Load options are a few levels deep; anything deeper is a mistake (or a cycle in disguise).
 MAX_OPTION_DEPTH = 32
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -88,6 +90,13 @@ def render(
             raise ValueError(f"protocol must be 'http' or 'https', got {protocol!r}")
         options["protocol"] = protocol
     _check_json(options, "load_options", 1)
+    global_key = options.get("globalAnalyticsKey")
+    if global_key is not None and not (
+        isinstance(global_key, str) and GLOBAL_KEY.fullmatch(global_key)
+    ):
+        raise ValueError(
+            f"load_options['globalAnalyticsKey'] must name a window property, got {global_key!r:.40}"
+        )
     if nonce is not None and not (isinstance(nonce, str) and NONCE.fullmatch(nonce)):
         raise ValueError(
             f"nonce {nonce!r:.60} cannot be a CSP nonce: use base64 characters"
@@ -108,6 +117,7 @@ def render(
             nonce=nonce,
             integrity=integrity,
             methods=stub_methods()["methods"],
+            global_key=options.get("globalAnalyticsKey"),
             events=stub_methods()["events"],
             version=__version__,
         )

@@ -16,6 +16,7 @@ from analytics_web.snippet import render
 
 TESTS = Path(__file__).resolve().parent.parent
 PAGES = TESTS / "pages"
+EXAMPLES = TESTS.parent / "docs" / "examples"
 REFERENCE = TESTS.parent / "node_modules" / "@segment" / "analytics-next" / "dist" / "umd"
 
 
@@ -39,6 +40,7 @@ class TestSite:
         app = web.Application()
         app.router.add_get("/dist/{file}", self.bundle)
         app.router.add_get("/vendor/analytics-next/{file}", self.reference)
+        app.router.add_get("/examples/{file}", self.example)
         app.router.add_get("/{page:.*}", self.page)
         return app
 
@@ -56,6 +58,13 @@ class TestSite:
         if not path.is_file() or path.parent != REFERENCE:
             raise web.HTTPNotFound()
         return web.FileResponse(path)
+
+    async def example(self, request: web.Request) -> web.StreamResponse:
+        """The README's examples (docs/examples), served as a site would serve them."""
+        path = EXAMPLES / request.match_info["file"]
+        if not path.is_file() or path.parent != EXAMPLES:
+            raise web.HTTPNotFound()
+        return web.FileResponse(path, headers={"Content-Type": "text/javascript"})
 
     async def page(self, request: web.Request) -> web.Response:
         name = request.match_info["page"] or "index.html"

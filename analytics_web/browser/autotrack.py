@@ -1,0 +1,86 @@
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
+
+# trackLink/trackClick and trackForm/trackSubmit, as Analytics.js defines them: a click on a
+# link or a form's submit is tracked, and the page waits for the event to be safe before it
+# navigates or submits, at most `timeout` ms (300 by default), so the event is not lost to
+# the navigation and a visitor never waits longer than that.
+
+from analytics_web.browser.util import is_function
+
+XLINK = "http://www.w3.org/1999/xlink"
+
+
+def elements_of(value):
+    """One element, an array of them, or a jQuery-like list, as an array."""
+    if not value:
+        return []
+    if Array.isArray(value):
+        return value
+    if is_function(value.toArray):
+        return value.toArray()
+    if typeof(value.length) == "number" and not value.nodeType:
+        return Array["from"](value)
+    return [value]
+
+
+def of_element(value, element):
+    """event and properties may be functions of the element they are tracked for."""
+    return value(element) if is_function(value) else value
+
+
+def after_tracking(analytics, sent, go):
+    """go() once the event is safe or `timeout` ms after the click, whichever comes first, and
+    even when tracking failed: a link always leads, a form always submits."""
+    state = {"went": False}
+
+    def once(ignored):
+        if not state["went"]:
+            state["went"] = True
+            go()
+
+    setTimeout(once, analytics.timeout_ms)
+    sent.then(once, once)
+
+
+def track_links(analytics, links, event, properties, options):
+    def listen(link):
+        def clicked(click):
+            sent = analytics.track(of_element(event, link), of_element(properties, link), options)
+            href = link.getAttribute("href") or link.getAttributeNS(XLINK, "href")
+            stays = not href or href.indexOf("#") == 0  # a fragment of this page: nothing unloads
+            opens_elsewhere = link.getAttribute("target") == "_blank" or click.button != 0
+            modified = click.metaKey or click.ctrlKey or click.shiftKey or click.altKey
+            if stays or opens_elsewhere or modified or click.defaultPrevented:
+                return  # this page stays (or the app routes): nothing to wait for
+
+            def go():
+                window.location.href = href
+
+            click.preventDefault()
+            after_tracking(analytics, sent, go)
+
+        link.addEventListener("click", clicked)
+
+    elements_of(links).forEach(listen)
+    return Promise.resolve(analytics)
+
+
+def track_forms(analytics, forms, event, properties, options):
+    def listen(form):
+        def submitted(submit):
+            sent = analytics.track(of_element(event, form), of_element(properties, form), options)
+            submit.preventDefault()
+            # The form's own submit(), which an input named "submit" cannot hide.
+            after_tracking(analytics, sent, lambda: HTMLFormElement.prototype.submit.call(form))
+
+        form.addEventListener("submit", submitted)
+
+    elements_of(forms).forEach(listen)
+    return Promise.resolve(analytics)

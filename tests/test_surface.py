@@ -1,0 +1,487 @@
+"""Segment's npm and snippet surfaces as sites use them: AnalyticsBrowser as analytics-next shapes
+it, trackLink/trackForm with real clicks and submits, and the load options real sites pass."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page
+
+from analytics_web import __version__
+from analytics_web.collector import Fault
+from tests.support.pages import call, open_page, page_url
+
+
+def open_module(page: Page, site, write_key: str) -> Page:
+    page.goto(page_url(site, write_key, "module.html"))
+    page.wait_for_function("window.moduleReady === true")
+    return page
+
+
+# -- AnalyticsBrowser -----------------------------------------------------------------------------
+
+
+def test_load_returns_at_once_an_object_that_takes_calls_and_is_a_promise_of_the_instance(
+    page: Page, site, write_key, received
+):
+    open_module(page, site, write_key)
+    state = page.evaluate("""async () => {
+        const browser = AnalyticsBrowser.load(here);
+        const tracked = browser.track('Taken At Once');         // before the instance is ready
+        const [analytics, ctx] = await browser;
+        await tracked;
+        return {initialized: analytics.initialized, same: analytics === browser.instance,
+                ctx: typeof ctx.id, chained: browser.debug(false) === browser,
+                user: typeof (await browser.user()).anonymousId(), version: browser.VERSION};
+    }""")
+    assert state == {
+        "initialized": True,
+        "same": True,
+        "ctx": "string",
+        "chained": True,
+        "user": "string",
+        "version": __version__,
+    }
+    assert received(1)[0]["event"] == "Taken At Once"
+
+
+def test_a_load_without_a_write_key_rejects_and_catch_hears_it(page: Page, site, write_key):
+    open_module(page, site, write_key)
+    message = page.evaluate("new AnalyticsBrowser().load({}).catch(error => error.message)")
+    assert "writeKey" in message
+
+
+def test_new_analytics_browser_keeps_calls_until_load_is_called(
+    page: Page, site, write_key, collector, received
+):
+    open_module(page, site, write_key)
+    page.evaluate("""() => {
+        window.later = new AnalyticsBrowser();
+        window.called = Date.now();
+        later.identify('u-1', {plan: 'pro'});
+        later.track('Before Load');
+    }""")
+    page.wait_for_timeout(300)  # the consent banner's time: nothing may leave meanwhile
+    assert collector.store.requests(write_key=write_key) == []
+    page.evaluate("later.load(here)")
+    identify, track = received(2)
+    assert identify["type"] == "identify" and track["userId"] == "u-1"
+    # Each event carries the time of its call, not of load().
+    called = page.evaluate("window.called")
+    assert abs(_millis(track["timestamp"]) - called) < 250
+
+
+def test_standalone_resolves_to_the_instance(page: Page, site, write_key, received):
+    open_module(page, site, write_key)
+    page.evaluate("""async () => {
+        const analytics = await AnalyticsBrowser.standalone(here.writeKey, {apiHost: here.apiHost, protocol: 'http'});
+        await analytics.track('From Standalone');
+    }""")
+    assert received(1)[0]["event"] == "From Standalone"
+
+
+def test_plugins_in_the_settings_are_loaded_before_the_first_event(
+    page: Page, site, write_key, received
+):
+    open_module(page, site, write_key)
+    page.evaluate("""async () => {
+        const plan = {name: 'Plan', type: 'enrichment', version: '1.0.0', isLoaded: () => true,
+            load: () => new Promise(resolve => setTimeout(resolve, 50)),
+            page: ctx => { ctx.updateEvent('context.plan', 'pro'); return ctx }};
+        const [analytics] = await AnalyticsBrowser.load({...here, plugins: [plan]}, {initialPageview: true});
+    }""")
+    [view] = received(1)
+    assert view["type"] == "page" and view["context"]["plan"] == "pro"
+
+
+def test_initialize_and_register_are_emitted(page: Page, site, write_key, received):
+    open_module(page, site, write_key)
+    heard = page.evaluate("""async () => {
+        const heard = [];
+        const browser = new AnalyticsBrowser();
+        browser.on('initialize', settings => heard.push(['initialize', settings.writeKey]));
+        browser.on('register', names => heard.push(['register', names]));
+        browser.load(here);
+        const [analytics] = await browser;
+        await analytics.register({name: 'Quiet', type: 'utility', version: '1', isLoaded: () => true, load() {}});
+        return heard;
+    }""")
+    assert heard == [["initialize", write_key], ["register", ["Quiet"]]]
+
+
+def test_initial_pageview_makes_exactly_one_landing_view(page: Page, site, write_key, received):
+    open_module(page, site, write_key)
+    page.evaluate(
+        "AnalyticsBrowser.load(here, {initialPageview: true}).then(([a]) => a.track('Marker'))"
+    )
+    assert [event["type"] for event in received(2)] == ["page", "track"]
+
+
+# -- trackLink / trackForm --------------------------------------------------------------------------
+
+
+def open_links(page: Page, site, write_key: str, **options) -> Page:
+    open_page(page, site, write_key, "links.html", **options)
+    return page
+
+
+def test_a_tracked_link_navigates_once_its_event_is_safe(
+    page: Page, site, write_key, collector, received
+):
+    open_links(page, site, write_key)
+    page.evaluate(
+        "analytics.trackLink(document.getElementById('buy'), 'Buy Clicked', {plan: 'pro'})"
+    )
+    page.click("#buy")
+    page.wait_for_url("**/blank.html?from=buy")
+    # Acknowledged before the navigation: already stored when the next page is there.
+    assert [
+        e["event"] for e in (r["event"] for r in collector.store.events(write_key=write_key))
+    ] == ["Buy Clicked"]
+    assert received(1)[0]["properties"] == {"plan": "pro"}
+
+
+def test_a_tracked_link_waits_at_most_the_timeout_for_a_slow_api(
+    page: Page, site, write_key, collector, received
+):
+    collector.inject(Fault(delay=3, write_key=write_key))
+    open_links(page, site, write_key)
+    page.evaluate("analytics.trackLink(document.getElementById('buy'), 'Buy Clicked')")
+    started = page.evaluate("Date.now()")
+    page.click("#buy")
+    page.wait_for_url("**/blank.html?from=buy")
+    waited = page.evaluate("Date.now()") - started
+    assert waited < 2000, f"the visitor waited {waited} ms"
+    assert received(1, timeout=10)[0]["event"] == "Buy Clicked"  # the event still arrives
+
+
+@pytest.mark.parametrize("how", ["modifier", "new-tab"])
+def test_a_click_that_opens_elsewhere_is_tracked_and_not_delayed(
+    context: BrowserContext, page: Page, site, write_key, received, how
+):
+    open_links(page, site, write_key)
+    page.evaluate(
+        "analytics.trackLink(document.querySelectorAll('a.tracked'), link => 'Clicked ' + link.id)"
+    )
+    with context.expect_page() as opened:
+        if how == "modifier":
+            page.click("#buy", modifiers=["ControlOrMeta"])
+        else:
+            page.click("#docs")
+    opened.value.close()
+    assert [e["event"] for e in received(1)] == [
+        "Clicked " + ("buy" if how == "modifier" else "docs")
+    ]
+    assert page.url.endswith("links.html?key=" + write_key)  # this page stayed where it was
+
+
+def test_event_and_properties_may_be_functions_of_the_element_in_a_jquery_like_list(
+    page: Page, site, write_key, received
+):
+    open_links(page, site, write_key)
+    page.evaluate("""analytics.trackClick({toArray: () => [document.getElementById('anchor')]},
+        link => 'Opened ' + link.textContent, link => ({href: link.getAttribute('href')}))""")
+    page.click("#anchor")
+    page.wait_for_url("**#faq", timeout=100)  # a fragment of this page: not delayed
+    [event] = received(1)
+    assert (event["event"], event["properties"]) == ("Opened FAQ", {"href": "#faq"})
+
+
+def test_a_tracked_form_submits_once_its_event_is_safe(
+    page: Page, site, write_key, collector, received
+):
+    open_links(page, site, write_key)
+    page.evaluate("""analytics.trackForm(document.getElementById('signup'), 'Signed Up',
+        form => ({email: form.elements.email.value}))""")
+    page.click("#send")
+    page.wait_for_url("**/blank.html?email=ada%40example.com**")
+    assert len(collector.store.events(write_key=write_key)) == 1  # stored before the submit
+    assert received(1)[0]["properties"] == {"email": "ada@example.com"}
+
+
+def test_a_tracked_form_still_submits_when_tracking_fails(page: Page, site, write_key):
+    open_links(page, site, write_key)
+    page.evaluate(
+        "analytics.trackSubmit(document.getElementById('signup'), '')"
+    )  # an invalid event
+    page.click("#send")
+    page.wait_for_url("**/blank.html?email=**")
+
+
+def test_track_link_on_the_snippets_stub_works_once_the_bundle_arrives(
+    page: Page, site, write_key, received, slow_bundle
+):
+    page.goto(f"{site.url}/snippet_only.html?key={write_key}", wait_until="domcontentloaded")
+    page.evaluate("""() => {
+        const link = document.createElement('a');
+        link.id = 'stubbed'; link.href = '/blank.html?from=stub'; link.textContent = 'go';
+        document.body.append(link);
+        analytics.trackLink(link, 'Stub Link Clicked');
+    }""")
+    assert page.evaluate("Array.isArray(window.analytics)")
+    page.wait_for_function("window.analytics.initialized === true")
+    page.click("#stubbed")
+    page.wait_for_url("**/blank.html?from=stub")
+    assert [e.get("event") for e in received(2)] == [
+        None,
+        "Stub Link Clicked",
+    ]  # page(), then the click
+
+
+@pytest.fixture
+def slow_bundle(site) -> Iterator[None]:
+    site.delay_bundle = 1.0
+    yield
+    site.delay_bundle = 0.0
+
+
+# -- load options ----------------------------------------------------------------------------------
+
+
+def stored_state(page: Page, context: BrowserContext) -> dict:
+    return {
+        "cookies": sorted(cookie["name"] for cookie in context.cookies()),
+        "localStorage": page.evaluate("Object.keys(localStorage).sort()"),
+    }
+
+
+@pytest.mark.parametrize(
+    "disable",
+    ["true", "() => true", "() => new Promise(resolve => setTimeout(() => resolve(true), 50))"],
+    ids=["true", "function", "async-function"],
+)
+def test_disable_sends_nothing_and_stores_nothing(
+    context: BrowserContext, page: Page, site, write_key, collector, disable
+):
+    open_module(page, site, write_key)
+    attempts: list[str] = []
+    page.on(
+        "request", lambda request: attempts.append(request.url) if "/v1/" in request.url else None
+    )
+    outcome = page.evaluate(f"""async () => {{
+        const [analytics] = await AnalyticsBrowser.load(here, {{disable: {disable}}});
+        await analytics.identify('u-1', {{email: 'a@x.example'}});
+        await analytics.track('Nothing');
+        return analytics.user().id();
+    }}""")
+    assert outcome == "u-1"  # the API works, in memory
+    assert stored_state(page, context) == {"cookies": [], "localStorage": []}
+    assert attempts == []
+
+
+def test_disable_answering_false_loads_as_usual(page: Page, site, write_key, received):
+    open_module(page, site, write_key)
+    page.evaluate("""AnalyticsBrowser.load(here, {
+        disable: settings => !settings.integrations['Segment.io'].apiKey,
+    }).then(([a]) => a.track('Sent'))""")
+    assert received(1)[0]["event"] == "Sent"
+
+
+def test_a_global_analytics_key_puts_snippet_and_bundle_under_another_name(
+    page: Page, site, write_key, received
+):
+    page.goto(f"{site.url}/snippet_only.html?key={write_key}&global=myAnalytics")
+    page.wait_for_function("window.myAnalytics && window.myAnalytics.initialized === true")
+    assert page.evaluate("window.analytics") == "another library's"
+    page.evaluate("myAnalytics.track('Under Another Name')")
+    assert [e.get("event") for e in received(2)] == [None, "Under Another Name"]
+
+
+def test_user_and_group_storage_keys_and_a_user_kept_in_memory(
+    context: BrowserContext, page: Page, site, write_key, received
+):
+    open_page(
+        page,
+        site,
+        write_key,
+        user={"cookie": {"key": "my_uid"}, "localStorage": {"key": "my_traits"}},
+        group={"persist": False},
+    )
+    call(page, "analytics.identify('u-9', {plan: 'pro'})")
+    call(page, "analytics.group('g-9', {name: 'Acme'})")
+    state = stored_state(page, context)
+    assert "my_uid" in state["cookies"] and "ajs_user_id" not in state["cookies"]
+    assert {"my_uid", "my_traits"} <= set(state["localStorage"])
+    assert "ajs_group_id" not in state["cookies"] + state["localStorage"]
+    assert page.evaluate("analytics.group().id()") == "g-9"
+    received(2)
+
+
+def test_a_user_id_analytics_js_1_kept_under_its_old_key_is_adopted(
+    context: BrowserContext, page: Page, site, write_key, received
+):
+    context.add_cookies([{"name": "ajs_user", "value": '{"id":"legacy-1"}', "url": site.url}])
+    open_page(page, site, write_key)
+    call(page, "analytics.track('Returning')")
+    assert received(1)[0]["userId"] == "legacy-1"
+    assert "ajs_user" not in [cookie["name"] for cookie in context.cookies()]
+
+
+def test_an_id_found_in_one_store_is_written_to_the_others(
+    context: BrowserContext, page: Page, site, write_key, received
+):
+    page.goto(f"{site.url}/blank.html")
+    page.evaluate(
+        "localStorage.setItem('ajs_anonymous_id', JSON.stringify('known-visitor'))"
+    )  # no cookie
+    open_page(page, site, write_key)
+    call(page, "analytics.identify('u-1')")
+    cookies = {cookie["name"]: cookie["value"] for cookie in context.cookies()}
+    assert cookies["ajs_anonymous_id"] == "known-visitor" and cookies["ajs_user_id"] == "u-1"
+    assert received(1)[0]["anonymousId"] == "known-visitor"
+
+
+@pytest.mark.parametrize(
+    ("query", "taken"),
+    [("ajs_aid=abc&ajs_uid=ok-1", True), ("ajs_aid=ABC-1&ajs_uid=bad%20id", False)],
+)
+def test_use_query_string_patterns_decide_which_ids_are_taken(
+    page: Page, site, write_key, received, query, taken
+):
+    page.goto(page_url(site, write_key, f"module.html?{query}"))
+    page.wait_for_function("window.moduleReady === true")
+    page.evaluate(
+        "AnalyticsBrowser.load(here, {useQueryString: {aid: /^[a-z]+$/, uid: /^[a-z]+-[0-9]$/}}).then(([a]) => a.track('Marker'))"
+    )
+    events = received(2 if taken else 1)
+    marker = events[-1]
+    assert (marker["anonymousId"] == "abc" and marker["userId"] == "ok-1") is taken
+
+
+def test_retry_queue_off_drops_a_failed_event_and_keeps_nothing(
+    page: Page, site, write_key, collector
+):
+    collector.inject(Fault(status=503, write_key=write_key))
+    open_page(page, site, write_key, retryQueue=False)
+    outcome = page.evaluate(
+        "analytics.track('Once Only').then(() => 'sent', error => error.message)"
+    )
+    assert "retryQueue is off" in outcome
+    assert (
+        page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('aw_queue'))") == []
+    )
+    assert [r["status"] for r in collector.store.requests(write_key=write_key)] == [503]
+
+
+def test_high_entropy_client_hints_join_the_user_agent_data(page: Page, site, write_key, received):
+    open_page(
+        page, site, write_key, highEntropyValuesClientHints=["architecture", "platformVersion"]
+    )
+    call(page, "analytics.track('With Hints')")
+    context = received(1)[0]["context"]
+    if page.evaluate("'userAgentData' in navigator"):  # Chromium has client hints, Firefox none
+        assert {"architecture", "platformVersion", "brands"} <= set(context["userAgentData"])
+    else:
+        assert "userAgentData" not in context
+
+
+def test_update_cdn_settings_sees_and_changes_the_settings(page: Page, site, write_key, received):
+    open_module(page, site, write_key)
+    seen = page.evaluate("""async () => {
+        let seen = null;
+        const [analytics] = await AnalyticsBrowser.load({...here, apiHost: 'nowhere.invalid/v1'}, {
+            updateCDNSettings: settings => {
+                seen = JSON.parse(JSON.stringify(settings));
+                settings.integrations['Segment.io'].apiHost = here.apiHost;  // fixed here
+                return settings;
+            }});
+        await analytics.track('Through Updated Settings');
+        return [seen, analytics.settings.cdnSettings.integrations['Segment.io'].apiHost];
+    }""")
+    assert seen[0]["integrations"]["Segment.io"]["apiKey"] == write_key
+    assert seen[1] == page.evaluate("here.apiHost")
+    assert received(1)[0]["event"] == "Through Updated Settings"
+
+
+def test_options_without_effect_are_named_on_the_console(page: Page, site, write_key):
+    warnings: list[str] = []
+
+    def heard(message: ConsoleMessage) -> None:
+        if message.type == "warning":
+            warnings.append(message.text)
+
+    page.on("console", heard)
+    open_page(page, site, write_key, obfuscate=True, plan={"track": {}})
+    assert any("load options without effect here: obfuscate, plan" in text for text in warnings)
+
+
+def _millis(timestamp: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp() * 1000
+
+
+# -- device-mode destinations: a destination plugin in their place -----------------------------------
+
+
+def test_the_readmes_gtag_destination_sends_events_on_to_gtag(
+    page: Page, site, write_key, received
+):
+    open_page(page, site, write_key)
+    sent = page.evaluate("""async () => {
+        window.dataLayer = [];
+        window.gtag = function () { dataLayer.push(Array.from(arguments)); };
+        const { gtagDestination } = await import('/examples/gtag-destination.js');
+        await analytics.register(gtagDestination());
+        await analytics.identify('u-1');
+        await analytics.page('Pricing');
+        await analytics.track('Plan Chosen', {plan: 'pro'});
+        return dataLayer;
+    }""")
+    assert sent[0] == ["set", {"user_id": "u-1"}]
+    assert sent[1][:2] == ["event", "page_view"] and sent[1][2]["page_title"] == page.title()
+    assert sent[2] == ["event", "plan_chosen", {"plan": "pro"}]
+    assert len(received(3)) == 3  # Segment.io delivered them all the same
+
+
+# -- the rest of analytics-next's Analytics members ----------------------------------------------------
+
+
+def test_analytics_js_1_leftovers_do_nothing_and_say_so(page: Page, site, write_key):
+    warnings: list[str] = []
+
+    def heard(message: ConsoleMessage) -> None:
+        if message.type == "warning":
+            warnings.append(message.text)
+
+    page.on("console", heard)
+    open_page(page, site, write_key)
+    same = page.evaluate(
+        "analytics.addIntegrationMiddleware(() => {}) === analytics && analytics.log('x') === analytics"
+    )
+    assert same
+    assert any(
+        "addIntegrationMiddleware() is an Analytics.js 1 method" in text for text in warnings
+    )
+
+
+def test_push_use_query_string_pageview_and_version(page: Page, site, write_key, received):
+    open_page(page, site, write_key)
+    state = page.evaluate("""async () => {
+        let used = null;
+        analytics.use(instance => { used = instance === analytics });
+        await analytics.push(['track', 'Pushed', {via: 'push'}]);
+        const made = await analytics.queryString('?ajs_event=From%20Query&ajs_prop_plan=pro');
+        await analytics.pageview('/legacy-path');
+        return {used, made: made.length, version: analytics.VERSION, failed: analytics.failedInitializations};
+    }""")
+    assert state == {"used": True, "made": 1, "version": __version__, "failed": []}
+    pushed, query, view = received(3)
+    assert (pushed["event"], pushed["properties"]) == ("Pushed", {"via": "push"})
+    assert (query["event"], query["properties"]) == ("From Query", {"plan": "pro"})
+    assert view["type"] == "page" and view["properties"]["path"] == "/legacy-path"
+
+
+def test_a_destination_that_fails_to_load_is_named_in_failed_initializations(
+    page: Page, site, write_key, received
+):
+    open_page(page, site, write_key)
+    failed = page.evaluate("""async () => {
+        await analytics.register({name: 'Broken CDN Pixel', type: 'destination', version: '1',
+            isLoaded: () => false, load: () => Promise.reject(new Error('blocked'))});
+        await analytics.track('Still Sent');
+        return analytics.failedInitializations;
+    }""")
+    assert failed == ["Broken CDN Pixel"]
+    assert received(1)[0]["event"] == "Still Sent"
