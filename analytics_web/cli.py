@@ -60,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     snippet.add_argument("--api-host", help="host/path of the Tracking API, e.g. api.segment.io/v1")
     snippet.add_argument("--protocol", choices=["https", "http"])
     snippet.add_argument("--no-page", action="store_true", help="leave out the automatic page()")
+    snippet.add_argument(
+        "--no-load", action="store_true", help="leave load() to the page (a consent wrapper, say)"
+    )
     snippet.add_argument("--nonce", help="CSP nonce for the inline script and the bundle")
     snippet.add_argument(
         "--integrity", action="store_true", help="add the built bundle's SRI hash (self-hosted)"
@@ -106,6 +109,7 @@ def run_snippet(args: argparse.Namespace) -> int:
             api_host=args.api_host,
             protocol=args.protocol,
             page=not args.no_page,
+            load=not args.no_load,
             nonce=args.nonce,
             integrity=bundle_integrity() if args.integrity else None,
         )

@@ -17,6 +17,8 @@ from analytics_web.serving import bind_socket, http_url, serve_forever
 from analytics_web.snippet import install
 
 WRITE_KEY = "demo-write-key"
+# The demo asks before it measures: events wait in memory until the visitor answers the banner.
+CONSENT = {"categories": ["analytics", "marketing"]}
 
 
 def demo_app(
@@ -50,7 +52,9 @@ def demo_app(
                 template = templates.get_template(f"{name}.html")
             except jinja2.TemplateNotFound:
                 raise web.HTTPNotFound() from None
-            html = template.render(write_key=WRITE_KEY, request_query=request.query)
+            html = template.render(
+                write_key=WRITE_KEY, consent=CONSENT, request_query=request.query
+            )
             return web.Response(text=html, content_type="text/html")
 
         return page

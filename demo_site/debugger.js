@@ -72,6 +72,15 @@ function row(record) {
   }
 }
 
+// The consent the event was sent under ("analytics ✓ marketing ✗"), as analytics-web and
+// Segment's consent wrapper stamp it in context.consent.
+function consentStamp(event) {
+  const preferences = fields(fields(fields(event.context).consent).categoryPreferences);
+  const entries = Object.entries(preferences);
+  if (!entries.length) return element('span', 'consent-stamp missing', 'no consent stamp');
+  return element('span', 'consent-stamp', entries.map(([category, yes]) => `${category} ${yes ? '✓' : '✗'}`).join(' '));
+}
+
 function eventRow({ id, receivedAt, event }) {
   const item = element('li', 'event');
   item.dataset.id = id;
@@ -81,6 +90,7 @@ function eventRow({ id, receivedAt, event }) {
     element('span', `type type-${text(event.type)}`, event.type),
     element('span', 'name', summary(event)),
     element('span', 'who', event.userId || event.anonymousId),
+    consentStamp(event),
     element('time', 'received', new Date(receivedAt).toLocaleTimeString()),
   );
   const details = element('details');

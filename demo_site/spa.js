@@ -4,7 +4,8 @@
 import { AnalyticsBrowser } from '/dist/analytics.esm.js';
 
 const writeKey = document.querySelector('meta[name="analytics-write-key"]').content;
-const analytics = AnalyticsBrowser.load({ writeKey, apiHost: '/v1' });
+const consent = JSON.parse(document.querySelector('meta[name="analytics-consent"]').content);
+const analytics = AnalyticsBrowser.load({ writeKey, apiHost: '/v1', consent });
 window.analytics = analytics; // so analytics.debug(true) works from the console here too
 
 const routes = {

@@ -70,6 +70,36 @@ def site(dist: Path, collector: CollectorServer) -> Iterator[TestSite]:
 
 
 @pytest.fixture(scope="session")
+def consent_tools(site: TestSite, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Segment's consent wrapper (@segment/analytics-consent-tools, an npm dev dependency),
+    bundled by esbuild as a page would import it; returns its URL path on the test site."""
+    folder = tmp_path_factory.mktemp("vendor")
+    entry = (
+        SOURCE_ROOT
+        / "node_modules"
+        / "@segment"
+        / "analytics-consent-tools"
+        / "dist"
+        / "esm"
+        / "index.js"
+    )
+    subprocess.run(
+        [
+            str(SOURCE_ROOT / "node_modules" / ".bin" / "esbuild"),
+            str(entry),
+            "--bundle",
+            "--format=esm",
+            f"--outfile={folder / 'consent-tools.js'}",
+            "--log-level=warning",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    site.vendor_dir = folder
+    return "/vendor/consent-tools.js"
+
+
+@pytest.fixture(scope="session")
 def https_site(site: TestSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The test site again over https, with a throwaway self-signed certificate (contexts
     that visit it set ignore_https_errors). Yields its URL."""

@@ -166,6 +166,7 @@ def test_debugger_lists_what_was_stored_before_a_restart(page: Page, demos: Demo
 
 def test_playground_batches_a_burst_of_events(page: Page, demo_url: str):
     page.goto(f"{demo_url}playground.html")
+    page.click("#consent-accept")
     expect(page.locator("#anonymous-id")).not_to_be_empty()
     page.click("#batch")
     debugger = page.context.new_page()
@@ -199,6 +200,7 @@ def test_playground_debug_button_logs_calls_to_the_console(page: Page, demo_url:
 def test_an_app_route_opened_directly_is_that_route_and_one_page_view(page: Page, demo_url: str):
     page.goto(f"{demo_url}app/reports")
     expect(page.locator("#view h1")).to_have_text("Reports")
+    page.click("#consent-accept")  # the SPA asks too; the landing view waited for the answer
     debugger = page.context.new_page()
     debugger.goto(f"{demo_url}debugger")
     expect(rows(debugger, "page", "/app/reports")).to_have_count(1)
@@ -240,3 +242,30 @@ def test_debugger_shows_odd_values_as_json_and_keeps_updating(page: Page, demo_u
     )
     expect(page.locator(".event .name").first).to_have_text("Still Polling")
     expect(page.locator("#status")).to_have_text("")
+
+
+def test_nothing_arrives_before_the_visitor_answers_the_banner(page: Page, demo_url: str):
+    page.goto(demo_url)
+    expect(page.locator("#consent-banner")).to_be_visible()
+    page.click("#start-trial")  # tracked, and the page moves on: still nothing may leave
+    page.wait_for_url("**/signup.html")
+    with urllib.request.urlopen(f"{demo_url}v1/stats", timeout=5) as response:
+        assert json.loads(response.read())["requests"] == 0
+    page.uncheck("#consent-analytics")
+    page.check("#consent-marketing")
+    page.click("#consent-choose")
+    expect(page.locator("#consent-banner")).to_be_hidden()
+    page.goto(f"{demo_url}debugger")
+    # The sign-up page's view, kept until the choice, arrives stamped with it.
+    row = rows(page, "page", "/signup.html").first
+    expect(row.locator(".consent-stamp")).to_have_text("analytics ✗ marketing ✓")
+
+
+def test_the_debugger_shows_each_events_consent_stamp(page: Page, demo_url: str):
+    take_the_tour(page, demo_url)
+    for type_, text in TOUR_EVENTS:  # every page of the walk asked first
+        expect(rows(page, type_, text).first.locator(".consent-stamp")).to_have_text(
+            "analytics ✓ marketing ✓"
+        )
+    expect(page.locator(".event .consent-stamp.missing")).to_have_count(0)
+    expect(page.locator(".event .consent-stamp").first).to_have_text("analytics ✓ marketing ✓")

@@ -153,8 +153,20 @@ export interface LoadOptions {
   /** Nothing sent, nothing stored. */
   disable?: boolean | ((settings: CDNSettings) => boolean | Promise<boolean>);
   globalAnalyticsKey?: string;
+  /** Consent, built in: nothing stored or sent until analytics.consent(...). */
+  consent?: ConsentOptions;
 }
 export type InitOptions = LoadOptions;
+
+export interface ConsentOptions {
+  /** The categories the site asks the visitor about. */
+  categories: string[];
+  /** Destination name (Segment.io included) -> the categories it needs. */
+  destinations?: Record<string, string[]>;
+  /** Categories refused when the browser sends Global Privacy Control. */
+  gpc?: string[];
+}
+export type CategoryPreferences = Record<string, boolean>;
 
 export interface Group {
   id(id?: ID): ID;
@@ -199,6 +211,9 @@ export interface Analytics {
   debug(on?: boolean): Analytics;
   timeout(ms: number): Analytics;
   flush(): Promise<unknown>;
+  /** The visitor's decision (true: all, false: none, or per category); without one, the current preferences. */
+  consent(choice: boolean | CategoryPreferences): CategoryPreferences;
+  consent(): CategoryPreferences | null;
 
   on(event: EmitterEvent, listener: (...args: any[]) => void): Analytics;
   once(event: EmitterEvent, listener: (...args: any[]) => void): Analytics;
@@ -245,6 +260,7 @@ export interface AnalyticsBrowser extends PromiseLike<[Analytics, Context]> {
   setAnonymousId(anonymousId?: string): Promise<string>;
   ready(callback?: () => void): Promise<unknown>;
   flush(): Promise<unknown>;
+  consent(choice?: boolean | CategoryPreferences): Promise<CategoryPreferences | null>;
   debug(on?: boolean): AnalyticsBrowser;
   on(event: EmitterEvent, listener: (...args: any[]) => void): AnalyticsBrowser;
   once(event: EmitterEvent, listener: (...args: any[]) => void): AnalyticsBrowser;

@@ -14,8 +14,9 @@ from analytics_web.browser.arguments import (
     resolve_track,
 )
 from analytics_web.browser.autotrack import track_forms, track_links
+from analytics_web.browser.consent import Consent
 from analytics_web.browser.context import Context
-from analytics_web.browser.debug import Debug
+from analytics_web.browser.debug import Debug, label
 from analytics_web.browser.emitter import Emitter
 from analytics_web.browser.enrichment import env_enrichment, page_enrichment
 from analytics_web.browser.events import build_event
@@ -58,6 +59,7 @@ LEGACY_NO_OPS = [
     "removeListener", "removeEventListener", "hasListeners", "add", "addIntegration",
 ]  # fmt: skip
 SETUP_METHODS = [
+    "consent",
     "register",
     "deregister",
     "addSourceMiddleware",
@@ -80,6 +82,8 @@ class Analytics(Emitter):
         self.initialized = False
         self.users = None
         self.groups = None
+        self.consent_state = None  # load(..., {consent: {...}}): the visitor's decision
+        self.held = []  # calls made before the visitor decided on consent
         self.segment = None
         self.routes = None
         self.integrations = {}
@@ -112,8 +116,11 @@ class Analytics(Emitter):
         unknown = unsupported_options(options)
         if len(unknown):
             console.warn("analytics-web: load options without effect here: " + unknown.join(", "))
-        cdn = cdn_settings(write_key, options)
+        destinations = self.destinations_known(options)
+        cdn = cdn_settings(write_key, options, destinations)
         self.settings = {"writeKey": write_key, "cdnSettings": cdn, "timeout": self.timeout_ms}
+        listed = cdn["integrations"] if is_object(cdn["integrations"]) else {}
+        self.pipeline.left_out = destinations.filter(lambda name: not listed[name])
         disable = options["disable"]
         off = disable(cdn) if is_function(disable) else disable
         if is_thenable(off):
@@ -125,13 +132,28 @@ class Analytics(Emitter):
             self.start(write_key, options, off == True)
         return self
 
+    def destinations_known(self, options):
+        """Names of the destination plugins given before load (settings.plugins, register() on
+        a stub or an instance not loaded yet)."""
+        plugins = (options["plugins"] if Array.isArray(options["plugins"]) else []).concat(
+            *self.deferred.filter(lambda call: call["method"] == "register").map(
+                lambda call: call["args"]
+            )
+        )
+        return plugins.filter(
+            lambda plugin: is_object(plugin) and plugin.type == "destination"
+        ).map(lambda plugin: plugin.name)
+
     def start(self, write_key, options, disabled):
         if disabled:  # nothing stored, nothing sent: no Segment.io, no route views
             options = Object.assign({}, options, {"disableClientPersistence": True})
         elif live[write_key]:
             live[write_key].retire()
-        self.users = User(options)
-        self.groups = Group(options)
+        self.write_key = write_key
+        self.options = options
+        if is_object(options["consent"]):
+            self.consent_state = Consent(options["consent"])
+            self.pipeline.gate = self.consent_state.allows
         self.integrations = integration_flags(options["integrations"])
         self.pipeline.add(page_enrichment())
         hints = options["highEntropyValuesClientHints"]
@@ -139,15 +161,18 @@ class Analytics(Emitter):
             self.pipeline.register(env_enrichment(hints))  # events wait for the hints
         else:
             self.pipeline.add(env_enrichment(None))
+        if (
+            self.consent_state and not self.consent_state.preferences
+        ):  # undecided: memory only, sent nowhere
+            self.users = User(Object.assign({}, options, {"disableClientPersistence": True}))
+            self.groups = Group(Object.assign({}, options, {"disableClientPersistence": True}))
+        elif not disabled:
+            self.deliver()
+        else:
+            self.users = User(options)
+            self.groups = Group(options)
         if not disabled:
             live[write_key] = self
-            self.segment = SegmentDestination(
-                write_key,
-                delivery_settings(options, self.settings["cdnSettings"]),
-                self.undelivered,
-                self.debugger.problem,
-            )
-            self.pipeline.add(self.segment.plugin())
             routes = options["trackRouteChanges"]
             if routes != False:
                 self.routes = RouteTracker(
@@ -168,12 +193,88 @@ class Analytics(Emitter):
             apply_query(self, location.search, options["useQueryString"])
         Promise.all(self.pipeline.loading).then(lambda: self.mark_ready(self))
 
+    def deliver(self):
+        """Identity kept in the browser's stores and events sent to the Tracking API: from load,
+        or once the visitor consents. What an undecided page kept in memory is carried over."""
+        before_users, before_groups = self.users, self.groups
+        self.users = User(self.options)
+        self.groups = Group(self.options)
+        if before_users:
+            if self.users.read_id("ajs_anonymous_id") is None:
+                self.users.anonymousId(before_users.anonymousId())
+            if before_users.id() is not None and self.users.id() is None:
+                self.users.store(before_users.id(), before_users.traits(), self.users.anonymousId())
+            if before_groups.id() is not None and self.groups.id() is None:
+                self.groups.store(before_groups.id(), before_groups.traits())
+        self.segment = SegmentDestination(
+            self.write_key,
+            delivery_settings(self.options, self.settings["cdnSettings"]),
+            self.undelivered,
+            self.debugger.problem,
+        )
+        self.pipeline.add(self.segment.plugin())
+
     def retire(self):
         """Another instance took this write key over: stop tracking routes and delivering."""
         if self.routes:
             self.routes.unload()
         if self.segment:
             self.segment.unload()
+
+    def consent(self, choice):
+        """The visitor's decision: true (every category), false (none) or {category: bool}.
+        Events kept while undecided go out stamped with it, or are discarded; the decision is
+        remembered for the next pages. Without a choice: the current preferences (None while
+        undecided)."""
+        if not self.initialized:
+            return self.defer("consent", [choice])
+        if not self.consent_state:
+            console.warn(
+                "analytics-web: consent() needs load(writeKey, {consent: {categories: [...]}})"
+            )
+            return None
+        if choice is js_undefined:
+            return self.consent_state.preferences
+        before = self.consent_state.preferences
+        preferences = self.consent_state.decide(choice)
+        held = self.held
+        self.held = []
+        if self.consent_state.refused_all():
+            self.debugger.note(
+                len(held) + " event(s) kept until consent were discarded: consent refused"
+            )
+        else:
+            if not self.segment:
+                self.deliver()
+            anonymous_id = self.users.anonymousId()
+            held.forEach(lambda ctx: self.release(ctx, anonymous_id))
+        if before and JSON.stringify(before) != JSON.stringify(preferences):
+            self.track(
+                "Segment Consent Preference Updated",
+                {},
+                {"consent": {"categoryPreferences": preferences}},
+            )
+        return preferences
+
+    def release(self, ctx, anonymous_id):
+        """A call kept until consent, now sent: with the visitor's stored id if they had one."""
+        ctx.event["anonymousId"] = (
+            anonymous_id if ctx.event["anonymousId"] == ctx.memory_id else ctx.event["anonymousId"]
+        )
+        self.consent_state.stamp(ctx.event)
+        self.debugger.note(label(ctx.event) + ": sent now that the visitor consented")
+        self.pipeline.run(ctx).catch(lambda error: self.undelivered(error, [ctx.event]))
+
+    def hold(self, ctx, callback):
+        """Before the visitor decides: kept in memory only; the call settles now, pending."""
+        ctx.memory_id = self.users.anonymousId()
+        self.held.push(ctx)
+        self.debugger.note(label(ctx.event) + ": held until the visitor decides on consent")
+        ctx.setFailedDelivery({"reason": make_error("held until the visitor decides on consent")})
+        promise = Promise.resolve(ctx)
+        if is_function(callback):
+            self.call_back(promise, ctx, callback)
+        return promise
 
     def replay(self, call):
         """A call made before load(), made now (event calls with their own page and time)."""
@@ -369,11 +470,18 @@ class Analytics(Emitter):
             return self.refuse(method, checked["problem"], args, call["callback"])
         if call["commit"]:
             call["commit"]()
-        ctx = Context(
-            JSON.parse(checked["text"])
-        )  # frozen now: later changes by the caller do not leak in
+        # Frozen now: later changes by the caller do not leak into the event.
+        ctx = Context(JSON.parse(checked["text"]))
         self.debugger.call(ctx.event)
         self.emit.apply(self, [method].concat(call["emitted"]))
+        if self.consent_state:
+            if not self.consent_state.preferences:
+                return self.hold(ctx, call["callback"])
+            if self.consent_state.refused_all():
+                return self.refuse(
+                    method, "not sent: the visitor refused consent", args, call["callback"]
+                )
+            self.consent_state.stamp(ctx.event)
         return self.run(ctx, call["callback"])
 
     def run(self, ctx, callback):

@@ -13,6 +13,18 @@ __pragma__("noalias", "type")
 
 from analytics_web.browser.util import is_object, make_uuid, merge, now_iso
 
+# Options that are the event's own fields; any other option goes into its context, as
+# analytics-next does (Segment's consent wrapper sends {consent: ...} this way).
+EVENT_OPTIONS = [
+    "context",
+    "integrations",
+    "timestamp",
+    "anonymousId",
+    "userId",
+    "messageId",
+    "traits",
+]
+
 
 def build_event(kind, fields, options, ids, defaults, page):
     """A Segment message of type ``kind``: ``fields`` hold the type's own keys (event,
@@ -32,7 +44,19 @@ def build_event(kind, fields, options, ids, defaults, page):
         event["userId"] = ids["userId"]
     if is_object(options["traits"]):
         event["context"]["traits"] = options["traits"]
+    for key in options:
+        if EVENT_OPTIONS.indexOf(key) < 0:
+            context_option(event, key, options[key])
     return Object.assign(event, fields)
+
+
+def context_option(event, key, value):
+    if is_object(value):
+        event["context"][key] = merge(
+            event["context"][key] if is_object(event["context"][key]) else {}, value
+        )
+    elif value is not js_undefined:
+        event["context"][key] = value
 
 
 def timestamp_of(value):

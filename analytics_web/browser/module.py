@@ -25,7 +25,7 @@ CHAINED = ["debug", "on", "once", "off"]
 PROMISED = [
     "track", "page", "screen", "identify", "alias", "reset", "ready", "setAnonymousId",
     "register", "deregister", "addSourceMiddleware", "addDestinationMiddleware", "flush",
-    "trackLink", "trackClick", "trackForm", "trackSubmit", "pageview",
+    "trackLink", "trackClick", "trackForm", "trackSubmit", "pageview", "consent",
 ]  # fmt: skip
 
 

@@ -13,6 +13,7 @@ __pragma__("noalias", "type")
 # destinations within the call itself; a plugin that returns a promise is waited for.
 
 from analytics_web.browser.context import Context, copy_of
+from analytics_web.browser.debug import label as debug_label
 from analytics_web.browser.middleware import run_middleware
 from analytics_web.browser.util import (
     describe,
@@ -85,6 +86,8 @@ class Pipeline:
         self.middleware = []  # destination middleware: {'name': destination or '*', 'fn': fn}
         self.loading = []  # plugins still loading: events wait for them
         self.failed = []  # names of destinations that failed to load
+        self.gate = None  # consent: gate(name) says whether a destination may have events
+        self.left_out = []  # destinations the settings no longer list (Segment's consent wrapper)
 
     def add(self, plugin):
         """A plugin of the library's own, loaded already."""
@@ -96,6 +99,11 @@ class Pipeline:
         problem = plugin_problem(plugin)
         if problem:
             return Promise.reject(make_error("register(): " + problem))
+        if plugin.type == "destination" and self.left_out.indexOf(plugin.name) >= 0:
+            self.debug.note(
+                'destination "' + plugin.name + '" not loaded: the settings leave it out'
+            )
+            return Promise.resolve()
 
         def loaded(result):
             self.plugins.push(plugin)
@@ -176,7 +184,11 @@ class Pipeline:
                 )
         integrations = ctx.event["integrations"] if is_object(ctx.event["integrations"]) else {}
         destinations = plugins.filter(
-            lambda plugin: plugin.type == "destination" and enabled(plugin, integrations)
+            lambda plugin: (
+                plugin.type == "destination"
+                and enabled(plugin, integrations)
+                and self.consented(plugin.name, ctx.event)
+            )
         )
         shared = len(destinations) > 1 or len(self.middleware)
         if shared:
@@ -194,6 +206,14 @@ class Pipeline:
             if segment["error"]:
                 raise segment["error"]
         return ctx
+
+    def consented(self, name, event):
+        if not self.gate or self.gate(name):
+            return True
+        self.debug.note(
+            debug_label(event) + ': not for "' + name + '": its consent categories were refused'
+        )
+        return False
 
     async def deliver(self, destination, ctx, shared):
         """One destination's delivery, on its own copy of the event when others have the event

@@ -13,14 +13,14 @@ __pragma__("noalias", "type")
 # it there), and takes the delivery settings from the result.
 
 from analytics_web.browser.segmentio import api_url
-from analytics_web.browser.util import is_function, is_object
+from analytics_web.browser.util import is_function, is_object, merge
 
 # Options analytics-web acts on; any other is named on the console, never silently ignored.
 SUPPORTED_OPTIONS = [
     "writeKey", "apiHost", "protocol", "integrations", "deliveryStrategy", "compress", "queue",
     "cookie", "storage", "disableClientPersistence", "user", "group", "useQueryString",
     "trackRouteChanges", "initialPageview", "retryQueue", "highEntropyValuesClientHints",
-    "cdnSettings", "updateCDNSettings", "disable", "globalAnalyticsKey", "plugins",
+    "cdnSettings", "updateCDNSettings", "disable", "globalAnalyticsKey", "plugins", "consent",
 ]  # fmt: skip
 
 
@@ -43,14 +43,20 @@ def segment_options(options):
     return Object.assign(flat, nested)
 
 
-def cdn_settings(write_key, options):
-    """The source's settings in the shape of Segment's CDN: the site's own (settings.cdnSettings)
-    or made from the options, then through options.updateCDNSettings."""
-    made = options["cdnSettings"]
-    if not is_object(made):
-        integrations = Object.assign({}, options["integrations"] or {})
-        integrations["Segment.io"] = Object.assign({"apiKey": write_key}, segment_options(options))
-        made = {"integrations": integrations}
+def cdn_settings(write_key, options, destinations):
+    """The source's settings in the shape of Segment's CDN, made from the options: each
+    destination plugin known at load listed under integrations, as the CDN lists device-mode
+    destinations (so Segment's consent wrapper can leave one out), the site's own cdnSettings
+    merged over them (consentSettings, say), then through options.updateCDNSettings."""
+    integrations = Object.assign({}, options["integrations"] or {})
+
+    def listed(name):
+        if not integrations[name]:
+            integrations[name] = {}
+
+    destinations.forEach(listed)
+    integrations["Segment.io"] = Object.assign({"apiKey": write_key}, segment_options(options))
+    made = merge({"integrations": integrations}, options["cdnSettings"])
     update = options["updateCDNSettings"]
     if is_function(update):
         made = update(made) or made

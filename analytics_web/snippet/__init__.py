@@ -63,6 +63,7 @@ def render(
     protocol: str | None = None,
     load_options: dict[str, Any] | None = None,
     page: bool = True,
+    load: bool = True,
     nonce: str | None = None,
     integrity: str | None = None,
 ) -> Markup:
@@ -70,7 +71,8 @@ def render(
 
     ``src`` is where the bundle is served from; ``api_host`` (and ``protocol``) where events go,
     as ``load()`` takes them; ``load_options`` any other load options (JSON-serialisable);
-    ``page=False`` leaves out the automatic page view; ``nonce`` is put on the inline script and
+    ``page=False`` leaves out the automatic page view; ``load=False`` leaves the ``load()`` call
+    to the page (Segment's consent wrapper calls it once consent allows); ``nonce`` is put on the inline script and
     on the bundle's script for a Content-Security-Policy; ``integrity`` (an SRI hash, see
     :func:`bundle_integrity`) makes the browser check the bundle it loads.
     """
@@ -114,6 +116,7 @@ def render(
             src=src,
             load_options=options,
             page=page,
+            load=load,
             nonce=nonce,
             integrity=integrity,
             methods=stub_methods()["methods"],

@@ -32,6 +32,7 @@ def take_the_tour(page: Page, base_url: str) -> None:
     """Home, sign up, the account hierarchy, the SPA, then leave from the playground with
     events still queued; ends on the debugger."""
     page.goto(base_url)
+    page.click("#consent-accept")  # nothing is sent before the visitor answers the banner
     page.click("#start-trial")
     page.wait_for_url("**/signup.html")
     page.click("#signup button[type=submit]")

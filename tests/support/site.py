@@ -32,6 +32,7 @@ class TestSite:
         self.dist = dist
         self.api_host = api_host
         self.delay_bundle = 0.0
+        self.vendor_dir: Path | None = None
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(PAGES), autoescape=True, undefined=jinja2.StrictUndefined
         )
@@ -41,6 +42,7 @@ class TestSite:
         app.router.add_get("/dist/{file}", self.bundle)
         app.router.add_get("/vendor/analytics-next/{file}", self.reference)
         app.router.add_get("/examples/{file}", self.example)
+        app.router.add_get("/vendor/{file}", self.vendor)
         app.router.add_get("/{page:.*}", self.page)
         return app
 
@@ -58,6 +60,13 @@ class TestSite:
         if not path.is_file() or path.parent != REFERENCE:
             raise web.HTTPNotFound()
         return web.FileResponse(path)
+
+    async def vendor(self, request: web.Request) -> web.StreamResponse:
+        """npm packages the tests bundle for pages (vendor_dir, set by a fixture)."""
+        path = self.vendor_dir / request.match_info["file"] if self.vendor_dir else None
+        if path is None or not path.is_file():
+            raise web.HTTPNotFound()
+        return web.FileResponse(path, headers={"Content-Type": "text/javascript"})
 
     async def example(self, request: web.Request) -> web.StreamResponse:
         """The README's examples (docs/examples), served as a site would serve them."""
