@@ -69,34 +69,58 @@ def site(dist: Path, collector: CollectorServer) -> Iterator[TestSite]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def consent_tools(site: TestSite, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Segment's consent wrapper (@segment/analytics-consent-tools, an npm dev dependency),
-    bundled by esbuild as a page would import it; returns its URL path on the test site."""
-    folder = tmp_path_factory.mktemp("vendor")
-    entry = (
-        SOURCE_ROOT
-        / "node_modules"
-        / "@segment"
-        / "analytics-consent-tools"
-        / "dist"
-        / "esm"
-        / "index.js"
-    )
+def esbuild(entry: Path, outfile: Path, *options: str) -> None:
+    """Bundle an npm package or a test app as a site's build would, for a page to import."""
     subprocess.run(
         [
             str(SOURCE_ROOT / "node_modules" / ".bin" / "esbuild"),
             str(entry),
             "--bundle",
             "--format=esm",
-            f"--outfile={folder / 'consent-tools.js'}",
+            f"--outfile={outfile}",
             "--log-level=warning",
+            *options,
         ],
         check=True,
         capture_output=True,
+        cwd=SOURCE_ROOT,
     )
+
+
+@pytest.fixture(scope="session")
+def vendor(site: TestSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder the test site serves at /vendor/: what the tests bundle for pages."""
+    folder = tmp_path_factory.mktemp("vendor")
     site.vendor_dir = folder
+    return folder
+
+
+@pytest.fixture(scope="session")
+def consent_tools(vendor: Path) -> str:
+    """Segment's consent wrapper (@segment/analytics-consent-tools, an npm dev dependency),
+    bundled by esbuild as a page would import it; returns its URL path on the test site."""
+    package = SOURCE_ROOT / "node_modules" / "@segment" / "analytics-consent-tools"
+    esbuild(package / "dist" / "esm" / "index.js", vendor / "consent-tools.js")
     return "/vendor/consent-tools.js"
+
+
+@pytest.fixture(scope="session")
+def router_apps(vendor: Path, dist: Path) -> None:
+    """The React Router and Vue Router apps of tests/apps (their packages are npm dev
+    dependencies), bundled with analytics-web's ES module as an SPA's build bundles it."""
+    apps = SOURCE_ROOT / "tests" / "apps"
+    module = f"--alias:analytics-web={dist / 'analytics.esm.js'}"
+    production = "--define:process.env.NODE_ENV='production'"
+    esbuild(apps / "react_router.jsx", vendor / "react.js", module, production, "--jsx=automatic")
+    vue_flags = [
+        f"--define:{flag}={value}"
+        for flag, value in {
+            "__VUE_OPTIONS_API__": "true",
+            "__VUE_PROD_DEVTOOLS__": "false",
+            "__VUE_PROD_HYDRATION_MISMATCH_DETAILS__": "false",
+        }.items()
+    ]
+    esbuild(apps / "vue_router.js", vendor / "vue.js", module, production, *vue_flags)
 
 
 @pytest.fixture(scope="session")

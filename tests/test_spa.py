@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page
 
+from tests.support.collector_client import wait_for_events
 from tests.support.pages import page_url
 
 
@@ -111,3 +113,63 @@ def test_loading_twice_with_one_write_key_counts_each_route_change_once(
     settle(page)
     events = received(2)
     assert [e["type"] for e in events] == ["page", "track"]
+
+
+def page_views(events: list[dict]) -> list[str]:
+    """The views' URLs, in the order they happened (each view has the time of its change)."""
+    views = [event for event in events if event["type"] == "page"]
+    return [view["properties"]["url"] for view in sorted(views, key=lambda v: v["timestamp"])]
+
+
+@pytest.mark.parametrize(
+    ("choice", "counted"),
+    [
+        (None, ["?q=a", "?q=a&tab=2", "?q=b"]),  # the default: every change of the query
+        ({"search": ["q"]}, ["?q=a", "?q=b"]),  # a search is a view, a tab is not
+        ({"search": False}, ["?q=a"]),  # only a new path is
+    ],
+    ids=["default", "named-parameters", "path-only"],
+)
+def test_which_query_string_changes_count_is_the_sites_choice(
+    page: Page, site, write_key, collector, choice, counted
+):
+    options = {} if choice is None else {"trackRouteChanges": choice}
+    open_spa(page, site, write_key, **options)
+    for search, title in [("?q=a", "Results a"), ("?q=a&tab=2", "Tab 2"), ("?q=b", "Results b")]:
+        page.evaluate("([url, title]) => navigate(url, title)", [f"/app/search{search}", title])
+        page.wait_for_function("title => document.title === title", arg=title)
+    page.evaluate("navigate('/app/done', 'Done')")  # a new path counts whatever the choice
+    base = f"{site.url}/app/search"
+    views = page_views(wait_for_events(collector, write_key, len(counted) + 1))
+    assert views == [base + search for search in counted] + [f"{site.url}/app/done"]
+
+
+def test_a_replace_is_a_view_once_the_page_has_counted_one_and_corrects_the_landing_before(
+    page: Page, site, write_key, received
+):
+    open_spa(page, site, write_key)
+    landing = page.url
+    page.evaluate("history.replaceState({}, '', '/app/corrected')")  # before any view: no view
+    page.evaluate("analytics.page()")  # the app counts its landing
+    page.evaluate("history.replaceState({}, '', '/app/replaced')")  # router.replace(): a view
+    page.evaluate("navigate('/app/done', 'Done')")
+    views = page_views(received(3))
+    assert views == [
+        f"{site.url}/app/corrected",
+        f"{site.url}/app/replaced",
+        f"{site.url}/app/done",
+    ]
+    assert landing not in views
+
+
+def test_route_views_name_the_live_url_not_the_landing_pages_canonical_link(
+    page: Page, site, write_key, received
+):
+    open_spa(
+        page, site, write_key, "spa.html?canonical=https://www.example/home", initialPageview=True
+    )
+    page.wait_for_function("document.title === 'Home'")
+    page.evaluate("navigate('/app/pricing', 'Pricing')")
+    landing, route = page_views(received(2))
+    assert landing.split("?")[0] == "https://www.example/home"  # with the page's query string
+    assert route == f"{site.url}/app/pricing"

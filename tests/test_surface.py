@@ -115,7 +115,9 @@ def test_initial_pageview_makes_exactly_one_landing_view(page: Page, site, write
     page.evaluate(
         "AnalyticsBrowser.load(here, {initialPageview: true}).then(([a]) => a.track('Marker'))"
     )
-    assert [event["type"] for event in received(2)] == ["page", "track"]
+    # The landing view waits for the page to settle (a redirect, its title) but has its time.
+    times = {event["type"]: event["timestamp"] for event in received(2)}
+    assert set(times) == {"page", "track"} and times["page"] <= times["track"]
 
 
 # -- trackLink / trackForm --------------------------------------------------------------------------

@@ -141,7 +141,10 @@ export interface LoadOptions {
   user?: UserOptions;
   group?: UserOptions;
   /** Record SPA route changes as page views (default true), or decide per change. */
-  trackRouteChanges?: boolean | ((url: string, previousUrl: string) => boolean);
+  trackRouteChanges?:
+    | boolean
+    | ((url: string, previousUrl: string) => boolean)
+    | { /** Does a change of the query string alone count (true), or of only these parameters? */ search?: boolean | string[] };
   useQueryString?: boolean | { aid?: RegExp; uid?: RegExp };
   queue?: { maxEvents?: number; maxBytes?: number };
   /** A page view as soon as it loads (for the module; the snippet makes its own). */

@@ -175,10 +175,7 @@ class Analytics(Emitter):
             live[write_key] = self
             routes = options["trackRouteChanges"]
             if routes != False:
-                self.routes = RouteTracker(
-                    lambda moment: self.dispatch("page", [], moment),
-                    routes if is_function(routes) else None,
-                )
+                self.routes = RouteTracker(lambda moment: self.dispatch("page", [], moment), routes)
         self.initialized = True
         self.emit("initialize", self.settings, options)
         if Array.isArray(options["plugins"]) and len(options["plugins"]):
@@ -187,7 +184,10 @@ class Analytics(Emitter):
         self.deferred = []
         waiting.filter(lambda call: SETUP_METHODS.indexOf(call["method"]) >= 0).forEach(self.replay)
         if options["initialPageview"] == True:
-            self.page()
+            if self.routes:
+                self.routes.land()  # settled as route views are: redirects, the title
+            else:
+                self.page()
         waiting.filter(lambda call: SETUP_METHODS.indexOf(call["method"]) < 0).forEach(self.replay)
         if options["useQueryString"] != False and not disabled:
             apply_query(self, location.search, options["useQueryString"])
@@ -453,6 +453,8 @@ class Analytics(Emitter):
         (identity), then run it through the plugins. A refused call changes nothing."""
         if not self.initialized:
             return self.defer(method, args)
+        if method == "page" and self.routes and not (moment and moment["route"]):
+            self.routes.page_counted()
         try:
             call = self.resolve(method, args)
         except:

@@ -13,7 +13,7 @@ __pragma__("noalias", "type")
 # was made on (context.page, captured at call time), never the live one.
 
 from analytics_web.browser.context import for_every_call, make_plugin
-from analytics_web.browser.page_context import campaign
+from analytics_web.browser.page_context import campaign, campaign_search
 from analytics_web.browser.util import is_object, merge
 
 LIBRARY_NAME = "analytics-web"
@@ -68,7 +68,7 @@ def enrich_environment(ctx):
     """What the caller put in context wins over what is filled in here."""
     context = ctx.event["context"] if is_object(ctx.event["context"]) else {}
     page = context["page"] if is_object(context["page"]) else {}
-    ctx.event["context"] = merge(environment(page["search"] or ""), context)
+    ctx.event["context"] = merge(environment(campaign_search(page)), context)
     return ctx
 
 

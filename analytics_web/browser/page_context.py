@@ -16,15 +16,47 @@ def canonical_url():
     return link.getAttribute("href") if link else None
 
 
-def route_url(href):
-    """The URL without its hash, unless the hash is a hash router's route (#/... or #!/...)."""
+def hash_route(href):
+    """A hash router's route in href ("/users/42?tab=2" from #/users/42?tab=2 or #!/...), or
+    None when the hash is absent or an in-page anchor (#pricing)."""
     at = href.indexOf("#")
     if at < 0:
+        return None
+    fragment = href.slice(at + 1)
+    if fragment.indexOf("!/") == 0:
+        fragment = fragment.slice(1)
+    return fragment if fragment.indexOf("/") == 0 else None
+
+
+def route_url(href):
+    """The URL without its hash, unless the hash is a hash router's route (#/... or #!/...)."""
+    if hash_route(href) is not None:
         return href
-    fragment = href.slice(at)
-    if fragment.indexOf("#/") == 0 or fragment.indexOf("#!/") == 0:
-        return href
-    return href.slice(0, at)
+    return href.split("#")[0]
+
+
+def route_parts(href):
+    """{path, search} of the route href shows: its own, or its hash router's route."""
+    route = hash_route(href)
+    if route is None:
+        parsed = __new__(URL(href))
+        return {"path": parsed.pathname, "search": parsed.search}
+    at = route.indexOf("?")
+    if at < 0:
+        return {"path": route, "search": ""}
+    return {"path": route.slice(0, at), "search": route.slice(at)}
+
+
+def campaign_search(page):
+    """Where a page's utm_* parameters are: its search and, under a hash router, the query
+    the URL had before the route as well (utm links point at the site, not a route)."""
+    url = page["url"] or ""
+    search = page["search"] or ""
+    if hash_route(url) is None:
+        return search
+    outer = url.split("#")[0]
+    at = outer.indexOf("?")
+    return (outer.slice(at) if at >= 0 else "?") + "&" + search.slice(1)
 
 
 def snapshot():
@@ -59,6 +91,10 @@ def page_info(recorded):
             url = parsed.href.split("#")[0] if parsed.search else parsed.href.split("#")[0] + search
         except:
             pass
+    if hash_route(page["u"]) is not None:  # reports by path see the route, not its page
+        parts = route_parts(page["u"])
+        path = parts["path"]
+        search = parts["search"]
     return {
         "path": path,
         "referrer": page["r"],

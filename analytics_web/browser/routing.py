@@ -7,16 +7,20 @@ __pragma__("noalias", "pop")
 __pragma__("noalias", "keys")
 __pragma__("noalias", "type")
 
-# SPA route changes as page views: history.pushState, replaceState that changes the URL,
-# popstate (back/forward), and hashchange to a hash router's route (#/...). Analytics.js
-# leaves this to the app; we do it unless told not to. history is wrapped once per page, for
-# every instance that tracks routes, and given back when the last one stops.
+# SPA route changes as page views: history.pushState, replaceState, popstate (back/forward) and
+# hashchange to a hash router's route (#/...). Analytics.js leaves this to the app; we do it
+# unless told not to. history is wrapped once per page, for every instance that tracks routes,
+# and given back when the last one stops.
 
 from analytics_web.browser.listeners import Listeners
-from analytics_web.browser.page_context import page_info, route_url, snapshot
-from analytics_web.browser.util import now_iso
+from analytics_web.browser.page_context import page_info, route_parts, route_url, snapshot
+from analytics_web.browser.util import is_function, is_object, now_iso
 
-HISTORY_METHODS = ["pushState", "replaceState"]
+# The longest a view waits for its route to set the page's title. Routers render a new route
+# after the URL changes (React Router in a transition, 5-16 ms later; a lazily loaded route
+# once its code has arrived, a few hundred ms later); a title change ends the wait sooner.
+ROUTE_SETTLE_MS = 500
+
 trackers = []  # the route trackers of this page
 originals = {}  # history's own methods, while wrapped
 wrappers = {}
@@ -24,10 +28,11 @@ wrappers = {}
 
 def wrap(method):
     original = history[method]
+    replacing = method == "replaceState"
 
     def wrapped(*args):
         result = original.apply(this, args)
-        trackers.forEach(lambda tracker: tracker.changed())
+        trackers.forEach(lambda tracker: tracker.changed(replacing))
         return result
 
     originals[method] = original
@@ -40,40 +45,132 @@ def unwrap(method):
         history[method] = originals[method]
 
 
-class RouteTracker:
-    """``record(moment)`` is called once per new URL, a task after the change so the framework
-    has rendered the route and set its title; the previous URL is the view's referrer.
-    ``allow(url, previous)``, when given, decides which changes count."""
+def listed_params(search, names):
+    """Only the named query parameters, in a fixed order: the part of a search that counts."""
+    params = __new__(URLSearchParams(search))
+    return names.map(lambda name: name + "=" + params.getAll(name).join(",")).join("&")
 
-    def __init__(self, record, allow):
+
+def route_key(href, search_counts):
+    """What makes two URLs the same route: the page, its route, and as much of the query
+    string as the site counts (``search_counts``: true, false, or the parameters that do)."""
+    parts = route_parts(href)
+    search = parts["search"]
+    if Array.isArray(search_counts):
+        search = listed_params(search, search_counts)
+    elif not search_counts:
+        search = ""
+    return href.split("#")[0].split("?")[0] + " " + parts["path"] + " " + search
+
+
+class RouteTracker:
+    """Each new route is one page view, passed to ``record(moment)`` once the route has settled:
+    one task after the app sets a new title, or ROUTE_SETTLE_MS after the change, and at once
+    when the next change comes or the page is hidden or left. The previous URL is its referrer.
+
+    A replaceState while a view settles is a redirect and moves that view; before the page has
+    counted any view, a replaceState only corrects the landing URL. ``choice`` is the
+    trackRouteChanges option: a function ``(url, previous)`` deciding which changes count, or
+    ``{search: true | false | [names]}``, whether a change of the query string alone counts.
+    """
+
+    def __init__(self, record, choice):
         self.record = record
-        self.allow = allow
-        self.last_url = route_url(location.href)
+        self.allow = choice if is_function(choice) else None
+        self.search = True
+        if is_object(choice) and choice["search"] is not js_undefined:
+            self.search = choice["search"]
+        self.last_url = location.href
+        self.pending = None  # {page, time, title}: the view settling
+        self.counted = False  # has the page counted a view yet (its own page(), or ours)
+        self.timer = None
+        self.titles = __new__(MutationObserver(self.title_changed))
         self.listeners = Listeners()
-        self.listeners.listen(window, "popstate", self.changed)
-        self.listeners.listen(window, "hashchange", self.changed)
+        self.listeners.listen(window, "popstate", lambda event: self.changed(False))
+        self.listeners.listen(window, "hashchange", lambda event: self.changed(False))
+        self.listeners.listen(window, "pagehide", lambda event: self.settle(None))
+        self.listeners.listen(document, "visibilitychange", self.on_visibility)
         if not len(trackers):
-            HISTORY_METHODS.forEach(wrap)
+            ["pushState", "replaceState"].forEach(wrap)
         trackers.push(self)
 
     def unload(self):
+        self.drop()
         self.listeners.unload()
         if trackers.indexOf(self) >= 0:
             trackers.splice(trackers.indexOf(self), 1)
         if not len(trackers):
-            HISTORY_METHODS.forEach(unwrap)
+            ["pushState", "replaceState"].forEach(unwrap)
 
-    def changed(self):
-        setTimeout(self.check, 0)
-
-    def check(self):
-        url = route_url(location.href)
+    def changed(self, replacing):
+        url = location.href
         previous = self.last_url
-        if url == previous:
-            return
         self.last_url = url
-        if self.allow and not self.allow(url, previous):
+        if replacing and self.pending:  # a redirect while the view settles
+            if url != previous:
+                self.move()
+            return
+        if route_key(url, self.search) == route_key(previous, self.search):
+            return
+        self.settle(None)  # the view before goes as it is: its route has rendered
+        if replacing and not self.counted:  # the landing URL corrected, before any view
+            return
+        if self.allow and not self.allow(route_url(url), route_url(previous)):
             return
         page = snapshot()
-        page["r"] = previous
-        self.record({"page": page_info(page), "time": now_iso()})
+        page["c"] = None  # the landing page's canonical link names it, not this route
+        page["r"] = route_url(previous)
+        self.start(page)
+
+    def land(self):
+        """The landing page view (initialPageview), settled like a route's: a redirect may move
+        it and the app may still set the title. Its referrer is the page's own."""
+        self.start(snapshot())
+
+    def page_counted(self):
+        """The app counted a view itself (its page()): the one settling is not counted again."""
+        self.drop()
+        self.counted = True
+
+    def start(self, page):
+        self.pending = {"page": page, "time": now_iso(), "title": document.title}
+        self.titles.observe(
+            document.head or document.documentElement,
+            {"subtree": True, "childList": True, "characterData": True},
+        )
+        self.timer = setTimeout(lambda: self.settle(None), ROUTE_SETTLE_MS)
+
+    def move(self):
+        """Redirected: the view is of the new URL, at its first time, with its referrer; the
+        route it landed on gets its own time to render."""
+        page = snapshot()
+        if not self.pending["page"]["c"]:  # a route's view, not the landing's
+            page["c"] = None
+        page["r"] = self.pending["page"]["r"]
+        self.pending["page"] = page
+        clearTimeout(self.timer)
+        self.timer = setTimeout(lambda: self.settle(None), ROUTE_SETTLE_MS)
+
+    def title_changed(self, mutations, observer):
+        view = self.pending
+        if view and document.title != view["title"]:
+            setTimeout(lambda: self.settle(view), 0)  # that view, not one started meanwhile
+
+    def on_visibility(self, event):
+        if document.visibilityState == "hidden":
+            self.settle(None)
+
+    def settle(self, view):
+        """Record the settling view (only ``view``, when given) with the title it has now."""
+        pending = self.pending
+        if not pending or (view and view != pending):
+            return
+        self.drop()
+        self.counted = True
+        pending["page"]["t"] = document.title
+        self.record({"page": page_info(pending["page"]), "time": pending["time"], "route": True})
+
+    def drop(self):
+        self.pending = None
+        clearTimeout(self.timer)
+        self.titles.disconnect()

@@ -43,6 +43,8 @@ class TestSite:
         app.router.add_get("/vendor/analytics-next/{file}", self.reference)
         app.router.add_get("/examples/{file}", self.example)
         app.router.add_get("/vendor/{file}", self.vendor)
+        app.router.add_get("/apps/{key}/{app}", self.router_app)
+        app.router.add_get("/apps/{key}/{app}/{route:.*}", self.router_app)
         app.router.add_get("/{page:.*}", self.page)
         return app
 
@@ -74,6 +76,19 @@ class TestSite:
         if not path.is_file() or path.parent != EXAMPLES:
             raise web.HTTPNotFound()
         return web.FileResponse(path, headers={"Content-Type": "text/javascript"})
+
+    async def router_app(self, request: web.Request) -> web.Response:
+        """A router app of tests/apps (bundled by the router_apps fixture), served for every
+        path under its base as an SPA's server serves its index.html."""
+        key, app = request.match_info["key"], request.match_info["app"]
+        html = self.templates.get_template("router_app.html").render(
+            key=key,
+            app=app,
+            base=f"/apps/{key}/{app}",
+            bundle=app.split("-")[0],
+            api_host=self.api_host,
+        )
+        return web.Response(text=html, content_type="text/html")
 
     async def page(self, request: web.Request) -> web.Response:
         name = request.match_info["page"] or "index.html"

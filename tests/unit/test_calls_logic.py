@@ -131,6 +131,47 @@ def test_a_route_keeps_a_hash_router_route_and_drops_an_anchor(node, href, route
 
 
 @pytest.mark.parametrize(
+    ("href", "path", "search"),
+    [
+        ("https://a.example/shop/p?q=1#top", "/shop/p", "?q=1"),
+        ("https://a.example/app/?utm_source=x#/users/42?tab=2", "/users/42", "?tab=2"),
+        ("https://a.example/#!/users/4", "/users/4", ""),
+        ("https://a.example/#/", "/", ""),
+    ],
+)
+def test_a_hash_routers_route_gives_the_path_and_search(node, href, path, search):
+    assert node.call("page_context", "route_parts", href) == {"path": path, "search": search}
+
+
+def test_campaigns_under_a_hash_router_come_from_the_url_and_the_route(node):
+    page = {
+        "url": "https://a.example/?utm_source=news#/p?utm_medium=email",
+        "search": "?utm_medium=email",
+    }
+    search = node.call("page_context", "campaign_search", page)
+    assert node.call("page_context", "campaign", search) == {"source": "news", "medium": "email"}
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "search_counts", "same"),
+    [
+        ("https://a.example/", "https://a.example/#/", True, True),  # a hash router starting
+        ("https://a.example/p", "https://a.example/p#anchor", True, True),
+        ("https://a.example/p", "https://a.example/q", False, False),
+        ("https://a.example/p?tab=1", "https://a.example/p?tab=2", True, False),
+        ("https://a.example/p?tab=1", "https://a.example/p?tab=2", False, True),
+        ("https://a.example/p?q=a&tab=1", "https://a.example/p?tab=2&q=a", ["q"], True),
+        ("https://a.example/p?q=a", "https://a.example/p?q=b", ["q"], False),
+        ("https://a.example/#/p?tab=1", "https://a.example/#/p?tab=2", False, True),
+        ("https://a.example/#/p", "https://a.example/#/q", False, False),
+    ],
+)
+def test_which_url_changes_are_a_new_route(node, first, second, search_counts, same):
+    keys = [node.call("routing", "route_key", href, search_counts) for href in (first, second)]
+    assert (keys[0] == keys[1]) is same
+
+
+@pytest.mark.parametrize(
     ("search", "campaign"),
     [
         (

@@ -1,0 +1,208 @@
+"""Route views with the routers real apps use: React Router 7 (<BrowserRouter> and
+createBrowserRouter) and Vue Router 4 (web and hash history), set up as the README's SPA recipe
+says (tests/apps), driven with real clicks, back/forward and direct loads. Each test checks
+the views an analyst would get: how many, and each one's path, url, title and referrer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.support.collector_client import wait_for_events
+
+
+@dataclass(frozen=True)
+class App:
+    name: str  # tests/pages/router_app.html's app: which router and which history
+    page: str  # a route other than home: its link's text, path and title
+    page_path: str
+    redirect: str  # a link to a route that redirects to ``page``, and its path
+    redirect_path: str
+    home: str = "/"  # how the router writes its root route under the base
+
+    @property
+    def hash(self) -> bool:
+        return self.name == "vue-hash"
+
+
+REACT = {"page": "Pricing", "page_path": "/pricing", "redirect": "Old pricing"}
+VUE = {"page": "About", "page_path": "/about", "redirect": "Legacy about"}
+APPS = [
+    App("react-browser", **REACT, redirect_path="/old", home=""),  # basename, no slash
+    App("react-data", **REACT, redirect_path="/old", home=""),
+    App("vue-history", **VUE, redirect_path="/legacy"),
+    App("vue-hash", **VUE, redirect_path="/legacy"),
+]
+
+
+@pytest.fixture(params=APPS, ids=[app.name for app in APPS])
+def app(request: pytest.FixtureRequest, router_apps: None) -> App:
+    return request.param
+
+
+class Views:
+    """The page views the collector has for this test, as (path, url, title, referrer), with
+    URLs relative to the app's base so the expectations read like the routes."""
+
+    def __init__(self, site, collector, write_key: str, app: App) -> None:
+        self.collector = collector
+        self.write_key = write_key
+        self.app = app
+        self.base = f"{site.url}/apps/{write_key}/{app.name}"
+
+    def url(self, route: str) -> str:
+        """Where a route lives: under the base, or in its hash (#/route) for a hash router."""
+        if self.app.hash:
+            return f"{self.base}/#{route}"
+        return self.base + (self.app.home if route == "/" else route)
+
+    def path(self, route: str) -> str:
+        """A view's path: the route itself for a hash router, else the path under the base."""
+        if self.app.hash:
+            return route
+        return f"/apps/{self.write_key}/{self.app.name}" + (
+            self.app.home if route == "/" else route
+        )
+
+    def of(self, route: str, title: str, referrer: str) -> tuple[str, str, str, str]:
+        return (self.path(route), self.url(route), title, referrer)
+
+    def wait(self, count: int) -> list[tuple[str, str, str, str]]:
+        """Exactly ``count`` views, in the order they happened."""
+        events = wait_for_events(self.collector, self.write_key, count)
+        assert {event["type"] for event in events} == {"page"}
+        events.sort(key=lambda event: event["timestamp"])
+        return [view(event) for event in events]
+
+
+def view(event: dict[str, Any]) -> tuple[str, str, str, str]:
+    page = event["properties"]
+    assert page == event["context"]["page"]  # the view's properties are its page
+    return (page["path"], page["url"], page["title"], page["referrer"])
+
+
+@pytest.fixture
+def views(site, collector, write_key: str, app: App) -> Views:
+    return Views(site, collector, write_key, app)
+
+
+ELSEWHERE = "blank.html"  # a page of another origin (localhost, not 127.0.0.1) to arrive from
+
+
+def arrive(page: Page, site, url: str) -> str:
+    """Follow a link from another site to ``url``, as a visitor does; returns that referrer
+    (the other site's origin, which is what browsers send across origins)."""
+    elsewhere = site.url.replace("127.0.0.1", "localhost")
+    page.goto(f"{elsewhere}/{ELSEWHERE}")
+    page.evaluate(
+        """url => {
+            const link = Object.assign(document.createElement('a'), {href: url, textContent: 'go'});
+            document.body.append(link);
+            link.click();
+        }""",
+        url,
+    )
+    page.wait_for_url(lambda now: not now.startswith(elsewhere))
+    return elsewhere + "/"
+
+
+def click(page: Page, text: str, title: str) -> None:
+    """A click on a router link, once the route it leads to has rendered its title."""
+    page.get_by_role("link", name=text, exact=True).click()
+    expect(page).to_have_title(title)
+
+
+def test_landing_is_one_view_with_the_external_referrer(page: Page, site, app: App, views):
+    referrer = arrive(page, site, views.url("/"))
+    expect(page).to_have_title("Home")
+    assert views.wait(1) == [views.of("/", "Home", referrer)]
+
+
+def test_each_click_is_one_view_with_its_own_title_and_the_previous_url_as_referrer(
+    page: Page, site, app: App, views
+):
+    referrer = arrive(page, site, views.url("/"))
+    click(page, app.page, app.page)
+    click(page, "User 42", "User 42")
+    click(page, "Home", "Home")
+    assert views.wait(4) == [
+        views.of("/", "Home", referrer),
+        views.of(app.page_path, app.page, views.url("/")),
+        views.of("/users/42", "User 42", views.url(app.page_path)),
+        views.of("/", "Home", views.url("/users/42")),
+    ]
+
+
+def test_a_redirect_is_one_view_of_where_it_led(page: Page, site, app: App, views):
+    page.goto(views.url("/"))
+    click(page, app.redirect, app.page)
+    assert page.url == views.url(app.page_path)
+    click(page, "Done", "Done")  # the view after it: nothing more came in between
+    assert views.wait(3)[1:] == [
+        views.of(app.page_path, app.page, views.url("/")),
+        views.of("/done", "Done", views.url(app.page_path)),
+    ]
+
+
+def test_landing_on_a_redirect_is_one_view_of_where_it_led(page: Page, site, app: App, views):
+    referrer = arrive(page, site, views.url(app.redirect_path))
+    expect(page).to_have_title(app.page)
+    assert page.url == views.url(app.page_path)
+    click(page, "Done", "Done")
+    assert views.wait(2) == [
+        views.of(app.page_path, app.page, referrer),
+        views.of("/done", "Done", views.url(app.page_path)),
+    ]
+
+
+def test_back_and_forward_are_one_view_each(page: Page, site, app: App, views):
+    page.goto(views.url("/"))
+    click(page, "User 42", "User 42")
+    page.go_back()
+    expect(page).to_have_title("Home")
+    page.go_forward()
+    expect(page).to_have_title("User 42")
+    assert views.wait(4)[1:] == [
+        views.of("/users/42", "User 42", views.url("/")),
+        views.of("/", "Home", views.url("/users/42")),
+        views.of("/users/42", "User 42", views.url("/")),
+    ]
+
+
+def test_programmatic_navigation_is_a_view_with_the_new_routes_title(
+    page: Page, site, app: App, views
+):
+    page.goto(views.url("/"))
+    expect(page).to_have_title("Home")
+    page.evaluate("navigateTo('/users/7')")  # navigate() / router.push(), as app code calls it
+    expect(page).to_have_title("User 7")
+    assert views.wait(2)[1] == views.of("/users/7", "User 7", views.url("/"))
+
+
+def test_a_view_still_settling_when_the_visitor_leaves_is_sent(page: Page, site, app: App, views):
+    page.goto(views.url("/"))
+    expect(page).to_have_title("Home")
+    # A route change and the page left in the same moment, before the route could render.
+    page.evaluate(
+        """elsewhere => { navigateTo('/users/9'); setTimeout(() => location.assign(elsewhere)) }""",
+        site.url.replace("127.0.0.1", "localhost") + "/" + ELSEWHERE,
+    )
+    path, url, _title, referrer = views.wait(2)[1]
+    assert (path, url, referrer) == (views.path("/users/9"), views.url("/users/9"), views.url("/"))
+
+
+def test_vue_apps_that_count_the_landing_after_isready_get_one_view(
+    page: Page, site, collector, write_key: str, router_apps: None
+):
+    ready = App("vue-ready", **VUE, redirect_path="/legacy")
+    views = Views(site, collector, write_key, ready)
+    referrer = arrive(page, site, views.url("/legacy"))  # redirected before it is ready
+    expect(page).to_have_title("About")
+    click(page, "Done", "Done")
+    assert views.wait(2) == [
+        views.of("/about", "About", referrer),
+        views.of("/done", "Done", views.url("/about")),
+    ]
