@@ -81,7 +81,31 @@ function consentStamp(event) {
   return element('span', 'consent-stamp', entries.map(([category, yes]) => `${category} ${yes ? '✓' : '✗'}`).join(' '));
 }
 
-function eventRow({ id, receivedAt, event }) {
+// A sender's clock further off than this is worth pointing out next to its events.
+const SHOWN_SKEW_MS = 30_000;
+
+// How far the sender's clock was off, as the collector worked it out ("clock 3 h ahead"), or
+// nothing when it was about right or could not be told.
+function skew({ sentAt, originalTimestamp, timestamp }) {
+  if (!sentAt || !originalTimestamp) return '';
+  const off = Date.parse(originalTimestamp) - Date.parse(timestamp);
+  if (!(Math.abs(off) >= SHOWN_SKEW_MS)) return '';
+  const seconds = Math.abs(off) / 1000;
+  const amount = seconds < 90 ? `${Math.round(seconds)} s`
+    : seconds < 5400 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`;
+  return `clock ${amount} ${off > 0 ? 'ahead' : 'behind'}`;
+}
+
+// When the event happened (corrected for the sender's clock), with the receipt in its tooltip.
+function happened({ receivedAt, timestamp }) {
+  const shown = element('time', 'happened', new Date(timestamp || receivedAt).toLocaleTimeString());
+  shown.setAttribute('datetime', timestamp || receivedAt);
+  shown.title = `received ${new Date(receivedAt).toLocaleString()}`;
+  return shown;
+}
+
+function eventRow(record) {
+  const { id, event } = record;
   const item = element('li', 'event');
   item.dataset.id = id;
   item.dataset.type = text(event.type);
@@ -91,7 +115,8 @@ function eventRow({ id, receivedAt, event }) {
     element('span', 'name', summary(event)),
     element('span', 'who', event.userId || event.anonymousId),
     consentStamp(event),
-    element('time', 'received', new Date(receivedAt).toLocaleTimeString()),
+    element('span', 'skew', skew(record)),
+    happened(record),
   );
   const details = element('details');
   const raw = element('details', 'raw');

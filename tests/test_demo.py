@@ -9,6 +9,7 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -269,3 +270,27 @@ def test_the_debugger_shows_each_events_consent_stamp(page: Page, demo_url: str)
         )
     expect(page.locator(".event .consent-stamp.missing")).to_have_count(0)
     expect(page.locator(".event .consent-stamp").first).to_have_text("analytics ✓ marketing ✓")
+
+
+def test_the_debugger_shows_when_an_event_happened_and_a_wrong_clock(page: Page, demo_url: str):
+    """A visitor whose clock is 3 hours ahead: the event is listed at the time it happened by
+    the collector's clock, flagged with the skew."""
+    fast = datetime.now(UTC) + timedelta(hours=3)
+    stamp = fast.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    post_batch(
+        demo_url,
+        {
+            "type": "track",
+            "event": "From A Fast Clock",
+            "userId": "u",
+            "messageId": "skewed",
+            "timestamp": stamp,
+            "sentAt": stamp,
+        },
+    )
+    page.goto(f"{demo_url}debugger")
+    row = rows(page, "track", "From A Fast Clock")
+    expect(row.locator(".skew")).to_have_text("clock 3 h ahead")
+    shown = row.locator("time.happened").get_attribute("datetime")
+    assert shown is not None
+    assert abs(datetime.fromisoformat(shown) - datetime.now(UTC)) < timedelta(minutes=1)

@@ -7,26 +7,30 @@ and injecting faults is not: see :mod:`analytics_web.collector.access`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from aiohttp import web
 
 from analytics_web.collector.access import Access
-from analytics_web.collector.body import (
-    LONE_SURROGATE,
-    MAX_REQUEST_BYTES,
-    PayloadError,
-    decode_body,
-    dumps,
-    parse_json,
-    too_large,
-)
+from analytics_web.collector.body import LONE_SURROGATE, PayloadError, decode_body, parse_json
 from analytics_web.collector.faults import Fault, FaultPlan
+from analytics_web.collector.http import (
+    ACCESS_KEY,
+    BODY_TIMEOUT_KEY,
+    BODY_TIMEOUT_S,
+    MAX_WIRE_BYTES,
+    TRACKING_PATH,
+    close_after_timeout,
+    error_response,
+    guarded,
+    json_response,
+    open_to_pages,
+    read_body,
+    tracking_preflight,
+)
 from analytics_web.collector.store import EventStore, RequestRecord
 from analytics_web.collector.validation import (
-    BATCH_PATHS,
     MAX_COUNT,
-    SINGLE_MESSAGE_PATHS,
     parse_request,
     retry_count_of,
     write_key_from_authorization,
@@ -35,77 +39,9 @@ from analytics_web.collector.validation import (
 STORE_KEY = web.AppKey("store", EventStore)
 FAULTS_KEY = web.AppKey("faults", FaultPlan)
 WRITE_KEYS_KEY = web.AppKey("write_keys", frozenset)
-ACCESS_KEY = web.AppKey("access", Access)
-BODY_TIMEOUT_KEY = web.AppKey("body_timeout", float)
 
-# A body that has not fully arrived by then (a Content-Length larger than what is sent) never
-# will: answer 408 and free the connection.
-BODY_TIMEOUT_S = 10.0
-# Gzip can make a body a little larger than its content; anything larger than this on the wire
-# cannot decode to an acceptable request.
-MAX_WIRE_BYTES = MAX_REQUEST_BYTES + 16 * 1024
 MAX_ADMIN_BYTES = 16 * 1024
 MAX_EVENTS_PAGE = 10_000
-
-TRACKING_CORS = {
-    "Access-Control-Allow-Methods": "POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Authorization, Content-Type, Content-Encoding, X-Retry-Count",
-    "Access-Control-Expose-Headers": "Retry-After",
-    "Access-Control-Max-Age": "86400",
-    "Vary": "Origin",
-}
-TRACKING_ENDPOINTS = sorted(BATCH_PATHS | set(SINGLE_MESSAGE_PATHS))
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def json_response(document: object, status: int = 200) -> web.Response:
-    return web.json_response(document, status=status, dumps=dumps)
-
-
-def error_response(error: PayloadError) -> web.Response:
-    response = json_response({"success": False, "error": str(error)}, status=error.status)
-    if error.status == 413:
-        response.force_close()  # the rest of the body is not worth reading
-    return response
-
-
-@web.middleware
-async def close_after_timeout(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """A body that timed out will not come: answer, then close, rather than let the server
-    wait for the rest of it."""
-    response = await handler(request)
-    if response.status == 408 and not response.prepared:
-        await response.prepare(request)
-        await response.write_eof()
-        if request.transport is not None:
-            request.transport.close()
-    return response
-
-
-def open_to_pages(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
-    """Pages on any origin may post events, with or without a preflight."""
-    response.headers["Access-Control-Allow-Origin"] = request.headers.get("Origin", "*")
-    response.headers.update(TRACKING_CORS)
-    return response
-
-
-async def read_body(request: web.Request, limit: int) -> bytes:
-    """The raw body, at most ``limit`` bytes, within the app's body timeout."""
-    if request.content_length is not None and request.content_length > limit:
-        raise too_large(f"{request.content_length} bytes on the wire")
-    body = bytearray()
-    try:
-        async with asyncio.timeout(request.app[BODY_TIMEOUT_KEY]):
-            while chunk := await request.content.read(64 * 1024):
-                body += chunk
-                if len(body) > limit:
-                    raise too_large(f"over {limit} bytes on the wire")
-    except TimeoutError:
-        raise PayloadError(
-            f"the body did not arrive within {request.app[BODY_TIMEOUT_KEY]:g} s", status=408
-        ) from None
-    return bytes(body)
 
 
 async def track(request: web.Request) -> web.StreamResponse:
@@ -161,6 +97,7 @@ async def _track(request: web.Request) -> web.StreamResponse:
         write_key,
         parsed.messages,
         request_record(200, write_key=write_key, events=len(parsed.messages)),
+        batch_sent_at=parsed.sent_at,
     )
     return json_response({"success": True})
 
@@ -189,31 +126,7 @@ async def _apply_fault(
     return response
 
 
-async def tracking_preflight(request: web.Request) -> web.StreamResponse:
-    return open_to_pages(request, web.Response(status=204))
-
-
 # -- reading back and fault injection: the collector's own pages, local tools, the token ---------
-
-
-def guarded(handler: Handler) -> Handler:
-    async def check(request: web.Request) -> web.StreamResponse:
-        if not request.app[ACCESS_KEY].allows(request):
-            return json_response(
-                {
-                    "success": False,
-                    "error": "only the collector's own pages and local tools may use this;"
-                    " others send the token the collector printed at start"
-                    " (Authorization: Bearer TOKEN, or ?token=TOKEN)",
-                },
-                status=403,
-            )
-        try:
-            return await handler(request)
-        except PayloadError as error:
-            return error_response(error)
-
-    return check
 
 
 def _query_text(request: web.Request, name: str) -> str | None:
@@ -290,10 +203,8 @@ def create_app(
     app[WRITE_KEYS_KEY] = frozenset(write_keys)
     app[ACCESS_KEY] = access or Access()
     app[BODY_TIMEOUT_KEY] = body_timeout
-    endpoints = "|".join(TRACKING_ENDPOINTS)
-    tracking = f"/v1/{{endpoint:(?:{endpoints})}}"
-    app.router.add_post(tracking, track)
-    app.router.add_route("OPTIONS", tracking, tracking_preflight)
+    app.router.add_post(TRACKING_PATH, track)
+    app.router.add_route("OPTIONS", TRACKING_PATH, tracking_preflight)
     app.router.add_get("/v1/events", guarded(list_events))
     app.router.add_get("/v1/stats", guarded(stats))
     app.router.add_get("/v1/requests", guarded(list_requests))

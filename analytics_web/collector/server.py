@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from analytics_web.collector.access import Access
-from analytics_web.collector.app import BODY_TIMEOUT_S, create_app
+from analytics_web.collector.app import create_app
 from analytics_web.collector.faults import Fault, FaultPlan
+from analytics_web.collector.http import BODY_TIMEOUT_S
 from analytics_web.collector.store import EventStore
 from analytics_web.serving import ThreadedServer, bind_socket, http_url, serve_forever
 

@@ -9,9 +9,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from analytics_web.collector.times import event_times, format_time, utc_now
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -24,6 +25,9 @@ CREATE TABLE IF NOT EXISTS events (
     user_id TEXT,
     anonymous_id TEXT,
     payload TEXT NOT NULL,
+    sent_at TEXT,
+    original_timestamp TEXT,
+    timestamp TEXT,
     UNIQUE (write_key, message_id)
 );
 CREATE INDEX IF NOT EXISTS events_by_key ON events (write_key, id);
@@ -46,8 +50,12 @@ CREATE INDEX IF NOT EXISTS requests_by_key ON requests (write_key, id);
 """
 
 
+# Columns added since the first release, so an events file from then still opens.
+ADDED_COLUMNS = {"sent_at": "TEXT", "original_timestamp": "TEXT", "timestamp": "TEXT"}
+
+
 def utc_now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return format_time(utc_now())
 
 
 @dataclass(frozen=True)
@@ -93,27 +101,42 @@ class EventStore:
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(SCHEMA)
+            self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        present = {row["name"] for row in self._db.execute("PRAGMA table_info(events)")}
+        for column, kind in ADDED_COLUMNS.items():
+            if column not in present:
+                self._db.execute(f"ALTER TABLE events ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
     def add_events(
-        self, write_key: str, messages: list[dict[str, Any]], request: RequestRecord | None = None
+        self,
+        write_key: str,
+        messages: list[dict[str, Any]],
+        request: RequestRecord | None = None,
+        *,
+        batch_sent_at: object = None,
     ) -> StoreResult:
-        """Store messages new to this write key; with ``request``, log it (its stored and
+        """Store messages new to this write key, each with the times Segment keeps (see
+        :mod:`analytics_web.collector.times`); with ``request``, log it (its stored and
         duplicate counts filled in) in the same transaction, so a reader never sees the events
         of a request before the request itself."""
-        received_at = utc_now_iso()
+        received = utc_now()
         stored = 0
         with self._transaction():
             for message in messages:
                 message_id = message.get("messageId") or f"collector-{uuid.uuid4()}"
+                times = event_times(message, received, batch_sent_at).as_json()
                 cursor = self._db.execute(
                     "INSERT OR IGNORE INTO events (received_at, write_key, message_id, type,"
-                    " name, user_id, anonymous_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " name, user_id, anonymous_id, payload, sent_at, original_timestamp,"
+                    " timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
-                        received_at,
+                        times["receivedAt"],
                         write_key,
                         message_id,
                         message["type"],
@@ -121,6 +144,9 @@ class EventStore:
                         _optional_str(message.get("userId")),
                         _optional_str(message.get("anonymousId")),
                         json.dumps(message, separators=(",", ":"), allow_nan=False),
+                        times["sentAt"],
+                        times["originalTimestamp"],
+                        times["timestamp"],
                     ),
                 )
                 stored += cursor.rowcount
@@ -180,7 +206,8 @@ class EventStore:
         limit: int = 1000,
         newest_first: bool = False,
     ) -> list[dict[str, Any]]:
-        """Stored events, oldest first unless asked otherwise, each with its receipt metadata."""
+        """Stored events, oldest first unless asked otherwise, each with its receipt metadata
+        and the times Segment would keep: ``timestamp`` corrected for the sender's clock."""
         clauses, params = _filters(write_key=write_key, since=since, after_id=after_id)
         if type:
             clauses.append("type = ?")
@@ -190,7 +217,8 @@ class EventStore:
             params += [user, user]
         order = "DESC" if newest_first else "ASC"
         query = (
-            "SELECT id, received_at, write_key, payload FROM events"
+            "SELECT id, received_at, write_key, payload, sent_at, original_timestamp,"
+            " COALESCE(timestamp, received_at) AS timestamp FROM events"
             f" {_where(clauses)} ORDER BY id {order} LIMIT ?"
         )
         with self._lock:
@@ -199,6 +227,9 @@ class EventStore:
             {
                 "id": row["id"],
                 "receivedAt": row["received_at"],
+                "sentAt": row["sent_at"],
+                "originalTimestamp": row["original_timestamp"],
+                "timestamp": row["timestamp"],
                 "writeKey": row["write_key"],
                 "event": json.loads(row["payload"], parse_constant=_not_a_number),
             }

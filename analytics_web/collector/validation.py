@@ -43,6 +43,7 @@ class ParsedRequest:
     write_key: str
     messages: list[dict[str, Any]]
     retry_count: int | None = None
+    sent_at: object = None  # a batch's own sentAt, for messages that carry none
 
 
 def retry_count_of(value: object, where: str) -> int | None:
@@ -113,6 +114,7 @@ def parse_request(endpoint: str, body: bytes, authorization: str | None) -> Pars
         write_key=write_key,
         messages=messages,
         retry_count=retry_count_of(document.get("retryCount"), '"retryCount"'),
+        sent_at=document.get("sentAt") if endpoint in BATCH_PATHS else None,
     )
 
 

@@ -1,0 +1,108 @@
+"""The HTTP pieces the collector and the proxy share: the Tracking API's routes and CORS,
+bounded body reading, JSON answers, and the guard on endpoints that are not for any page."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from analytics_web.collector.access import Access
+from analytics_web.collector.body import MAX_REQUEST_BYTES, PayloadError, dumps, too_large
+from analytics_web.collector.validation import BATCH_PATHS, SINGLE_MESSAGE_PATHS
+
+ACCESS_KEY = web.AppKey("access", Access)
+BODY_TIMEOUT_KEY = web.AppKey("body_timeout", float)
+
+# A body that has not fully arrived by then (a Content-Length larger than what is sent) never
+# will: answer 408 and free the connection.
+BODY_TIMEOUT_S = 10.0
+# Gzip can make a body a little larger than its content; anything larger than this on the wire
+# cannot decode to an acceptable request.
+MAX_WIRE_BYTES = MAX_REQUEST_BYTES + 16 * 1024
+
+TRACKING_CORS = {
+    "Access-Control-Allow-Methods": "POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Authorization, Content-Type, Content-Encoding, X-Retry-Count",
+    "Access-Control-Expose-Headers": "Retry-After",
+    "Access-Control-Max-Age": "86400",
+    "Vary": "Origin",
+}
+TRACKING_PATH = f"/v1/{{endpoint:(?:{'|'.join(sorted(BATCH_PATHS | set(SINGLE_MESSAGE_PATHS)))})}}"
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def json_response(document: object, status: int = 200) -> web.Response:
+    return web.json_response(document, status=status, dumps=dumps)
+
+
+def error_response(error: PayloadError) -> web.Response:
+    response = json_response({"success": False, "error": str(error)}, status=error.status)
+    if error.status == 413:
+        response.force_close()  # the rest of the body is not worth reading
+    return response
+
+
+@web.middleware
+async def close_after_timeout(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A body that timed out will not come: answer, then close, rather than let the server
+    wait for the rest of it."""
+    response = await handler(request)
+    if response.status == 408 and not response.prepared:
+        await response.prepare(request)
+        await response.write_eof()
+        if request.transport is not None:
+            request.transport.close()
+    return response
+
+
+def open_to_pages(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+    """Pages on any origin may post events, with or without a preflight."""
+    response.headers["Access-Control-Allow-Origin"] = request.headers.get("Origin", "*")
+    response.headers.update(TRACKING_CORS)
+    return response
+
+
+async def tracking_preflight(request: web.Request) -> web.StreamResponse:
+    return open_to_pages(request, web.Response(status=204))
+
+
+async def read_body(request: web.Request, limit: int) -> bytes:
+    """The raw body, at most ``limit`` bytes, within the app's body timeout."""
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large(f"{request.content_length} bytes on the wire")
+    timeout = request.app.get(BODY_TIMEOUT_KEY, BODY_TIMEOUT_S)
+    body = bytearray()
+    try:
+        async with asyncio.timeout(timeout):
+            while chunk := await request.content.read(64 * 1024):
+                body += chunk
+                if len(body) > limit:
+                    raise too_large(f"over {limit} bytes on the wire")
+    except TimeoutError:
+        raise PayloadError(f"the body did not arrive within {timeout:g} s", status=408) from None
+    return bytes(body)
+
+
+def guarded(handler: Handler) -> Handler:
+    """Only the server's own pages, tools on this machine, or a holder of its token."""
+
+    async def check(request: web.Request) -> web.StreamResponse:
+        if not request.app[ACCESS_KEY].allows(request):
+            return json_response(
+                {
+                    "success": False,
+                    "error": "only this server's own pages and local tools may use this;"
+                    " others send the token it printed at start"
+                    " (Authorization: Bearer TOKEN, or ?token=TOKEN)",
+                },
+                status=403,
+            )
+        try:
+            return await handler(request)
+        except PayloadError as error:
+            return error_response(error)
+
+    return check
