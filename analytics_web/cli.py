@@ -29,6 +29,10 @@ def database_file(text: str) -> Path:
     return path
 
 
+class SettingsError(ValueError):
+    """A command's options that cannot work together, said in one line."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="analytics-web", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log what is going on")
@@ -51,6 +55,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="accept only this write key (repeatable; default: any key)",
     )
     collector.set_defaults(run=run_collector)
+
+    proxy = commands.add_parser(
+        "proxy",
+        help="serve the Tracking API and the bundle first-party, forwarding to an upstream API",
+    )
+    proxy.add_argument(
+        "--upstream",
+        required=True,
+        help="Tracking API base to forward to, e.g. https://api.segment.io/v1",
+    )
+    proxy.add_argument("--host", default="127.0.0.1")
+    proxy.add_argument("--port", type=port_number, default=8788)
+    proxy.add_argument(
+        "--spool",
+        type=database_file,
+        default=Path("proxy-spool.sqlite3"),
+        help="SQLite file holding events until the upstream has them",
+    )
+    proxy.add_argument(
+        "--write-key",
+        action="append",
+        default=[],
+        required=True,
+        help="a write key to relay (repeatable; any other is refused)",
+    )
+    proxy.add_argument("--cookie-domain", help="Domain= of the id cookies, e.g. example.com")
+    proxy.add_argument(
+        "--trust-forwarded",
+        action="store_true",
+        help="behind a reverse proxy: the visitor is the last X-Forwarded-For address",
+    )
+    proxy.set_defaults(run=run_proxy, db=None)
 
     snippet = commands.add_parser("snippet", help="print the async snippet to paste in <head>")
     snippet.add_argument("--write-key", required=True)
@@ -129,6 +165,26 @@ def run_collector(args: argparse.Namespace) -> int:
     return _serve(start, args)
 
 
+def run_proxy(args: argparse.Namespace) -> int:
+    args.db = args.spool  # named in _serve's errors
+
+    def start() -> None:
+        from analytics_web.proxy import ProxySettings, serve
+
+        try:
+            settings = ProxySettings(
+                upstream=args.upstream,
+                write_keys=frozenset(args.write_key),
+                cookie_domain=args.cookie_domain,
+                trust_forwarded=args.trust_forwarded,
+            )
+        except ValueError as error:
+            raise SettingsError(str(error)) from None
+        serve(settings, args.spool, host=args.host, port=args.port)
+
+    return _serve(start, args)
+
+
 def run_demo(args: argparse.Namespace) -> int:
     def start() -> None:
         from analytics_web.demo import run_demo
@@ -149,6 +205,12 @@ def _serve(start: Callable[[], None], args: argparse.Namespace) -> int:
         return 1
     except KeyboardInterrupt:
         pass
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except FileNotFoundError as error:
+        print(error, file=sys.stderr)
+        return 1
     except sqlite3.Error as error:
         print(f"cannot use the event database {args.db}: {error}", file=sys.stderr)
         return 1

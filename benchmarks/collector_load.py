@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,13 +24,9 @@ from pathlib import Path
 
 import aiohttp
 
+from tests.support.ports import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def event(client: int, batch: int, index: int) -> dict[str, object]:
@@ -96,12 +91,17 @@ async def load(url: str, clients: int, batches: int, size: int) -> tuple[int, fl
     return sum(sent), elapsed, latencies
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def load_arguments(doc: str) -> argparse.Namespace:
+    """--clients, --batches and --size, for this benchmark and the proxy's."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--batches", type=int, default=20)
     parser.add_argument("--size", type=int, default=10)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = load_arguments(__doc__)
     port = free_port()
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "load.sqlite3"

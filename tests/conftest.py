@@ -124,9 +124,9 @@ def router_apps(vendor: Path, dist: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def https_site(site: TestSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The test site again over https, with a throwaway self-signed certificate (contexts
-    that visit it set ignore_https_errors). Yields its URL."""
+def tls_context(tmp_path_factory: pytest.TempPathFactory) -> ssl.SSLContext:
+    """A server TLS context with a throwaway self-signed certificate for 127.0.0.1 (browser
+    contexts that visit its servers set ignore_https_errors)."""
     folder = tmp_path_factory.mktemp("tls")
     key, cert = folder / "key.pem", folder / "cert.pem"
     subprocess.run(
@@ -151,7 +151,13 @@ def https_site(site: TestSite, tmp_path_factory: pytest.TempPathFactory) -> Iter
     )
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    server = ThreadedServer(site.app(), ssl_context=context)
+    return context
+
+
+@pytest.fixture(scope="session")
+def https_site(site: TestSite, tls_context: ssl.SSLContext) -> Iterator[str]:
+    """The test site again over https. Yields its URL."""
+    server = ThreadedServer(site.app(), ssl_context=tls_context)
     server.start()
     yield server.url
     server.stop()

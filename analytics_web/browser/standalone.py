@@ -13,7 +13,11 @@ __pragma__("noalias", "type")
 
 from analytics_web.browser.analytics import Analytics
 from analytics_web.browser.page_context import page_info
+from analytics_web.browser.settings import segment_options
 from analytics_web.browser.util import is_object
+
+# Where Segment's snippet asks for analytics.js, on whatever host the site gave it.
+SEGMENT_SNIPPET_PATH = __new__(RegExp("^(.*)/analytics\\.js/v1/[^/]+/analytics\\.min\\.js([?#]|$)"))
 
 
 def recorded_moment(args):
@@ -34,16 +38,32 @@ def take_over(analytics, call):
     analytics.defer(call[0], args, moment)
 
 
-def global_key():
+def global_key(script):
     """The window property of the stub and the instance: 'analytics', or the snippet's
-    globalAnalyticsKey, which it puts on the bundle's <script>."""
-    script = document.currentScript
-    named = script.getAttribute("data-global-analytics-key") if script else None
-    return named or "analytics"
+    globalAnalyticsKey, which ours and Segment's put on the bundle's <script>."""
+    if not script:
+        return "analytics"
+    return (
+        script.getAttribute("data-global-analytics-key")
+        or script.getAttribute("data-global-segment-analytics-key")
+        or "analytics"
+    )
+
+
+def load_options(script, options):
+    """Segment's snippet with its host changed to a first-party proxy loads the bundle from
+    <proxy>/analytics.js/v1/<key>/analytics.min.js: events go back through <proxy>/v1, unless
+    the load options name an apiHost."""
+    served = SEGMENT_SNIPPET_PATH.exec(script.src) if script else None
+    options = options if is_object(options) else {}
+    if not served or segment_options(options)["apiHost"]:
+        return options
+    return Object.assign({}, options, {"apiHost": served[1] + "/v1"})
 
 
 def install():
-    key = global_key()
+    script = document.currentScript
+    key = global_key(script)
     stub = window[key]
     if stub and not Array.isArray(stub):
         return  # a second copy of the bundle on the page: the first one stays in charge
@@ -53,7 +73,7 @@ def install():
         return
     stub.forEach(lambda call: take_over(analytics, call))
     if stub._writeKey:
-        analytics.load(stub._writeKey, stub._loadOptions)
+        analytics.load(stub._writeKey, load_options(script, stub._loadOptions))
 
 
 install()

@@ -189,11 +189,13 @@ class LayeredStore:
         self.recent = None
 
     def write(self, key, value):
-        """Write everywhere; return the kinds of store that refused, for debug reporting."""
+        """Write to every store that does not hold this value already (rewriting an id cookie
+        the site's server set would bring Safari's 7-day cap on script cookies back); return
+        the kinds of store that refused, for debug reporting."""
         self.forget()
-        return self.stores.filter(lambda store: not store.write(key, value)).map(
-            lambda store: store.kind
-        )
+        return self.stores.filter(
+            lambda store: store.read(key) != value and not store.write(key, value)
+        ).map(lambda store: store.kind)
 
     def remove(self, key):
         self.forget()

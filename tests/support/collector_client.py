@@ -9,11 +9,12 @@ import urllib.request
 from typing import Any
 
 from analytics_web.collector import CollectorServer
+from analytics_web.serving import ThreadedServer
 from tests.support.polling import wait_until
 
 
 def request(
-    server: CollectorServer,
+    server: ThreadedServer,
     path: str,
     body: Any = None,
     headers: dict[str, str] | None = None,
@@ -36,7 +37,7 @@ def request(
 
 
 def post(
-    server: CollectorServer, path: str, body: Any, headers: dict[str, str] | None = None
+    server: ThreadedServer, path: str, body: Any, headers: dict[str, str] | None = None
 ) -> tuple[int, Any, dict[str, str]]:
     return request(server, path, body, headers, method="POST")
 

@@ -1,0 +1,155 @@
+"""Server-set ids on a site's own pages, with the README's code for Flask, Django and Starlette:
+the first page of a first visit already carries the id, a returning visitor keeps theirs, and
+every cookie is one the library reads (raw id, one year, the whole site, Lax, not HttpOnly)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from http.cookies import SimpleCookie
+from typing import Any
+
+import django
+import pytest
+from django.conf import settings as django_settings
+
+from analytics_web.cookies import server_identity
+
+Visit = Callable[[dict[str, str], bool], list[str]]
+
+
+# -- each framework as the README sets it up ----------------------------------------------------
+
+
+def flask_visit(cookies: dict[str, str], https: bool) -> list[str]:
+    from flask import Flask, request
+
+    app = Flask(__name__)
+
+    @app.after_request
+    def keep_visitor(response):
+        identity = server_identity(request.cookies, secure=request.is_secure)
+        for cookie in identity.cookies:
+            response.set_cookie(**cookie.set_cookie_args())
+        return response
+
+    @app.get("/")
+    def home() -> str:
+        return "<h1>Home</h1>"
+
+    client = app.test_client()
+    for name, value in cookies.items():
+        client.set_cookie(name, value)
+    response = client.get("/", base_url="https://localhost" if https else "http://localhost")
+    return response.headers.getlist("Set-Cookie")
+
+
+def django_visit(cookies: dict[str, str], https: bool) -> list[str]:
+    from django.http import HttpRequest, HttpResponse
+    from django.test import RequestFactory
+
+    def keep_visitor(get_response):
+        def middleware(request: HttpRequest) -> HttpResponse:
+            response: HttpResponse = get_response(request)
+            identity = server_identity(request.COOKIES, secure=request.is_secure())
+            for cookie in identity.cookies:
+                response.set_cookie(**cookie.set_cookie_args())
+            return response
+
+        return middleware
+
+    def home(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("<h1>Home</h1>")
+
+    factory = RequestFactory()
+    factory.cookies = SimpleCookie(cookies)
+    response = keep_visitor(home)(factory.get("/", secure=https))
+    return [morsel.OutputString() for morsel in response.cookies.values()]
+
+
+def starlette_visit(cookies: dict[str, str], https: bool) -> list[str]:
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.base import BaseHTTPMiddleware
+    from starlette.requests import Request
+    from starlette.responses import HTMLResponse, Response
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    async def keep_visitor(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        identity = server_identity(request.cookies, secure=request.url.scheme == "https")
+        for cookie in identity.cookies:
+            response.set_cookie(**cookie.set_cookie_args())  # type: ignore[arg-type]
+        return response
+
+    async def home(request: Request) -> HTMLResponse:
+        return HTMLResponse("<h1>Home</h1>")
+
+    app = Starlette(
+        routes=[Route("/", home)],
+        middleware=[Middleware(BaseHTTPMiddleware, dispatch=keep_visitor)],
+    )
+    base_url = "https://testserver" if https else "http://testserver"
+    with TestClient(app, base_url=base_url, cookies=cookies) as client:
+        return client.get("/").headers.get_list("set-cookie")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def django_configured() -> None:
+    if not django_settings.configured:
+        django_settings.configure(
+            INSTALLED_APPS=["analytics_web"],
+            TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates"}],
+        )
+        django.setup()
+
+
+@pytest.fixture(params=["flask", "django", "starlette"])
+def visit(request: pytest.FixtureRequest) -> Visit:
+    return {"flask": flask_visit, "django": django_visit, "starlette": starlette_visit}[
+        request.param
+    ]
+
+
+def parsed(headers: list[str]) -> dict[str, dict[str, Any]]:
+    """Set-Cookie headers as {name: {value, and each attribute lower-cased}}."""
+    found: dict[str, dict[str, Any]] = {}
+    for header in headers:
+        name_value, *attributes = [part.strip() for part in header.split(";")]
+        name, _, value = name_value.partition("=")
+        found[name] = {"value": value}
+        for attribute in attributes:
+            key, _, setting = attribute.partition("=")
+            found[name][key.lower()] = setting or True
+    return found
+
+
+# -- the behaviour ----------------------------------------------------------------------------
+
+
+def test_a_first_visit_gets_an_id_on_its_first_page(visit: Visit):
+    cookies = parsed(visit({}, False))
+    assert set(cookies) == {"ajs_anonymous_id"}
+    cookie = cookies["ajs_anonymous_id"]
+    assert uuid.UUID(cookie["value"]).version == 4
+    assert (cookie["max-age"], cookie["path"], cookie["samesite"]) == ("31536000", "/", "Lax")
+    assert "httponly" not in cookie and "secure" not in cookie  # the library reads it
+
+
+def test_a_returning_visitor_keeps_their_ids_for_another_year(visit: Visit):
+    # ajs_user_id as Analytics.js 1 left it: JSON, percent-encoded.
+    cookies = parsed(visit({"ajs_anonymous_id": "anon-42", "ajs_user_id": "%22user-7%22"}, False))
+    assert cookies["ajs_anonymous_id"]["value"] == "anon-42"
+    assert cookies["ajs_user_id"]["value"] == "user-7"
+    assert cookies["ajs_user_id"]["max-age"] == "31536000"
+
+
+def test_ids_are_secure_cookies_on_https(visit: Visit):
+    cookies = parsed(visit({}, True))
+    assert cookies["ajs_anonymous_id"].get("secure") is True
+
+
+def test_the_cookie_domain_is_set_when_given():
+    [cookie] = server_identity({}, secure=True, domain="example.com").cookies
+    assert cookie.header().endswith("; Domain=example.com; Secure")
