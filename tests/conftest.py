@@ -11,15 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserType
+from playwright.sync_api import Browser, BrowserType, Playwright
 
 from analytics_web.build import build
 from analytics_web.collector import CollectorServer
 from analytics_web.paths import SOURCE_ROOT
 from analytics_web.serving import ThreadedServer
-from tests.support.browsers import NoBrowser, launch_args
+from tests.support import webkit
+from tests.support.browsers import NoBrowser, playwright_launch_options
 from tests.support.collector_client import wait_for_events
 from tests.support.site import TestSite
+from tests.support.tabs import PlaywrightTab, Tab, WebDriverTab
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -32,17 +34,74 @@ def pytest_configure(config: pytest.Config) -> None:
 def browser_type_launch_args(
     browser_type_launch_args: dict[str, Any], browser_type: BrowserType
 ) -> dict[str, Any]:
-    args = dict(browser_type_launch_args)
     try:
-        ours = launch_args(browser_type)
+        return playwright_launch_options(browser_type, browser_type_launch_args)
     except NoBrowser as error:
         pytest.exit(str(error), returncode=3)
-    args.update(ours)
-    if browser_type.name == "chromium":
-        args["args"] = [*browser_type_launch_args.get("args", []), *ours["args"]]
-        # Playwright turns Chromium's back/forward cache off; visitors have it on.
-        args["ignore_default_args"] = ["--disable-back-forward-cache"]
-    return args
+
+
+# -- the engine-shared tests: each runs in Chromium, Firefox and WebKit (tests/support/tabs.py) --
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--no-webkit",
+        action="store_true",
+        help="leave WebKit out of the engine-shared tests (a quicker local run; CI runs it)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine" in metafunc.fixturenames:
+        engines = list(metafunc.config.option.browser)
+        if not metafunc.config.option.no_webkit:
+            engines.append("webkit")
+        metafunc.parametrize("engine", engines)
+
+
+@pytest.fixture(scope="session")
+def playwright_browsers(playwright: Playwright) -> Iterator[dict[str, Browser]]:
+    """Chromium and Firefox, each launched once for the session when a test first needs it."""
+    launched: dict[str, Browser] = {}
+    yield launched
+    for browser in launched.values():
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def webkit_display() -> Iterator[str]:
+    problem = webkit.missing()
+    if problem:
+        pytest.exit(f"{problem} (or run with --no-webkit)", returncode=3)
+    with webkit.virtual_display() as display:
+        yield display
+
+
+@pytest.fixture
+def tab(
+    engine: str,
+    request: pytest.FixtureRequest,
+    playwright: Playwright,
+    playwright_browsers: dict[str, Browser],
+) -> Iterator[Tab]:
+    """A fresh tab (its own cookies and storage) in the engine this run of the test is for."""
+    if engine == "webkit":
+        driver = webkit.start_session(request.getfixturevalue("webkit_display"))
+        try:
+            yield WebDriverTab(driver)
+        finally:
+            driver.quit()
+        return
+    if engine not in playwright_browsers:
+        browser_type = getattr(playwright, engine)
+        playwright_browsers[engine] = browser_type.launch(
+            **playwright_launch_options(browser_type, {"headless": True})
+        )
+    context = playwright_browsers[engine].new_context()
+    try:
+        yield PlaywrightTab(context.new_page(), engine)
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")
@@ -183,9 +242,11 @@ REPORT: list[dict[str, Any]] = []
 
 
 @pytest.fixture
-def report_delivery(browser_name: str, collector: CollectorServer, write_key: str):
+def report_delivery(request: pytest.FixtureRequest, collector: CollectorServer, write_key: str):
     """report_delivery(what, sent, stored): note this test's figures, as the collector saw
     them, for the table printed at the end of the run."""
+    shared = "engine" in request.fixturenames  # an engine-shared test, or a Playwright one
+    browser_name = request.getfixturevalue("engine" if shared else "browser_name")
 
     def note(what: str, sent: int, stored: int) -> None:
         stats = collector.store.stats(write_key=write_key)

@@ -6,12 +6,20 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.support.pages import batching, call, open_page
+from tests.support.tabs import Tab
 
 
 @pytest.fixture
 def loaded(page: Page, site, write_key) -> Page:
     open_page(page, site, write_key, "basic.html?title=API")
     return page
+
+
+@pytest.fixture
+def loaded_tab(tab: Tab, site, write_key) -> Tab:
+    """The page, in each engine: these calls behave the same in Chromium, Firefox and WebKit."""
+    open_page(tab, site, write_key, "basic.html?title=API")
+    return tab
 
 
 # -- track -------------------------------------------------------------------------------------
@@ -27,8 +35,8 @@ def loaded(page: Page, site, write_key) -> Page:
     ],
     ids=["name", "properties", "options", "null-properties"],
 )
-def test_track_overloads(loaded: Page, received, script, properties):
-    call(loaded, script)
+def test_track_overloads(loaded_tab: Tab, received, script, properties):
+    call(loaded_tab, script)
     [event] = received(1)
     assert (event["type"], event["event"], event["properties"]) == ("track", "Viewed", properties)
 
@@ -41,17 +49,17 @@ def test_track_overloads(loaded: Page, received, script, properties):
         "analytics.track('Viewed', {}, {}, cb)",
     ],
 )
-def test_track_calls_the_callback_in_any_position_after_delivery(loaded: Page, received, script):
-    message_id = loaded.evaluate(
+def test_track_calls_the_callback_in_any_position_after_delivery(loaded_tab: Tab, received, script):
+    message_id = loaded_tab.evaluate(
         f"() => new Promise(resolve => {{ const cb = ctx => resolve(ctx.event.messageId); {script} }})"
     )
     [event] = received(1)
     assert event["messageId"] == message_id
 
 
-def test_track_options_reach_the_wire(loaded: Page, received):
+def test_track_options_reach_the_wire(loaded_tab: Tab, received):
     call(
-        loaded,
+        loaded_tab,
         """analytics.track('Upgraded', {}, {
         integrations: {All: false, Mixpanel: true},
         context: {groupId: 'acct-7', page: {title: 'Overridden'}},
@@ -79,16 +87,16 @@ def test_load_time_integrations_are_merged_under_per_call_ones(
     assert event["integrations"] == {"Mixpanel": True, "Amplitude": True}
 
 
-def test_context_describes_browser_and_page(loaded: Page, received):
-    call(loaded, "analytics.track('Context')")
+def test_context_describes_browser_and_page(loaded_tab: Tab, received):
+    call(loaded_tab, "analytics.track('Context')")
     [event] = received(1)
     context = event["context"]
-    assert context["locale"] == loaded.evaluate("navigator.language")
-    assert context["timezone"] == loaded.evaluate(
+    assert context["locale"] == loaded_tab.evaluate("navigator.language")
+    assert context["timezone"] == loaded_tab.evaluate(
         "Intl.DateTimeFormat().resolvedOptions().timeZone"
     )
     assert set(context["page"]) == {"path", "referrer", "search", "title", "url"}
-    has_ua_data = loaded.evaluate("'userAgentData' in navigator")
+    has_ua_data = loaded_tab.evaluate("'userAgentData' in navigator")
     assert ("userAgentData" in context) == has_ua_data
 
 
@@ -121,8 +129,8 @@ def test_canonical_link_gives_the_page_url(page: Page, site, write_key, received
     ],
     ids=["none", "name", "category-name", "name-properties", "all", "properties", "null-category"],
 )
-def test_page_overloads(loaded: Page, received, script, category, name, extra):
-    call(loaded, script)
+def test_page_overloads(loaded_tab: Tab, received, script, category, name, extra):
+    call(loaded_tab, script)
     [event] = received(1)
     assert event["type"] == "page"
     assert event.get("category") == category and event.get("name") == name
@@ -134,15 +142,15 @@ def test_page_overloads(loaded: Page, received, script, category, name, extra):
         assert properties["name"] == name
 
 
-def test_page_properties_given_win_over_the_page(loaded: Page, received):
-    call(loaded, "analytics.page('Home', {title: 'Given', url: 'https://x.example/'})")
+def test_page_properties_given_win_over_the_page(loaded_tab: Tab, received):
+    call(loaded_tab, "analytics.page('Home', {title: 'Given', url: 'https://x.example/'})")
     [event] = received(1)
     assert event["properties"]["title"] == "Given"
     assert event["properties"]["url"] == "https://x.example/"
 
 
-def test_screen_is_a_page_call_for_apps(loaded: Page, received):
-    call(loaded, "analytics.screen('Settings', 'Profile', {tab: 'privacy'})")
+def test_screen_is_a_page_call_for_apps(loaded_tab: Tab, received):
+    call(loaded_tab, "analytics.screen('Settings', 'Profile', {tab: 'privacy'})")
     [event] = received(1)
     assert (event["type"], event["category"], event["name"]) == ("screen", "Settings", "Profile")
     assert event["properties"] == {"tab": "privacy", "category": "Settings"}
@@ -151,36 +159,41 @@ def test_screen_is_a_page_call_for_apps(loaded: Page, received):
 # -- identify, group, alias --------------------------------------------------------------------
 
 
-def test_identify_overloads_and_trait_merging(loaded: Page, received):
-    call(loaded, "analytics.identify('u-1', {email: 'a@x.example'})")
-    call(loaded, "analytics.identify({plan: 'pro'})")  # the stored id is used
-    call(loaded, "analytics.identify('u-1', {email: 'b@x.example'}, {}, () => {})")
+def test_identify_overloads_and_trait_merging(loaded_tab: Tab, received):
+    call(loaded_tab, "analytics.identify('u-1', {email: 'a@x.example'})")
+    call(loaded_tab, "analytics.identify({plan: 'pro'})")  # the stored id is used
+    call(loaded_tab, "analytics.identify('u-1', {email: 'b@x.example'}, {}, () => {})")
     first, second, third = received(3)
     assert (first["userId"], first["traits"]) == ("u-1", {"email": "a@x.example"})
     assert (second["userId"], second["traits"]) == ("u-1", {"email": "a@x.example", "plan": "pro"})
     assert third["traits"] == {"email": "b@x.example", "plan": "pro"}
-    assert loaded.evaluate("analytics.user().traits()") == {"email": "b@x.example", "plan": "pro"}
+    assert loaded_tab.evaluate("analytics.user().traits()") == {
+        "email": "b@x.example",
+        "plan": "pro",
+    }
 
 
-def test_identify_accepts_a_number_and_every_later_event_carries_the_user(loaded: Page, received):
-    call(loaded, "analytics.identify(42)")
-    call(loaded, "analytics.track('After')")
+def test_identify_accepts_a_number_and_every_later_event_carries_the_user(
+    loaded_tab: Tab, received
+):
+    call(loaded_tab, "analytics.identify(42)")
+    call(loaded_tab, "analytics.track('After')")
     identify, track = received(2)
     assert identify["userId"] == "42" and track["userId"] == "42"
-    assert loaded.evaluate("analytics.user().id()") == "42"
+    assert loaded_tab.evaluate("analytics.user().id()") == "42"
 
 
-def test_identifying_another_user_starts_fresh(loaded: Page, received):
-    call(loaded, "analytics.identify('first', {email: 'first@x.example'})")
-    call(loaded, "analytics.identify('second', {plan: 'team'})")
+def test_identifying_another_user_starts_fresh(loaded_tab: Tab, received):
+    call(loaded_tab, "analytics.identify('first', {email: 'first@x.example'})")
+    call(loaded_tab, "analytics.identify('second', {plan: 'team'})")
     first, second = received(2)
     assert second["traits"] == {"plan": "team"}
     assert second["anonymousId"] != first["anonymousId"]
 
 
-def test_group_overloads_and_getter(loaded: Page, received):
-    call(loaded, "analytics.group('acct-1', {name: 'Acme'})")
-    call(loaded, "analytics.group('acct-1', {plan: 'enterprise'}, {}, () => {})")
+def test_group_overloads_and_getter(loaded_tab: Tab, received):
+    call(loaded_tab, "analytics.group('acct-1', {name: 'Acme'})")
+    call(loaded_tab, "analytics.group('acct-1', {plan: 'enterprise'}, {}, () => {})")
     first, second = received(2)
     assert (first["type"], first["groupId"], first["traits"]) == (
         "group",
@@ -188,7 +201,7 @@ def test_group_overloads_and_getter(loaded: Page, received):
         {"name": "Acme"},
     )
     assert second["traits"] == {"name": "Acme", "plan": "enterprise"}
-    group = loaded.evaluate("[analytics.group().id(), analytics.group().traits()]")
+    group = loaded_tab.evaluate("[analytics.group().id(), analytics.group().traits()]")
     assert group == ["acct-1", {"name": "Acme", "plan": "enterprise"}]
 
 
@@ -201,9 +214,9 @@ def test_group_overloads_and_getter(loaded: Page, received):
     ],
     ids=["both", "options", "to-only"],
 )
-def test_alias_overloads(loaded: Page, received, script, previous):
-    anonymous_id = loaded.evaluate("analytics.user().anonymousId()")
-    call(loaded, script)
+def test_alias_overloads(loaded_tab: Tab, received, script, previous):
+    anonymous_id = loaded_tab.evaluate("analytics.user().anonymousId()")
+    call(loaded_tab, script)
     [event] = received(1)
     assert (event["type"], event["userId"]) == ("alias", "new-id")
     assert event["previousId"] == (anonymous_id if previous == "ANON" else previous)
@@ -212,24 +225,24 @@ def test_alias_overloads(loaded: Page, received, script, previous):
 # -- state: user(), reset, setAnonymousId, ready, emitter --------------------------------------
 
 
-def test_reset_clears_the_user_and_group_and_makes_a_new_anonymous_id(loaded: Page, received):
-    call(loaded, "analytics.identify('u-9', {email: 'r@x.example'})")
-    call(loaded, "analytics.group('acct-9')")
-    before = loaded.evaluate("analytics.user().anonymousId()")
-    loaded.evaluate("analytics.reset()")
-    state = loaded.evaluate("""[analytics.user().id(), analytics.user().traits(),
+def test_reset_clears_the_user_and_group_and_makes_a_new_anonymous_id(loaded_tab: Tab, received):
+    call(loaded_tab, "analytics.identify('u-9', {email: 'r@x.example'})")
+    call(loaded_tab, "analytics.group('acct-9')")
+    before = loaded_tab.evaluate("analytics.user().anonymousId()")
+    loaded_tab.evaluate("analytics.reset()")
+    state = loaded_tab.evaluate("""[analytics.user().id(), analytics.user().traits(),
         analytics.group().id(), analytics.user().anonymousId(),
         localStorage.getItem('ajs_user_id'), document.cookie.includes('ajs_user_id')]""")
     assert state[:3] == [None, {}, None]
     assert state[3] != before
     assert state[4] is None and state[5] is False
-    call(loaded, "analytics.track('After Reset')")
+    call(loaded_tab, "analytics.track('After Reset')")
     assert received(3)[-1]["anonymousId"] == state[3]
 
 
-def test_set_anonymous_id(loaded: Page, received):
-    assert loaded.evaluate("analytics.setAnonymousId('chosen-anon')") == "chosen-anon"
-    call(loaded, "analytics.track('X')")
+def test_set_anonymous_id(loaded_tab: Tab, received):
+    assert loaded_tab.evaluate("analytics.setAnonymousId('chosen-anon')") == "chosen-anon"
+    call(loaded_tab, "analytics.track('X')")
     [event] = received(1)
     assert event["anonymousId"] == "chosen-anon"
 
@@ -252,8 +265,8 @@ def test_ready_runs_after_load_and_calls_before_load_are_kept(
     assert event["event"] == "Before Load"
 
 
-def test_on_once_off_hear_each_call(loaded: Page):
-    heard = loaded.evaluate("""async () => {
+def test_on_once_off_hear_each_call(loaded_tab: Tab):
+    heard = loaded_tab.evaluate("""async () => {
         const heard = [];
         const onTrack = (event, properties) => heard.push(['track', event, properties.n]);
         analytics.on('track', onTrack);
@@ -286,9 +299,9 @@ def test_on_once_off_hear_each_call(loaded: Page):
     ]
 
 
-def test_a_listener_that_throws_breaks_nothing(loaded: Page, received):
-    loaded.evaluate("analytics.on('track', () => { throw new Error('listener bug') })")
-    call(loaded, "analytics.track('Still Sent')")
+def test_a_listener_that_throws_breaks_nothing(loaded_tab: Tab, received):
+    loaded_tab.evaluate("analytics.on('track', () => { throw new Error('listener bug') })")
+    call(loaded_tab, "analytics.track('Still Sent')")
     assert received(1)[0]["event"] == "Still Sent"
 
 
@@ -320,8 +333,10 @@ def test_a_listener_that_throws_breaks_nothing(loaded: Page, received):
         "alias-without-id",
     ],
 )
-def test_bad_calls_reject_with_a_clear_error_and_never_throw(loaded: Page, received, script, says):
-    outcome = loaded.evaluate(f"""async () => {{
+def test_bad_calls_reject_with_a_clear_error_and_never_throw(
+    loaded_tab: Tab, received, script, says
+):
+    outcome = loaded_tab.evaluate(f"""async () => {{
         let thrown = null;
         let result;
         try {{ result = {script}; }} catch (error) {{ thrown = String(error); }}
@@ -336,13 +351,13 @@ def test_bad_calls_reject_with_a_clear_error_and_never_throw(loaded: Page, recei
         assert outcome[0] == "returned"
     else:
         assert says in outcome[0]
-    call(loaded, "analytics.track('Still Works')")
+    call(loaded_tab, "analytics.track('Still Works')")
     assert received(1)[0]["event"] == "Still Works"
 
 
-def test_values_json_cannot_hold_are_sent_as_json_stringify_would(loaded: Page, received):
+def test_values_json_cannot_hold_are_sent_as_json_stringify_would(loaded_tab: Tab, received):
     call(
-        loaded,
+        loaded_tab,
         """analytics.track('Odd Values', {
         fn: () => 1, missing: undefined, nan: NaN, infinite: Infinity,
         node: document.body, date: new Date('2024-01-01T00:00:00Z'), nested: {keep: 1, drop: undefined},
@@ -358,14 +373,15 @@ def test_values_json_cannot_hold_are_sent_as_json_stringify_would(loaded: Page, 
     }
 
 
-def test_unhandled_rejections_do_not_reach_the_page(loaded: Page):
-    loaded.evaluate(
-        "window.unhandled = 0; addEventListener('unhandledrejection', () => window.unhandled++)"
+def test_unhandled_rejections_do_not_reach_the_page(loaded_tab: Tab):
+    loaded_tab.evaluate(
+        "() => { window.unhandled = 0;"
+        " addEventListener('unhandledrejection', () => window.unhandled++) }"
     )
-    loaded.evaluate("() => { analytics.track(); analytics.track('X', 'bad') }")
+    loaded_tab.evaluate("() => { analytics.track(); analytics.track('X', 'bad') }")
     # unhandledrejection is dispatched once the task that rejected ends: one task later is enough.
-    loaded.evaluate("() => new Promise(resolve => setTimeout(resolve))")
-    assert loaded.evaluate("window.unhandled") == 0
+    loaded_tab.evaluate("() => new Promise(resolve => setTimeout(resolve))")
+    assert loaded_tab.evaluate("window.unhandled") == 0
 
 
 # -- debug mode --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request
 
 from tests.support.pages import call, open_page, page_url
+from tests.support.tabs import Tab
 
 CONSENT = {
     "categories": ["analytics", "advertising"],
@@ -70,20 +71,21 @@ def test_nothing_is_stored_or_sent_before_the_visitor_decides(
 
 
 def test_kept_events_go_out_with_their_own_times_once_the_visitor_consents(
-    context: BrowserContext, page: Page, site, write_key, received
+    tab: Tab, site, write_key, received
 ):
-    open_page(page, site, write_key, consent=CONSENT)
-    made_at = page.evaluate(
-        "analytics.identify('u-1'); analytics.track('Before Consent'); Date.now()"
+    open_page(tab, site, write_key, consent=CONSENT)
+    made_at = tab.evaluate(
+        "() => { analytics.identify('u-1'); analytics.track('Before Consent'); return Date.now() }"
     )
-    page.wait_for_timeout(1000)  # the visitor reads the banner
-    page.evaluate("analytics.consent(true)")
+    # The visitor reads the banner for a second, then accepts.
+    tab.evaluate("new Promise(resolve => setTimeout(resolve, 1000))")
+    tab.evaluate("() => { analytics.consent(true) }")
     identify, track = received(2)
     assert abs(millis(track["timestamp"]) - made_at) < 200  # the time of the call, not of consent
     assert track["context"]["consent"] == {
         "categoryPreferences": {"analytics": True, "advertising": True}
     }
-    cookies = {cookie["name"]: cookie["value"] for cookie in context.cookies()}
+    cookies = {cookie["name"]: cookie["value"] for cookie in tab.cookies()}
     assert cookies["ajs_user_id"] == "u-1" and cookies["ajs_anonymous_id"] == track["anonymousId"]
     assert identify["anonymousId"] == track["anonymousId"]
 
@@ -107,11 +109,11 @@ def test_refusal_discards_kept_events_and_stores_nothing_but_the_decision(
     assert wire.requests == []
 
 
-def test_the_decision_is_remembered_on_the_next_page(page: Page, site, write_key, received):
-    open_page(page, site, write_key, consent=CONSENT)
-    page.evaluate("analytics.consent({analytics: true, advertising: false})")
-    open_page(page, site, write_key, consent=CONSENT)
-    call(page, "analytics.track('Next Page')")  # sent at once: no banner, no holding
+def test_the_decision_is_remembered_on_the_next_page(tab: Tab, site, write_key, received):
+    open_page(tab, site, write_key, consent=CONSENT)
+    tab.evaluate("analytics.consent({analytics: true, advertising: false})")
+    open_page(tab, site, write_key, consent=CONSENT)
+    call(tab, "analytics.track('Next Page')")  # sent at once: no banner, no holding
     [event] = received(1)
     assert event["context"]["consent"]["categoryPreferences"] == {
         "analytics": True,
@@ -120,13 +122,13 @@ def test_the_decision_is_remembered_on_the_next_page(page: Page, site, write_key
 
 
 def test_a_later_change_applies_from_then_on_and_is_itself_an_event(
-    page: Page, site, write_key, received
+    tab: Tab, site, write_key, received
 ):
-    open_page(page, site, write_key, consent=CONSENT)
-    page.evaluate("analytics.consent(true)")
-    call(page, "analytics.track('Under Full Consent')")
-    page.evaluate("analytics.consent({analytics: true, advertising: false})")
-    call(page, "analytics.track('Under New Preferences')")
+    open_page(tab, site, write_key, consent=CONSENT)
+    tab.evaluate("analytics.consent(true)")
+    call(tab, "analytics.track('Under Full Consent')")
+    tab.evaluate("analytics.consent({analytics: true, advertising: false})")
+    call(tab, "analytics.track('Under New Preferences')")
     first, updated, second = received(3)
     assert first["context"]["consent"]["categoryPreferences"]["advertising"] is True
     assert updated["event"] == "Segment Consent Preference Updated"

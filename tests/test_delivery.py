@@ -15,9 +15,10 @@ from playwright.sync_api import BrowserContext, Page, Request
 from analytics_web.collector import Fault
 from tests.support.pages import batching, call, open_page
 from tests.support.polling import wait_until
+from tests.support.tabs import Tab
 
 
-def track_many(page: Page, count: int, *, prefix: str = "Event", blob: int = 0) -> None:
+def track_many(page: Page | Tab, count: int, *, prefix: str = "Event", blob: int = 0) -> None:
     """Make `count` track calls without waiting for delivery. `window.allSettled` resolves to
     each call's outcome: 'ok' (delivered), 'pending: <why>' (kept for a retry), or the message
     of the error it rejected with."""
@@ -73,20 +74,20 @@ def test_without_batching_calls_in_separate_tasks_each_go_at_once(
     assert [r["events"] for r in collector.store.requests(write_key=write_key)] == [1, 1, 1]
 
 
-def test_a_full_batch_is_sent_at_once(page: Page, site, write_key, collector, received):
-    open_page(page, site, write_key, **batching(5, 60_000))
-    track_many(page, 10)
-    assert page.evaluate("window.allSettled") == ["ok"] * 10
+def test_a_full_batch_is_sent_at_once(tab: Tab, site, write_key, collector, received):
+    open_page(tab, site, write_key, **batching(5, 60_000))
+    track_many(tab, 10)
+    assert tab.evaluate("window.allSettled") == ["ok"] * 10
     stored_once(received, 10)
     assert [r["events"] for r in collector.store.requests(write_key=write_key)] == [5, 5]
 
 
 def test_a_partial_batch_is_sent_when_its_timeout_passes(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
-    open_page(page, site, write_key, **batching(100, 300))
-    track_many(page, 3)
-    assert page.evaluate("window.allSettled") == ["ok"] * 3
+    open_page(tab, site, write_key, **batching(100, 300))
+    track_many(tab, 3)
+    assert tab.evaluate("window.allSettled") == ["ok"] * 3
     assert [r["events"] for r in collector.store.requests(write_key=write_key)] == [3]
 
 
@@ -179,11 +180,11 @@ def test_an_event_over_32_kb_of_utf8_is_refused_even_when_its_characters_are_few
 
 
 def test_events_queued_when_the_page_is_left_all_arrive(
-    page: Page, site, write_key, collector, received, report_delivery
+    tab: Tab, site, write_key, collector, received, report_delivery
 ):
-    open_page(page, site, write_key, **batching(100, 30_000))
-    track_many(page, 25)
-    page.click("#leave")
+    open_page(tab, site, write_key, **batching(100, 30_000))
+    track_many(tab, 25)
+    tab.click("#leave")
     stored_once(received, 25)
     report_delivery("leave with 25 queued", 25, 25)
 
@@ -238,14 +239,10 @@ def test_an_event_in_flight_when_the_page_is_left_is_sent_by_the_next_page(
     assert events[0]["event"] == "Left"
 
 
-def test_closing_the_page_sends_what_is_queued(
-    context: BrowserContext, site, write_key, collector, received
-):
-    page = context.new_page()
-    open_page(page, site, write_key, **batching(100, 30_000))
-    track_many(page, 25)
-    with page.expect_event("close"):
-        page.close(run_before_unload=True)
+def test_closing_the_page_sends_what_is_queued(tab: Tab, site, write_key, collector, received):
+    open_page(tab, site, write_key, **batching(100, 30_000))
+    track_many(tab, 25)
+    tab.close()
     stored_once(received, 25)
 
 
@@ -272,11 +269,11 @@ def test_a_page_restored_from_the_back_forward_cache_keeps_sending(
 # -- faults ------------------------------------------------------------------------------------
 
 
-def test_three_503s_then_success(page: Page, site, write_key, collector, received, report_delivery):
+def test_three_503s_then_success(tab: Tab, site, write_key, collector, received, report_delivery):
     collector.inject(Fault(status=503, count=3, write_key=write_key))
-    open_page(page, site, write_key, **batching(5, 60_000))
-    track_many(page, 5)
-    outcomes = page.evaluate("window.allSettled")  # after the first attempt, not the fourth
+    open_page(tab, site, write_key, **batching(5, 60_000))
+    track_many(tab, 5)
+    outcomes = tab.evaluate("window.allSettled")  # after the first attempt, not the fourth
     assert all(outcome.startswith("pending: ") and "503" in outcome for outcome in outcomes)
     stored_once(received, 5)
     requests = collector.store.requests(write_key=write_key)
@@ -285,12 +282,10 @@ def test_three_503s_then_success(page: Page, site, write_key, collector, receive
     report_delivery("503 x3 then 200", 5, 5)
 
 
-def test_429_waits_for_retry_after(
-    page: Page, site, write_key, collector, received, report_delivery
-):
+def test_429_waits_for_retry_after(tab: Tab, site, write_key, collector, received, report_delivery):
     collector.inject(Fault(status=429, retry_after=2, write_key=write_key))
-    open_page(page, site, write_key)
-    pending = page.evaluate("""async () => {
+    open_page(tab, site, write_key)
+    pending = tab.evaluate("""async () => {
         const ctx = await analytics.track('Rate Limited');
         return ctx.failedDelivery() && ctx.failedDelivery().reason.message;
     }""")
@@ -340,14 +335,14 @@ def test_a_400_drops_that_batch_without_retrying_and_reports_it(
 
 
 def test_the_collector_down_for_a_while_and_back(
-    page: Page, site, write_key, collector, received, report_delivery
+    tab: Tab, site, write_key, collector, received, report_delivery
 ):
-    open_page(page, site, write_key)
+    open_page(tab, site, write_key)
     collector.stop_listening()
     try:
-        track_many(page, 5)
+        track_many(tab, 5)
         # The calls settle once their first attempt has failed against the closed port.
-        outcomes = page.evaluate("window.allSettled")
+        outcomes = tab.evaluate("window.allSettled")
     finally:
         collector.start_listening()
     assert all("network error" in outcome and "retried" in outcome for outcome in outcomes)
@@ -356,6 +351,22 @@ def test_the_collector_down_for_a_while_and_back(
 
 
 # -- offline, crashes and tabs -----------------------------------------------------------------
+
+
+def test_events_waiting_for_a_retry_are_sent_by_the_next_page(
+    tab: Tab, site, write_key, collector, received
+):
+    """The API is unreachable and the visitor reloads: the outbox (localStorage) carries the
+    events to the next page, which sends them once the API is back."""
+    open_page(tab, site, write_key)
+    collector.stop_listening()
+    try:
+        track_many(tab, 5)
+        tab.evaluate("window.allSettled")  # each kept for a retry
+        tab.reload()
+    finally:
+        collector.start_listening()
+    stored_once(received, 5)
 
 
 def test_offline_events_go_out_when_back_online(

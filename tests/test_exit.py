@@ -10,9 +10,10 @@ path does with them is what it would do with a shop's events.
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Page
 
 from tests.support.pages import batching, open_page
+from tests.support.tabs import Tab
 from tests.support.workloads import queue_product_lists
 
 
@@ -23,43 +24,39 @@ def another_site(site) -> str:
 
 @pytest.mark.parametrize("count", [25, 100])
 def test_leaving_for_another_site_delivers_every_queued_event(
-    page: Page, site, write_key, received, report_delivery, count
+    tab: Tab, site, write_key, received, report_delivery, count
 ):
-    open_page(page, site, write_key, **batching(200, 60_000))
-    queued = queue_product_lists(page, count)
+    open_page(tab, site, write_key, **batching(200, 60_000))
+    queued = queue_product_lists(tab, count)
     assert queued > count * 2_500
-    page.goto(another_site(site))
+    tab.goto(another_site(site))
     events = received(count, timeout=15)
     assert len({event["messageId"] for event in events}) == count
     report_delivery(f"leave for another site, {count} x 3 KB queued", count, count)
 
 
 def test_closing_the_tab_delivers_every_queued_event(
-    context: BrowserContext, site, write_key, received, report_delivery
+    tab: Tab, site, write_key, received, report_delivery
 ):
-    page = context.new_page()
-    open_page(page, site, write_key, **batching(200, 60_000))
-    queue_product_lists(page, 100)
+    open_page(tab, site, write_key, **batching(200, 60_000))
+    queue_product_lists(tab, 100)
     # A visitor closes the tab a moment after the page last did something, which is the time the
     # library takes to gzip what waits (10 ms for 300 KB). Closed within those milliseconds, the
     # first 64 KB go and Chromium keeps the rest for the next visit (./dev bench measures both).
-    page.wait_for_timeout(250)
-    with page.expect_event("close"):
-        page.close(run_before_unload=True)
+    tab.evaluate("new Promise(resolve => setTimeout(resolve, 250))")
+    tab.close()
     events = received(100, timeout=15)
     assert len({event["messageId"] for event in events}) == 100
     report_delivery("close the tab, 100 x 3 KB queued", 100, 100)
 
 
-def test_events_queued_in_a_burst_just_before_leaving_still_go(
-    page: Page, site, write_key, received
-):
+def test_events_queued_in_a_burst_just_before_leaving_still_go(tab: Tab, site, write_key, received):
     """Without batching each call goes at once; a burst the page leaves in the middle of must
-    not be cut off with the page."""
-    open_page(page, site, write_key)
-    page.evaluate("document.getElementById('leave').href = " + repr(another_site(site)))
-    queue_product_lists(page, 60)
-    page.click("#leave")
+    not be cut off with the tab."""
+    open_page(tab, site, write_key)
+    tab.evaluate("document.getElementById('leave').href = " + repr(another_site(site)))
+    queue_product_lists(tab, 60)
+    tab.click("#leave")
     events = received(60, timeout=15)
     assert len({event["messageId"] for event in events}) == 60
 

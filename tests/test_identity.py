@@ -9,18 +9,17 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.support.pages import call, open_page, page_url
+from tests.support.tabs import Tab
 
 ONE_YEAR = 365 * 24 * 3600
 
 
-def test_ids_are_kept_the_analytics_js_way(
-    page: Page, context: BrowserContext, site, write_key, received
-):
-    open_page(page, site, write_key)
-    call(page, "analytics.identify('u-7', {email: 'e@x.example'})")
-    call(page, "analytics.group('g-7', {name: 'Acme'})")
+def test_ids_are_kept_the_analytics_js_way(tab: Tab, site, write_key, received):
+    open_page(tab, site, write_key)
+    call(tab, "analytics.identify('u-7', {email: 'e@x.example'})")
+    call(tab, "analytics.group('g-7', {name: 'Acme'})")
     anonymous_id = received(2)[0]["anonymousId"]
-    storage = page.evaluate("""Object.fromEntries(['ajs_anonymous_id', 'ajs_user_id', 'ajs_user_traits',
+    storage = tab.evaluate("""Object.fromEntries(['ajs_anonymous_id', 'ajs_user_id', 'ajs_user_traits',
         'ajs_group_id', 'ajs_group_properties'].map(key => [key, localStorage.getItem(key)]))""")
     assert storage == {
         "ajs_anonymous_id": f'"{anonymous_id}"',
@@ -29,7 +28,7 @@ def test_ids_are_kept_the_analytics_js_way(
         "ajs_group_id": '"g-7"',
         "ajs_group_properties": '{"name":"Acme"}',
     }
-    cookies = {cookie["name"]: cookie for cookie in context.cookies()}
+    cookies = {cookie["name"]: cookie for cookie in tab.cookies()}
     assert {
         name: cookies[name]["value"] for name in ("ajs_anonymous_id", "ajs_user_id", "ajs_group_id")
     } == {"ajs_anonymous_id": anonymous_id, "ajs_user_id": "u-7", "ajs_group_id": "g-7"}
@@ -39,14 +38,20 @@ def test_ids_are_kept_the_analytics_js_way(
     assert abs(cookie["expires"] - (time.time() + ONE_YEAR)) < 3600
 
 
-def test_identity_survives_reloads(page: Page, site, write_key, received):
-    open_page(page, site, write_key)
-    call(page, "analytics.identify('u-8', {plan: 'pro'})")
-    page.reload()
-    call(page, "analytics.track('After Reload')")
-    identify, track = received(2)
-    assert (track["userId"], track["anonymousId"]) == ("u-8", identify["anonymousId"])
-    assert page.evaluate("analytics.user().traits()") == {"plan": "pro"}
+def test_identity_survives_reloads_and_navigations(tab: Tab, site, write_key, received):
+    open_page(tab, site, write_key)
+    call(tab, "analytics.identify('u-8', {plan: 'pro'})")
+    tab.reload()
+    call(tab, "analytics.track('After Reload')")
+    tab.click("#leave")
+    tab.wait_for_url("**/blank.html")
+    open_page(tab, site, write_key)
+    call(tab, "analytics.track('After Navigating')")
+    identify, *tracks = received(3)
+    assert [(t["userId"], t["anonymousId"]) for t in tracks] == [
+        ("u-8", identify["anonymousId"])
+    ] * 2
+    assert tab.evaluate("analytics.user().traits()") == {"plan": "pro"}
 
 
 def test_subdomains_of_one_site_share_the_visitor(page: Page, site, write_key, received):
@@ -76,20 +81,20 @@ def test_subdomains_of_one_site_share_the_visitor(page: Page, site, write_key, r
         ("localStorage.setItem('ajs_anonymous_id', JSON.stringify('from-local'))", "from-local"),
         ("localStorage.setItem('ajs_anonymous_id', 'bare-local')", "bare-local"),
         (
-            "localStorage.setItem('ajs_anonymous_id', JSON.stringify('stale-local'));"
-            " document.cookie = 'ajs_anonymous_id=cookie-wins; path=/'",
+            "(localStorage.setItem('ajs_anonymous_id', JSON.stringify('stale-local')),"
+            " document.cookie = 'ajs_anonymous_id=cookie-wins; path=/')",
             "cookie-wins",
         ),
     ],
     ids=["cookie", "quoted-cookie", "json-local", "bare-local", "cookie-beats-local"],
 )
 def test_ids_analytics_js_left_behind_are_adopted(
-    page: Page, site, write_key, received, setup, expected
+    tab: Tab, site, write_key, received, setup, expected
 ):
-    page.goto(f"{site.url}/blank.html")
-    page.evaluate(setup)
-    open_page(page, site, write_key)
-    call(page, "analytics.track('Returning Visitor')")
+    tab.goto(f"{site.url}/blank.html")
+    tab.evaluate(setup)
+    open_page(tab, site, write_key)
+    call(tab, "analytics.track('Returning Visitor')")
     assert received(1)[0]["anonymousId"] == expected
 
 

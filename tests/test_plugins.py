@@ -10,10 +10,11 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page
 
 from tests.support.pages import call, open_page
+from tests.support.tabs import Tab
 
 # A plugin in analytics-next's shape, made in the page: plugin(name, type, methods).
 PLUGIN = """window.plugin = (name, type, methods) => Object.assign(
-    {name, type, version: '1.0.0', isLoaded: () => true, load: () => Promise.resolve()}, methods);"""
+    {name, type, version: '1.0.0', isLoaded: () => true, load: () => Promise.resolve()}, methods)"""
 
 
 @pytest.fixture
@@ -23,34 +24,46 @@ def loaded(page: Page, site, write_key) -> Page:
     return page
 
 
-def test_an_enrichment_plugin_adds_to_every_event(loaded: Page, received):
-    loaded.evaluate("""analytics.register(plugin('Plan', 'enrichment', {
+@pytest.fixture
+def loaded_tab(tab: Tab, site, write_key) -> Tab:
+    """The page with ``plugin()`` defined, in each engine."""
+    open_page(tab, site, write_key)
+    tab.evaluate(PLUGIN)
+    return tab
+
+
+def test_an_enrichment_plugin_adds_to_every_event(loaded_tab: Tab, received):
+    loaded_tab.evaluate("""analytics.register(plugin('Plan', 'enrichment', {
         track: ctx => { ctx.updateEvent('properties.plan', 'pro'); return ctx },
         page: ctx => { ctx.updateEvent('properties.plan', 'pro'); return ctx },
     }))""")
-    call(loaded, "analytics.track('Clicked', {button: 'buy'})")
-    call(loaded, "analytics.page('Pricing')")
+    call(loaded_tab, "analytics.track('Clicked', {button: 'buy'})")
+    call(loaded_tab, "analytics.page('Pricing')")
     track, page = received(2)
     assert track["properties"] == {"button": "buy", "plan": "pro"}
     assert page["properties"]["plan"] == "pro" and page["properties"]["name"] == "Pricing"
 
 
-def test_a_before_plugin_that_cancels_drops_that_event_and_says_why(loaded: Page, received):
-    loaded.evaluate("""analytics.register(plugin('No Tests', 'before', {
+def test_a_before_plugin_that_cancels_drops_that_event_and_says_why(loaded_tab: Tab, received):
+    loaded_tab.evaluate("""analytics.register(plugin('No Tests', 'before', {
         track: ctx => { if (ctx.event.event === 'Test') ctx.cancel(new Error('test traffic')); return ctx },
     }))""")
-    outcome = loaded.evaluate("analytics.track('Test').then(() => 'sent', error => error.message)")
-    call(loaded, "analytics.track('Real')")
+    outcome = loaded_tab.evaluate(
+        "analytics.track('Test').then(() => 'sent', error => error.message)"
+    )
+    call(loaded_tab, "analytics.track('Real')")
     assert 'plugin "No Tests" dropped the event: test traffic' in outcome
     assert [event["event"] for event in received(1)] == ["Real"]
 
 
-def test_a_before_plugin_that_throws_drops_only_that_event(loaded: Page, received):
-    loaded.evaluate("""analytics.register(plugin('Broken', 'before', {
+def test_a_before_plugin_that_throws_drops_only_that_event(loaded_tab: Tab, received):
+    loaded_tab.evaluate("""analytics.register(plugin('Broken', 'before', {
         track: ctx => { if (ctx.event.event === 'Bad') throw new TypeError('oops'); return ctx },
     }))""")
-    outcome = loaded.evaluate("analytics.track('Bad').then(() => 'sent', error => error.message)")
-    call(loaded, "analytics.track('Good')")
+    outcome = loaded_tab.evaluate(
+        "analytics.track('Bad').then(() => 'sent', error => error.message)"
+    )
+    call(loaded_tab, "analytics.track('Good')")
     assert "oops" in outcome
     assert [event["event"] for event in received(1)] == ["Good"]
 
@@ -71,8 +84,10 @@ def test_an_enrichment_plugin_that_throws_is_skipped_with_a_warning(loaded: Page
     assert any('enrichment plugin "Flaky" failed and was skipped' in text for text in warnings)
 
 
-def test_a_destination_gets_its_own_copy_and_a_throwing_one_affects_nothing(loaded: Page, received):
-    loaded.evaluate("""() => {
+def test_a_destination_gets_its_own_copy_and_a_throwing_one_affects_nothing(
+    loaded_tab: Tab, received
+):
+    loaded_tab.evaluate("""() => {
         window.forwarded = [];
         analytics.register(
             plugin('Warehouse Mirror', 'destination', {
@@ -82,57 +97,62 @@ def test_a_destination_gets_its_own_copy_and_a_throwing_one_affects_nothing(load
             plugin('Rejecting Pixel', 'destination', {track: ctx => Promise.reject(new Error('no'))}),
         );
     }""")
-    ctx = call(loaded, "analytics.track('Bought', {sku: 'A-1'})")
+    ctx = call(loaded_tab, "analytics.track('Bought', {sku: 'A-1'})")
     [event] = received(1)
     assert event["properties"] == {"sku": "A-1"}  # what Warehouse Mirror did stays in its copy
     assert ctx["properties"] == {"sku": "A-1"}
-    assert loaded.evaluate("window.forwarded") == ["Bought"]
+    assert loaded_tab.evaluate("window.forwarded") == ["Bought"]
 
 
-def test_after_plugins_run_once_the_destinations_have_the_event(loaded: Page, received):
-    loaded.evaluate("""() => {
+def test_after_plugins_run_once_the_destinations_have_the_event(loaded_tab: Tab, received):
+    loaded_tab.evaluate("""() => {
         window.order = [];
         analytics.register(
             plugin('Last', 'after', {track: ctx => { window.order.push('after') }}),
             plugin('Mirror', 'destination', {track: async ctx => { await null; window.order.push('destination'); return ctx }}),
         );
     }""")
-    call(loaded, "analytics.track('Ordered')")
-    assert loaded.evaluate("window.order") == ["destination", "after"]
+    call(loaded_tab, "analytics.track('Ordered')")
+    assert loaded_tab.evaluate("window.order") == ["destination", "after"]
 
 
-def test_a_utility_plugin_is_loaded_and_never_called_per_event(loaded: Page, received):
-    loaded.evaluate("""() => {
-        window.utility = {loaded: 0, called: 0};
+def test_a_utility_plugin_is_loaded_and_never_called_per_event(loaded_tab: Tab, received):
+    loaded_tab.evaluate("""() => {
+        window.utility = {loaded_tab: 0, called: 0};
         return analytics.register({name: 'Timer', type: 'utility', version: '1.0.0', isLoaded: () => true,
-            load: (ctx, instance) => { window.utility.loaded += 1; window.utility.sameInstance = instance === analytics },
+            load: (ctx, instance) => { window.utility.loaded_tab += 1; window.utility.sameInstance = instance === analytics },
             track: ctx => { window.utility.called += 1; return ctx }});
     }""")
-    call(loaded, "analytics.track('A')")
-    assert loaded.evaluate("window.utility") == {"loaded": 1, "called": 0, "sameInstance": True}
+    call(loaded_tab, "analytics.track('A')")
+    assert loaded_tab.evaluate("window.utility") == {
+        "loaded_tab": 1,
+        "called": 0,
+        "sameInstance": True,
+    }
 
 
-def test_destinations_honour_integrations_per_event(loaded: Page, received):
-    loaded.evaluate("""() => {
+def test_destinations_honour_integrations_per_event(loaded_tab: Tab, received):
+    loaded_tab.evaluate("""() => {
         window.got = [];
         analytics.register(plugin('Mixpanel', 'destination', {track: ctx => { window.got.push(ctx.event.event); return ctx }}));
     }""")
-    call(loaded, "analytics.track('Everywhere')")
-    call(loaded, "analytics.track('Nowhere Else', {}, {integrations: {All: false}})")
-    call(loaded, "analytics.track('Not Mixpanel', {}, {integrations: {Mixpanel: false}})")
+    call(loaded_tab, "analytics.track('Everywhere')")
+    call(loaded_tab, "analytics.track('Nowhere Else', {}, {integrations: {All: false}})")
+    call(loaded_tab, "analytics.track('Not Mixpanel', {}, {integrations: {Mixpanel: false}})")
     call(
-        loaded, "analytics.track('Only Mixpanel', {}, {integrations: {All: false, Mixpanel: true}})"
+        loaded_tab,
+        "analytics.track('Only Mixpanel', {}, {integrations: {All: false, Mixpanel: true}})",
     )
-    assert loaded.evaluate("window.got") == ["Everywhere", "Only Mixpanel"]
+    assert loaded_tab.evaluate("window.got") == ["Everywhere", "Only Mixpanel"]
     # Segment.io is not switched off by All: false, as in analytics-next.
     assert len(received(4)) == 4
 
 
-def test_register_waits_for_load_and_deregister_calls_unload(loaded: Page, received):
-    state = loaded.evaluate("""async () => {
+def test_register_waits_for_load_and_deregister_calls_unload(loaded_tab: Tab, received):
+    state = loaded_tab.evaluate("""async () => {
         const log = [];
         const slow = plugin('Slow', 'enrichment', {
-            load: () => new Promise(resolve => setTimeout(() => { log.push('loaded'); resolve() }, 100)),
+            load: () => new Promise(resolve => setTimeout(() => { log.push('loaded_tab'); resolve() }, 100)),
             unload: () => { log.push('unloaded') },
             track: ctx => { ctx.updateEvent('context.slow', true); return ctx },
         });
@@ -145,56 +165,56 @@ def test_register_waits_for_load_and_deregister_calls_unload(loaded: Page, recei
         await analytics.track('After Deregister');
         return log;
     }""")
-    assert state == ["loaded", "registered", "unloaded"]
+    assert state == ["loaded_tab", "registered", "unloaded"]
     during, after = received(2)
     assert during["context"]["slow"] is True and "slow" not in after["context"]
 
 
-def test_a_plugin_without_a_type_is_refused_clearly(loaded: Page):
-    message = loaded.evaluate(
+def test_a_plugin_without_a_type_is_refused_clearly(loaded_tab: Tab):
+    message = loaded_tab.evaluate(
         "analytics.register({name: 'Odd', load() {}}).then(() => 'ok', e => e.message)"
     )
     assert "register(): " in message and "has type" in message
 
 
 def test_an_async_source_middleware_strips_pii_before_the_request(
-    loaded: Page, received, collector, write_key
+    loaded_tab: Tab, received, collector, write_key
 ):
-    loaded.evaluate("""analytics.addSourceMiddleware(async ({payload, next}) => {
+    loaded_tab.evaluate("""analytics.addSourceMiddleware(async ({payload, next}) => {
         await new Promise(resolve => setTimeout(resolve, 10));
         delete payload.obj.traits.email;
         next(payload);
     })""")
-    call(loaded, "analytics.identify('u-1', {email: 'ada@example.com', plan: 'pro'})")
+    call(loaded_tab, "analytics.identify('u-1', {email: 'ada@example.com', plan: 'pro'})")
     [event] = received(1)
     assert event["traits"] == {"plan": "pro"}
     body = collector.store.requests(write_key=write_key)
     assert body and "ada@example.com" not in str(collector.store.events(write_key=write_key))
 
 
-def test_a_source_middleware_that_does_not_call_next_drops_the_event(loaded: Page, received):
-    loaded.evaluate("""analytics.addSourceMiddleware(({payload, next}) => {
+def test_a_source_middleware_that_does_not_call_next_drops_the_event(loaded_tab: Tab, received):
+    loaded_tab.evaluate("""analytics.addSourceMiddleware(({payload, next}) => {
         if (payload.obj.event !== 'Internal') next(payload);
     })""")
-    outcome = loaded.evaluate(
+    outcome = loaded_tab.evaluate(
         "analytics.track('Internal').then(() => 'sent', error => error.message)"
     )
-    call(loaded, "analytics.track('Public')")
+    call(loaded_tab, "analytics.track('Public')")
     assert "did not pass the event on" in outcome
     assert [event["event"] for event in received(1)] == ["Public"]
 
 
-def test_source_middleware_run_in_the_order_added(loaded: Page, received):
-    loaded.evaluate("""() => {
+def test_source_middleware_run_in_the_order_added(loaded_tab: Tab, received):
+    loaded_tab.evaluate("""() => {
         analytics.addSourceMiddleware(({payload, next}) => { payload.obj.properties.trail = ['first']; next(payload) });
         analytics.addSourceMiddleware(({payload, next}) => { payload.obj.properties.trail.push('second'); next(payload) });
     }""")
-    call(loaded, "analytics.track('Ordered')")
+    call(loaded_tab, "analytics.track('Ordered')")
     assert received(1)[0]["properties"]["trail"] == ["first", "second"]
 
 
-def test_destination_middleware_changes_only_that_destinations_copy(loaded: Page, received):
-    loaded.evaluate("""() => {
+def test_destination_middleware_changes_only_that_destinations_copy(loaded_tab: Tab, received):
+    loaded_tab.evaluate("""() => {
         window.got = {};
         analytics.register(
             plugin('Ads', 'destination', {track: ctx => { window.got.Ads = ctx.event.properties; return ctx }}),
@@ -204,29 +224,33 @@ def test_destination_middleware_changes_only_that_destinations_copy(loaded: Page
         analytics.addDestinationMiddleware('*', ({payload, next, integration}) => {
             payload.obj.properties.via = integration; next(payload) });
     }""")
-    call(loaded, "analytics.track('Lead', {email: 'a@x.example', score: 9})")
-    got = loaded.evaluate("window.got")
+    call(loaded_tab, "analytics.track('Lead', {email: 'a@x.example', score: 9})")
+    got = loaded_tab.evaluate("window.got")
     assert got["Ads"] == {"score": 9, "via": "Ads"}
     assert got["CRM"] == {"email": "a@x.example", "score": 9, "via": "CRM"}
     # '*' is every destination but Segment.io, as in analytics-next: the API gets the original.
     assert received(1)[0]["properties"] == {"email": "a@x.example", "score": 9}
 
 
-def test_destination_middleware_named_segment_io_changes_what_the_api_gets(loaded: Page, received):
-    loaded.evaluate("""analytics.addDestinationMiddleware('Segment.io', ({payload, next}) => {
+def test_destination_middleware_named_segment_io_changes_what_the_api_gets(
+    loaded_tab: Tab, received
+):
+    loaded_tab.evaluate("""analytics.addDestinationMiddleware('Segment.io', ({payload, next}) => {
         payload.obj.properties.internal = undefined; next(payload) })""")
-    call(loaded, "analytics.track('Filtered', {internal: 'x', kept: 1})")
+    call(loaded_tab, "analytics.track('Filtered', {internal: 'x', kept: 1})")
     assert received(1)[0]["properties"] == {"kept": 1}
 
 
-def test_a_destination_middleware_that_drops_spares_the_other_destinations(loaded: Page, received):
-    loaded.evaluate("""() => {
+def test_a_destination_middleware_that_drops_spares_the_other_destinations(
+    loaded_tab: Tab, received
+):
+    loaded_tab.evaluate("""() => {
         window.got = [];
         analytics.register(plugin('Ads', 'destination', {track: ctx => { window.got.push('Ads'); return ctx }}));
         analytics.addDestinationMiddleware('Ads', ({payload, next}) => {});
     }""")
-    call(loaded, "analytics.track('Private')")
-    assert loaded.evaluate("window.got") == []
+    call(loaded_tab, "analytics.track('Private')")
+    assert loaded_tab.evaluate("window.got") == []
     assert received(1)[0]["event"] == "Private"
 
 

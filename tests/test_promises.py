@@ -8,6 +8,7 @@ from playwright.sync_api import BrowserContext, Page
 
 from analytics_web.collector import Fault
 from tests.support.pages import batching, open_page
+from tests.support.tabs import Tab
 
 # The time a call takes to settle and to call back, and what it says about delivery.
 TIMED_TRACK = """async (name) => {
@@ -34,11 +35,11 @@ def test_offline_a_call_settles_at_once_and_its_event_waits(
 
 
 def test_while_the_api_fails_a_call_settles_after_its_first_attempt(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
     collector.inject(Fault(status=503, count=3, write_key=write_key))
-    open_page(page, site, write_key)
-    timing = page.evaluate(TIMED_TRACK, "During An Outage")
+    open_page(tab, site, write_key)
+    timing = tab.evaluate(TIMED_TRACK, "During An Outage")
     assert timing["settled"] < 1000  # the backoff (0.5 s, 1 s, 2 s) is not waited for
     assert "503" in timing["pending"]
     assert received(1)[0]["event"] == "During An Outage"  # the retries deliver it
@@ -51,11 +52,11 @@ def test_while_the_api_fails_a_call_settles_after_its_first_attempt(
 
 
 def test_while_the_api_is_slow_the_callback_comes_at_the_timeout_and_the_promise_on_delivery(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
     collector.inject(Fault(delay=1.5, write_key=write_key))
-    open_page(page, site, write_key)
-    timing = page.evaluate(TIMED_TRACK, "Slow API")
+    open_page(tab, site, write_key)
+    timing = tab.evaluate(TIMED_TRACK, "Slow API")
     assert 250 <= timing["calledBack"] < 1000  # Analytics.js's 300 ms: a page can navigate
     assert timing["settled"] >= 1400 and timing["pending"] is None  # acknowledged
     received(1)

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Dialog, Page
 
 from analytics_web.snippet import bundle_integrity, render
+from tests.support.tabs import Tab
 
 
 @pytest.fixture
@@ -20,14 +21,11 @@ def slow_bundle(site) -> Iterator[None]:
 
 
 def test_calls_before_the_bundle_arrive_in_order_with_their_page(
-    page: Page, site, write_key, received, slow_bundle
+    tab: Tab, site, write_key, received, slow_bundle
 ):
-    # The load event waits for async scripts; DOMContentLoaded does not.
-    page.goto(f"{site.url}/snippet.html?key={write_key}", wait_until="domcontentloaded")
-    assert page.evaluate("Array.isArray(window.analytics)"), (
-        "the bundle came before the inline calls"
-    )
-    page.wait_for_function("window.analytics.initialized === true")
+    tab.goto(f"{site.url}/snippet.html?key={write_key}")
+    assert tab.evaluate("window.earlyCallsQueued"), "the bundle came before the inline calls"
+    tab.wait_for_function("window.analytics.initialized === true")
     events = received(4)  # in the order the collector stored them
     assert [e["timestamp"] for e in events] == sorted(e["timestamp"] for e in events)
     assert [(e["type"], e.get("event")) for e in events] == [
@@ -87,14 +85,11 @@ def test_values_from_python_cannot_inject_script(page: Page, site, where):
         assert page.evaluate("analytics._writeKey") == write_key
 
 
-def test_strict_csp_with_a_nonce_reports_no_violation(page: Page, site, write_key, received):
-    page.add_init_script("""window.violations = [];
-        document.addEventListener('securitypolicyviolation',
-            e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI))""")
-    page.goto(f"{site.url}/snippet.html?key={write_key}&csp=1")
-    page.wait_for_function("window.analytics.initialized === true")
+def test_strict_csp_with_a_nonce_reports_no_violation(tab: Tab, site, write_key, received):
+    tab.goto(f"{site.url}/snippet.html?key={write_key}&csp=1")
+    tab.wait_for_function("window.analytics.initialized === true")
     received(4)
-    assert page.evaluate("window.violations") == []
+    assert tab.evaluate("window.violations") == []
 
 
 def test_integrity_from_the_manifest_lets_the_bundle_load(

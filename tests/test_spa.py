@@ -7,14 +7,15 @@ from playwright.sync_api import Page
 
 from tests.support.collector_client import wait_for_events
 from tests.support.pages import page_url
+from tests.support.tabs import Tab
 
 
-def open_spa(page: Page, site, write_key: str, path: str = "spa.html", **options) -> None:
+def open_spa(page: Page | Tab, site, write_key: str, path: str = "spa.html", **options) -> None:
     page.goto(page_url(site, write_key, path, **options))
     page.wait_for_function("window.moduleReady === true")
 
 
-def settle(page: Page) -> None:
+def settle(page: Page | Tab) -> None:
     """Let the route tracker's task run (it waits one task for the title), then send a marker
     event after it, so the collector has everything before the marker."""
     page.evaluate("""async () => {
@@ -30,19 +31,19 @@ def test_the_module_loads_and_sends(page: Page, site, write_key, received):
     assert received(1)[0]["event"] == "From The Module"
 
 
-def test_three_route_changes_and_back_are_four_page_views(page: Page, site, write_key, received):
-    open_spa(page, site, write_key)
-    start = page.url
+def test_three_route_changes_and_back_are_four_page_views(tab: Tab, site, write_key, received):
+    open_spa(tab, site, write_key)
+    start = tab.url
     base = site.url
-    page.evaluate("navigate('/app/pricing', 'Pricing')")
-    page.wait_for_function("document.title === 'Pricing'")
-    page.evaluate("navigate('/app/signup?plan=pro', 'Sign up')")
-    page.wait_for_function("document.title === 'Sign up'")
-    page.evaluate("navigate('/app/account', 'Account')")
-    page.wait_for_function("document.title === 'Account'")
-    page.go_back()
-    page.wait_for_function("document.title === 'Sign up'")
-    settle(page)
+    tab.evaluate("navigate('/app/pricing', 'Pricing')")
+    tab.wait_for_function("document.title === 'Pricing'")
+    tab.evaluate("navigate('/app/signup?plan=pro', 'Sign up')")
+    tab.wait_for_function("document.title === 'Sign up'")
+    tab.evaluate("navigate('/app/account', 'Account')")
+    tab.wait_for_function("document.title === 'Account'")
+    tab.go_back()
+    tab.wait_for_function("document.title === 'Sign up'")
+    settle(tab)
     views = [event for event in received(5) if event["type"] == "page"]
     assert [
         (v["properties"]["url"], v["properties"]["referrer"], v["properties"]["title"])
@@ -89,15 +90,13 @@ def test_a_filter_decides_which_route_changes_count(page: Page, site, write_key,
     assert events[0]["properties"]["path"] == "/app/home"
 
 
-def test_hash_router_routes_are_page_views_and_anchors_are_not(
-    page: Page, site, write_key, received
-):
-    open_spa(page, site, write_key)
-    start = page.url
-    page.evaluate("location.hash = '#pricing'")  # an in-page anchor
-    page.evaluate("location.hash = '#/settings/profile'")  # a hash router's route
-    page.wait_for_function("location.hash === '#/settings/profile'")
-    settle(page)
+def test_hash_router_routes_are_page_views_and_anchors_are_not(tab: Tab, site, write_key, received):
+    open_spa(tab, site, write_key)
+    start = tab.url
+    tab.evaluate("location.hash = '#pricing'")  # an in-page anchor
+    tab.evaluate("location.hash = '#/settings/profile'")  # a hash router's route
+    tab.wait_for_function("location.hash === '#/settings/profile'")
+    settle(tab)
     views = [event for event in received(2) if event["type"] == "page"]
     assert [(v["properties"]["url"], v["properties"]["referrer"]) for v in views] == [
         (start + "#/settings/profile", start)

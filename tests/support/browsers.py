@@ -34,3 +34,14 @@ def launch_args(browser_type: BrowserType) -> dict[str, Any]:
     if browser_type.name == "chromium":
         args["args"] = CHROMIUM_ARGS
     return args
+
+
+def playwright_launch_options(browser_type: BrowserType, base: dict[str, Any]) -> dict[str, Any]:
+    """``base`` (pytest-playwright's launch arguments) with this machine's browser and, for
+    Chromium, its back/forward cache left on, as visitors have it (Playwright turns it off)."""
+    ours = launch_args(browser_type)
+    options = {**base, **ours}
+    if browser_type.name == "chromium":
+        options["args"] = [*base.get("args", []), *ours["args"]]
+        options["ignore_default_args"] = ["--disable-back-forward-cache"]
+    return options

@@ -8,6 +8,8 @@ from typing import Any
 
 from playwright.sync_api import Page
 
+from tests.support.tabs import Tab
+
 
 def page_url(site, write_key: str, path: str = "basic.html", **options: Any) -> str:
     path, _, query = path.partition("?")
@@ -17,7 +19,9 @@ def page_url(site, write_key: str, path: str = "basic.html", **options: Any) -> 
     return f"{site.url}/{path}?{urllib.parse.urlencode(params)}"
 
 
-def open_page(page: Page, site, write_key: str, path: str = "basic.html", **options: Any) -> None:
+def open_page(
+    page: Page | Tab, site, write_key: str, path: str = "basic.html", **options: Any
+) -> None:
     page.goto(page_url(site, write_key, path, **options))
 
 
@@ -35,7 +39,7 @@ def batching(size: int, timeout: int) -> dict[str, Any]:
     }
 
 
-def call(page: Page, script: str) -> Any:
+def call(page: Page | Tab, script: str) -> Any:
     """Run one analytics call and wait for its promise, so the collector has the event;
     returns the event as sent."""
     return page.evaluate(f"async () => {{ const ctx = await {script}; return ctx && ctx.event }}")

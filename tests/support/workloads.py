@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
+from tests.support.tabs import Tab
+
 # A shop's 'Product List Viewed': ~3 KB of JSON with the keys and catalogue names repeating and
 # SKUs and prices varying, so compression does what it would do with real events, no better.
 QUEUE_PRODUCT_LISTS = """(count) => {
@@ -25,6 +27,6 @@ QUEUE_PRODUCT_LISTS = """(count) => {
 }"""
 
 
-def queue_product_lists(page: Page, count: int) -> int:
+def queue_product_lists(page: Page | Tab, count: int) -> int:
     """`count` track calls of ~3 KB each; returns about how many bytes of events they make."""
     return page.evaluate(QUEUE_PRODUCT_LISTS, count)
