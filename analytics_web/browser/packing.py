@@ -47,7 +47,9 @@ class Packer:
         fresh.forEach(lambda item: self.packed.add(item))
 
         def keep(data):
-            if data:
+            # Items acknowledged while their gzip was being made were forgotten then: a member
+            # holding them would never be forgotten again, and would keep them all in memory.
+            if data and fresh.every(lambda item: self.packed.has(item)):
                 self.members.push({"items": fresh, "data": data, "bytes": total_bytes(fresh)})
             else:
                 fresh.forEach(lambda item: self.packed.delete(item))

@@ -56,6 +56,10 @@ class Node:
     def call(self, module: str, function: str, *args: Any, **extra: Any) -> Any:
         return self.ask({"module": module, "call": function, "args": list(args), **extra})["value"]
 
+    def run(self, module: str, script: str) -> Any:
+        """The value of ``script``, a JavaScript function called with the module."""
+        return self.ask({"module": module, "run": script})["value"]
+
     def calls(self, module: str, function: str, *args: Any) -> list[list[Any]]:
         """The methods the function called on a {"$recorder": true} argument, in order."""
         calls: list[list[Any]] = self.ask({"module": module, "call": function, "args": list(args)})[

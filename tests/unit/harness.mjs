@@ -8,6 +8,8 @@
 //   {"$user": {"id": ..., "anonymousId": ...}}  an object answering user.id(), user.anonymousId()
 //   {"$recorder": true}                          an object recording every method called on it;
 //                                                its calls come back as "calls" in the answer
+// A request may instead give {module, run}: JavaScript source of a function, called with the
+// module (its classes, to drive an instance through a scenario); its result is the value.
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { webcrypto } from 'node:crypto';
@@ -58,6 +60,11 @@ for await (const line of createInterface({ input: process.stdin })) {
   try {
     if (request.publicSuffixes) { publicSuffixes = request.publicSuffixes; jar = {}; }
     const module = await load(request.module);
+    if (request.run) {
+      const value = await (0, eval)(request.run)(module);
+      process.stdout.write(JSON.stringify({ value: plain(value), calls }) + '\n');
+      continue;
+    }
     if (typeof module[request.call] !== 'function') throw new Error(`${request.module}.${request.call} is not a function`);
     let value = module[request.call](...request.args.map((arg) => revive(arg, calls)));
     if (value && typeof value.then === 'function') value = await value;
