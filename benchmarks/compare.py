@@ -1,13 +1,15 @@
 """analytics-web beside @segment/analytics-next 1.84.3, in the same browser run, alternating.
 
-    ./dev bench [--browser chromium --browser firefox] [--rounds 5]
+    ./dev bench [--browser chromium --browser firefox --browser webkit] [--rounds 5]
     .venv/bin/python -m benchmarks.compare ...    (the same, once set up)
 
 Both libraries load the same way (a Segment-style stub, then the bundle as a script), from the
-same local server, against the same local collector. analytics-next's calls to Segment's CDN
-(settings, lazy chunks) and metrics endpoint are answered locally, pointing it at the collector.
-Prints a markdown table per browser with the ratio ours/theirs and writes it to
-benchmarks/results.md. These are measurements, not tests: nothing here passes or fails.
+same local server, against the same local collector. analytics-next's CDN (settings, lazy
+chunks) is the benchmark server itself (the stub sets ``analytics._cdn``), its settings
+pointing it at the collector. Chromium and Firefox are driven by Playwright, WebKit (WebKitGTK)
+by WebDriver, through the same small tab adapter as the engine-shared tests. Prints a markdown
+table per browser with the ratio ours/theirs and writes it to benchmarks/results.md. These are
+measurements, not tests: nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -18,23 +20,27 @@ import json
 import statistics
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Playwright, sync_playwright
 
 from analytics_web.build import build
 from analytics_web.collector import CollectorServer
 from analytics_web.serving import ThreadedServer
+from tests.support import webkit
 from tests.support.browsers import launch_args
 from tests.support.polling import wait_until
-from tests.support.site import REFERENCE, serve_segment_cdn
+from tests.support.site import REFERENCE
+from tests.support.tabs import PlaywrightTab, Tab, WebDriverTab
+from tests.support.webkit import start_session
 from tests.support.workloads import QUEUE_PRODUCT_LISTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +59,7 @@ CPU_ROUND_OPTIONS = {"queue": {"maxEvents": 100_000, "maxBytes": 64 * 1024 * 102
 # load options, and marks when the library's script starts loading and when it is ready.
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>benchmark</title>
+<link rel="icon" href="data:,">
 <script>
 (function () {
   var a = window.analytics = [];
@@ -62,6 +69,7 @@ PAGE = """<!doctype html>
   });
   a._writeKey = %(key)s;
   a._loadOptions = %(options)s;
+  a._cdn = location.origin + '/cdn';  // analytics-next's settings and chunks: this server
   a.ready(function () { window.benchReady = performance.now(); });
   window.benchStart = performance.now();
   var s = document.createElement('script');
@@ -119,10 +127,24 @@ class BenchSite:
 
     def __init__(self) -> None:
         self.runs: dict[str, dict[str, Any]] = {}
+        self.cdn_settings: dict[str, dict[str, Any]] = {}
 
-    def add_run(self, key: str, library: Library, options: dict[str, Any]) -> str:
+    def add_run(
+        self,
+        key: str,
+        library: Library,
+        options: dict[str, Any],
+        *,
+        api_host: str,
+        strategy: dict[str, Any] | None,
+    ) -> str:
         run = uuid.uuid4().hex[:8]
         self.runs[run] = {"key": key, "src": library.script, "options": options}
+        # What Segment's CDN would say of this source: where to send, and how to batch.
+        segment: dict[str, Any] = {"apiKey": key, "apiHost": api_host, "protocol": "http"}
+        if strategy is not None:
+            segment["deliveryStrategy"] = strategy
+        self.cdn_settings[key] = {"integrations": {"Segment.io": segment}}
         return f"/page.html?run={run}"
 
     def app(self) -> web.Application:
@@ -131,6 +153,8 @@ class BenchSite:
         app.router.add_get("/elsewhere.html", self.elsewhere)
         app.router.add_static("/dist", ROOT / "dist")
         app.router.add_static("/vendor/analytics-next", REFERENCE)
+        app.router.add_get("/cdn/v1/projects/{key}/settings", self.settings)
+        app.router.add_static("/cdn/analytics-next/bundles", REFERENCE)
         app.router.add_post("/sink/{path:.*}", self.receive)
         app.router.add_route("OPTIONS", "/sink/{path:.*}", self.preflight)
         return app
@@ -139,6 +163,9 @@ class BenchSite:
         run = self.runs[request.query["run"]]
         html = PAGE % {name: json.dumps(value) for name, value in run.items()}
         return web.Response(text=html, content_type="text/html")
+
+    async def settings(self, request: web.Request) -> web.Response:
+        return web.json_response(self.cdn_settings[request.match_info["key"]])
 
     async def elsewhere(self, request: web.Request) -> web.Response:
         return web.Response(
@@ -167,6 +194,7 @@ class Bench:
     collector: CollectorServer
     server: ThreadedServer
     site: BenchSite
+    display: str | None = None  # WebKit's X display
     results: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     loaded_files: dict[str, set[str]] = field(default_factory=dict)
     browser_version: str = ""
@@ -175,42 +203,52 @@ class Bench:
         self.results.setdefault(metric, {}).setdefault(library.name, []).append(value)
 
     @contextmanager
-    def context(
-        self,
-        library: Library,
-        api_host: str,
-        *,
-        batching: bool = False,
-        strategy: dict[str, Any] | None = None,
-    ) -> Iterator[BrowserContext]:
+    def fresh_tab(self) -> Iterator[Tab]:
+        """A tab in a browser of its own (no cache, no storage), closed afterwards."""
+        if self.browser_name == "webkit":
+            assert self.display is not None
+            driver = start_session(self.display)
+            self.browser_version = driver.capabilities.get("browserVersion", "")
+            try:
+                yield WebDriverTab(driver)
+            finally:
+                driver.quit()
+            return
         browser_type = getattr(self.playwright, self.browser_name)
         browser = browser_type.launch(**launch_args(browser_type))
         self.browser_version = browser.version
         context = browser.new_context()
-        if library is THEIR_LIBRARY:
-            serve_segment_cdn(context, api_host, strategy or (BATCHING if batching else None))
         try:
-            yield context
+            yield PlaywrightTab(context.new_page(), self.browser_name)
         finally:
             context.close()
             browser.close()
 
-    def open(
-        self, context: BrowserContext, library: Library, key: str, options: dict[str, Any]
-    ) -> tuple[Page, list[str]]:
-        """Load the library on a fresh page; returns the page and the requests it made
-        before it was ready (besides the page and the library's own script)."""
-        page = context.new_page()
-        requests: list[str] = []
-        page.on("request", lambda request: requests.append(request.url))
-        url = self.server.url + self.site.add_run(key, library, options)
-        page.goto(url)
-        page.wait_for_function("window.benchReady !== undefined", timeout=30_000)
-        before_ready = [u for u in requests if u != url and not u.endswith(library.script)]
-        self.loaded_files.setdefault(library.name, set()).update(
-            Path(u).name for u in requests if u.endswith(".js")
-        )
-        return page, before_ready
+    @contextmanager
+    def loaded(
+        self,
+        library: Library,
+        key: str,
+        options: dict[str, Any],
+        *,
+        api_host: str,
+        strategy: dict[str, Any] | None = None,
+    ) -> Iterator[tuple[Tab, list[str]]]:
+        """The library loaded on a fresh page; yields the tab and the requests it made before
+        it was ready (besides the page and the library's own script), as the page saw them."""
+        path = self.site.add_run(key, library, options, api_host=api_host, strategy=strategy)
+        with self.fresh_tab() as tab:
+            tab.goto(self.server.url + path)
+            tab.wait_for_function("window.benchReady !== undefined", timeout=30)
+            requests: list[str] = tab.evaluate(
+                """performance.getEntriesByType('resource')
+                    .filter(entry => entry.startTime <= window.benchReady)
+                    .map(entry => entry.name)"""
+            )
+            self.loaded_files.setdefault(library.name, set()).update(
+                Path(url).name for url in requests if url.endswith(".js")
+            )
+            yield tab, [url for url in requests if not url.endswith(library.script)]
 
     # -- the measurements --------------------------------------------------------------------
 
@@ -218,32 +256,31 @@ class Bench:
         """Requests before ready, time to ready, track() cost over 10,000 calls, heap."""
         key = f"bench-cpu-{uuid.uuid4().hex[:8]}"
         sink_host = f"{self.server.host}:{self.server.port}/sink"
-        with self.context(library, sink_host, batching=True) as context:
-            page, before_ready = self.open(
-                context,
-                library,
-                key,
-                library.options(
-                    CPU_ROUND_OPTIONS | {"apiHost": sink_host, "protocol": "http"}, batching=True
-                ),
-            )
+        options = library.options(
+            CPU_ROUND_OPTIONS | {"apiHost": sink_host, "protocol": "http"}, batching=True
+        )
+        with self.loaded(library, key, options, api_host=sink_host, strategy=BATCHING) as (
+            tab,
+            before_ready,
+        ):
             self.note(library, "requests before ready", len(before_ready))
             self.note(
                 library,
                 "script start to ready, ms",
-                page.evaluate("window.benchReady - window.benchStart"),
+                tab.evaluate("window.benchReady - window.benchStart"),
             )
-            cdp = context.new_cdp_session(page) if self.browser_name == "chromium" else None
-            if cdp:
+            cdp = None
+            if self.browser_name == "chromium" and isinstance(tab, PlaywrightTab):
+                cdp = tab.page.context.new_cdp_session(tab.page)
                 cdp.send("Performance.enable")
                 self.note(library, "JS heap after load, KB", heap_kb(cdp))
                 busy_before = task_seconds(cdp)
-            returned, settled = page.evaluate(TRACK_LOOP, CALLS)
+            returned, settled = tab.evaluate(TRACK_LOOP, CALLS)
             self.note(library, "track() returns, µs per call", returned * 1000 / CALLS)
             self.note(library, "track() + its microtasks, µs per call", settled * 1000 / CALLS)
             # What the calls leave for later tasks (serialising, persisting, sending) counts
             # too: main-thread time over the calls and the AFTERMATH_S seconds after them.
-            page.wait_for_timeout(AFTERMATH_S * 1000)
+            time.sleep(AFTERMATH_S)
             if cdp:
                 busy = task_seconds(cdp) - busy_before
                 self.note(
@@ -258,12 +295,15 @@ class Bench:
     ) -> None:
         key = f"bench-wire-{uuid.uuid4().hex[:8]}"
         label = ("batching" if batching else "default") + (", gzip" if compress else "")
-        with self.context(library, self.collector.api_host, batching=batching) as context:
-            extra: dict[str, Any] = {"apiHost": self.collector.api_host, "protocol": "http"}
-            if compress:
-                extra["compress"] = True
-            page, _ = self.open(context, library, key, library.options(extra, batching=batching))
-            page.evaluate(
+        extra: dict[str, Any] = {"apiHost": self.collector.api_host, "protocol": "http"}
+        if compress:
+            extra["compress"] = True
+        options = library.options(extra, batching=batching)
+        strategy = BATCHING if batching else None
+        with self.loaded(
+            library, key, options, api_host=self.collector.api_host, strategy=strategy
+        ) as (tab, _):
+            tab.evaluate(
                 "(n) => { for (let i = 0; i < n; i++) analytics.track('Wire Event', {index: i}); }",
                 1000,
             )
@@ -275,23 +315,28 @@ class Bench:
     def exit_delivery(
         self, library: Library, count: int, *, close: bool, pause_ms: int = 0
     ) -> None:
-        r"""Events queued (~3 KB product lists), then, \`\`pause_ms\`\` later, the visitor goes to
+        """Events queued (~3 KB product lists), then, ``pause_ms`` later, the visitor goes to
         another site (where nothing can resend them) or closes the tab: how many arrive."""
         key = f"bench-exit-{uuid.uuid4().hex[:8]}"
-        with self.context(library, self.collector.api_host, strategy=EXIT_BATCHING) as context:
-            options = {
-                "apiHost": self.collector.api_host,
-                "protocol": "http",
-                "deliveryStrategy": EXIT_BATCHING,
-            }
-            page, _ = self.open(context, library, key, options if library is OUR_LIBRARY else {})
-            page.evaluate(QUEUE_PRODUCT_LISTS, count)
+        options = {
+            "apiHost": self.collector.api_host,
+            "protocol": "http",
+            "deliveryStrategy": EXIT_BATCHING,
+        }
+        with self.loaded(
+            library,
+            key,
+            options if library is OUR_LIBRARY else {},
+            api_host=self.collector.api_host,
+            strategy=EXIT_BATCHING,
+        ) as (tab, _):
+            tab.evaluate(QUEUE_PRODUCT_LISTS, count)
             if pause_ms:
-                page.wait_for_timeout(pause_ms)
+                time.sleep(pause_ms / 1000)
             if close:
-                page.close(run_before_unload=True)
+                tab.close()
             else:
-                page.goto(self.server.url.replace("127.0.0.1", "localhost") + "/elsewhere.html")
+                tab.goto(self.server.url.replace("127.0.0.1", "localhost") + "/elsewhere.html")
             wait_until(
                 lambda: self.collector.store.stats(write_key=key)["events"] >= count, EXIT_WAIT_S
             )
@@ -306,16 +351,13 @@ class Bench:
     def latency(self, library: Library) -> None:
         """track() to stored, with batching: 200 events, one every 20 ms."""
         key = f"bench-latency-{uuid.uuid4().hex[:8]}"
-        with self.context(library, self.collector.api_host, batching=True) as context:
-            page, _ = self.open(
-                context,
-                library,
-                key,
-                library.options(
-                    {"apiHost": self.collector.api_host, "protocol": "http"}, batching=True
-                ),
-            )
-            page.evaluate(PACED_TRACKS, [200, 20])
+        options = library.options(
+            {"apiHost": self.collector.api_host, "protocol": "http"}, batching=True
+        )
+        with self.loaded(
+            library, key, options, api_host=self.collector.api_host, strategy=BATCHING
+        ) as (tab, _):
+            tab.evaluate(PACED_TRACKS, [200, 20])
             arrived(lambda: self.collector.store.stats(write_key=key)["events"] >= 200, 60)
         delays = [
             (_parse_time(record["receivedAt"]) - _parse_time(record["event"]["timestamp"])) * 1000
@@ -369,8 +411,9 @@ def run_browser(
     collector: CollectorServer,
     server: ThreadedServer,
     site: BenchSite,
+    display: str | None,
 ) -> Bench:
-    bench = Bench(playwright, browser_name, collector, server, site)
+    bench = Bench(playwright, browser_name, collector, server, site, display)
     libraries = [OUR_LIBRARY, THEIR_LIBRARY]
     for round_number in range(rounds):
         # Alternate which library goes first, so neither always gets a warmer machine.
@@ -433,17 +476,24 @@ def _row(label: str, ours: float | None, theirs: float | None) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--browser", action="append", choices=["chromium", "firefox"])
+    parser.add_argument("--browser", action="append", choices=["chromium", "firefox", "webkit"])
     parser.add_argument("--rounds", type=int, default=5, help="CPU rounds per library (median)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.md")
     args = parser.parse_args()
-    browsers = args.browser or ["chromium", "firefox"]
+    browsers = args.browser or ["chromium", "firefox", "webkit"]
+    if "webkit" in browsers and webkit.missing():
+        sys.exit(f"{webkit.missing()}; or leave WebKit out: --browser chromium --browser firefox")
     build()
     sections = []
-    with _servers() as (collector, server, site), sync_playwright() as playwright:
+    with ExitStack() as stack:
+        collector, server, site = stack.enter_context(_servers())
+        playwright = stack.enter_context(sync_playwright())
+        display = stack.enter_context(webkit.virtual_display()) if "webkit" in browsers else None
         for browser_name in browsers:
             print(f"measuring in {browser_name} ...", file=sys.stderr, flush=True)
-            bench = run_browser(playwright, browser_name, args.rounds, collector, server, site)
+            bench = run_browser(
+                playwright, browser_name, args.rounds, collector, server, site, display
+            )
             sections.append(format_table(bench))
     report = (
         "\n\n".join(
