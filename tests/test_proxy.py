@@ -8,6 +8,7 @@ import gzip
 import json
 import os
 import signal
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -166,6 +167,15 @@ def test_a_message_the_browser_retries_is_forwarded_once(proxy, upstream):
     post(proxy, "/v1/batch", batch(track("other-id")))
     assert wait_until(lambda: len(upstream_ids(upstream)) == 2, 10)
     assert upstream_received(upstream) == 2
+
+
+def test_forwarded_events_leave_only_their_ids_on_disk(proxy, upstream, tmp_path):
+    """What the dedupe window needs is the id; a day of bodies would fill a busy site's disk."""
+    post(proxy, "/v1/batch", batch(track("m-1", properties={"note": "x" * 1000})))
+    assert wait_until(lambda: stats(proxy)["spool"]["forwarded"] == 1, 10)
+    with sqlite3.connect(tmp_path / "spool.sqlite3") as spool:
+        rows = spool.execute("SELECT message_id, state, payload FROM spool").fetchall()
+    assert rows == [("m-1", "forwarded", "")]
 
 
 def test_refused_events_are_kept_aside_and_the_rest_go_on(proxy, upstream):

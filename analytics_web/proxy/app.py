@@ -21,6 +21,7 @@ import sqlite3
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +117,9 @@ def is_https(request: web.Request, trust_forwarded: bool) -> bool:
     return request.secure
 
 
-def prepare(message: dict[str, Any], received: Any, batch_sent_at: object, ip: str | None) -> None:
+def prepare(
+    message: dict[str, Any], received: datetime, batch_sent_at: object, ip: str | None
+) -> None:
     """Make a message ready to wait in the spool (see the module's docstring)."""
     times = event_times(message, received, batch_sent_at)
     if "originalTimestamp" not in message and isinstance(message.get("timestamp"), str):

@@ -5,8 +5,8 @@ a proxy killed a moment later still has it. All database work runs on one thread
 the adds waiting when it gets to them share one transaction (one fsync for many requests),
 which is what lets a proxy on a small machine keep up with hundreds of clients.
 
-Rows stay after forwarding, marked so, for ``DEDUPE_WINDOW_S``: a message a browser retries
-(same write key and messageId) is then forwarded once, not once per attempt.
+Forwarded rows stay, marked so and without their body, for ``DEDUPE_WINDOW_S``: a message a
+browser retries (same write key and messageId) is then forwarded once, not once per attempt.
 """
 
 from __future__ import annotations
@@ -203,11 +203,15 @@ class Spool:
         return PendingBatch(write_key, events)
 
     def _mark(self, ids: list[int], state: str, error: str | None) -> None:
+        # A forwarded event's id is all the dedupe window needs: its body goes, so a busy day
+        # does not keep a day of bodies on disk. A refused one keeps its body, to be looked at.
+        keep_body = state != "forwarded"
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany(
-                "UPDATE spool SET state = ?, done_at = ?, error = ? WHERE id = ?",
-                [(state, time.time(), error, row_id) for row_id in ids],
+                "UPDATE spool SET state = ?, done_at = ?, error = ?,"
+                " payload = CASE WHEN ? THEN payload ELSE '' END WHERE id = ?",
+                [(state, time.time(), error, keep_body, row_id) for row_id in ids],
             )
 
     def _prune(self, cutoff: float) -> int:
