@@ -15,8 +15,6 @@ import argparse
 import asyncio
 import json
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -25,6 +23,7 @@ from pathlib import Path
 import aiohttp
 
 from tests.support.ports import free_port
+from tests.support.processes import start_cli, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,30 +104,13 @@ def main() -> None:
     port = free_port()
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "load.sqlite3"
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "analytics_web",
-                "collector",
-                "--port",
-                str(port),
-                "--db",
-                str(db),
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
+        process, _ = start_cli("collector", "--port", str(port), "--db", str(db))  # it listens
         try:
-            assert process.stdout is not None
-            process.stdout.readline()  # it listens
             sent, elapsed, latencies = asyncio.run(
                 load(f"http://127.0.0.1:{port}/v1/batch", args.clients, args.batches, args.size)
             )
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            stop_process(process)
         import sqlite3
 
         with sqlite3.connect(db) as connection:

@@ -23,8 +23,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.collector_load import ROOT, load, load_arguments
+from benchmarks.collector_load import load, load_arguments
 from tests.support.ports import free_port
+from tests.support.processes import start_cli, stop_process
 
 WRITE_KEY = "load"
 
@@ -45,14 +46,7 @@ class Run:
 
 
 def start(*arguments: str) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "analytics_web", *arguments],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    assert process.stdout is not None
-    process.stdout.readline()  # it listens
+    process, _ = start_cli(*arguments)  # it listens
     return process
 
 
@@ -87,8 +81,7 @@ def main() -> None:
         try:
             straight = measure(f"http://127.0.0.1:{direct_port}/v1/batch", args)
         finally:
-            direct.terminate()
-            direct.wait(timeout=10)
+            stop_process(direct)
 
         upstream = start("collector", "--port", str(upstream_port), "--db", str(upstream_db))
         proxy = start(
@@ -114,8 +107,7 @@ def main() -> None:
             memory = peak_memory_mb(proxy.pid)
         finally:
             for process in (proxy, upstream):
-                process.terminate()
-                process.wait(timeout=10)
+                stop_process(process)
         events, forwarded = stored(upstream_db)
 
     print(

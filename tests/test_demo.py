@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.demo_tour import TOUR_EVENTS, take_the_tour
+from tests.support.processes import start_cli, stop_process
 
 
 class Demos:
@@ -26,22 +26,14 @@ class Demos:
 
     def start(self, db: Path) -> str:
         """Run the demo keeping events in db; returns its URL once it listens."""
-        process = subprocess.Popen(
-            [sys.executable, "-m", "analytics_web", "demo", "--port", "0", "--db", str(db)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert process.stdout is not None
-        first_line = process.stdout.readline()
+        process, first_line = start_cli("demo", "--port", "0", "--db", str(db))
         assert first_line.startswith("demo site:"), first_line
         url = first_line.split()[-1]
         self.processes[url] = process
         return url
 
     def stop(self, url: str) -> None:
-        process = self.processes.pop(url)
-        process.terminate()
-        process.wait(timeout=10)
+        stop_process(self.processes.pop(url))
 
     def stop_all(self) -> None:
         for url in list(self.processes):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import signal
 import sqlite3
 import ssl
@@ -35,6 +34,7 @@ from tests.support.first_party import first_party_app
 from tests.support.pages import call
 from tests.support.polling import wait_until
 from tests.support.ports import free_port
+from tests.support.processes import start_cli, stop_process
 
 # The forwarder's backoff is capped this low here, so an upstream that comes back is noticed
 # within a second instead of a minute.
@@ -269,34 +269,23 @@ def test_a_proxy_killed_under_load_delivers_every_event_it_acknowledged(upstream
             f"{len(set(acknowledged) - set(upstream_ids(upstream)))} acknowledged events lost"
         )
     finally:
-        restarted.terminate()
-        restarted.wait(timeout=10)
+        stop_process(restarted)
     stored = upstream_ids(upstream)
     assert len(stored) == len(set(stored)) >= killed_with
 
 
 def start_proxy_process(upstream: CollectorServer, spool: Path, port: int) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "analytics_web",
-            "proxy",
-            "--upstream",
-            f"{upstream.url}/v1",
-            "--write-key",
-            "k",
-            "--port",
-            str(port),
-            "--spool",
-            str(spool),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    process, first_line = start_cli(
+        "proxy",
+        "--upstream",
+        f"{upstream.url}/v1",
+        "--write-key",
+        "k",
+        "--port",
+        str(port),
+        "--spool",
+        str(spool),
     )
-    assert process.stdout is not None
-    first_line = process.stdout.readline()
     assert first_line.startswith("proxy listening on"), first_line
     return process
 
