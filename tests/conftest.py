@@ -223,6 +223,28 @@ def https_site(site: TestSite, tls_context: ssl.SSLContext) -> Iterator[str]:
 
 
 @pytest.fixture
+def slow_bundle(site: TestSite) -> Iterator[None]:
+    """The bundle arrives a second late, as from a slow CDN, so inline calls hit the stub."""
+    site.delay_bundle = 1.0
+    yield
+    site.delay_bundle = 0.0
+
+
+@pytest.fixture(scope="session")
+def django_configured() -> None:
+    """Django's settings, the least a template engine and a request need, configured once."""
+    import django
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure(
+            INSTALLED_APPS=["analytics_web"],
+            TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates"}],
+        )
+        django.setup()
+
+
+@pytest.fixture
 def write_key() -> str:
     """A write key of this test's own: the collector keeps each key's events apart."""
     return f"wk-{uuid.uuid4().hex[:12]}"

@@ -214,13 +214,6 @@ def test_consent_given_on_the_snippets_stub_applies_before_the_first_page_view(
     assert view["context"]["consent"] == {"categoryPreferences": {"analytics": True}}
 
 
-@pytest.fixture
-def slow_bundle(site):
-    site.delay_bundle = 1.0
-    yield
-    site.delay_bundle = 0.0
-
-
 # -- Segment's consent wrapper, unmodified ---------------------------------------------------------------
 
 WRAP = """async ([tools, settings, categories, model, plugins]) => {

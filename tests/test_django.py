@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import django
 import pytest
-from django.conf import settings
 from django.template import Context, Template, TemplateSyntaxError
 
 from analytics_web.snippet import render
 
-
-@pytest.fixture(scope="module", autouse=True)
-def configured() -> None:
-    if not settings.configured:
-        settings.configure(
-            INSTALLED_APPS=["analytics_web"],
-            TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates"}],
-        )
-        django.setup()
+pytestmark = pytest.mark.usefixtures("django_configured")
 
 
 def rendered(source: str, **context: object) -> str:

@@ -4,8 +4,6 @@ snippet's stub taking effect for the first page view."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import ConsoleMessage, Page
 
@@ -279,13 +277,6 @@ def test_debug_mode_shows_the_events_way_through_the_plugins(loaded: Page, recei
 
 
 # -- on the snippet's stub, before the bundle arrives --------------------------------------------
-
-
-@pytest.fixture
-def slow_bundle(site) -> Iterator[None]:
-    site.delay_bundle = 1.0
-    yield
-    site.delay_bundle = 0.0
 
 
 def test_plugins_and_middleware_registered_on_the_stub_see_the_first_page_view(

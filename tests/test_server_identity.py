@@ -9,13 +9,14 @@ from collections.abc import Callable
 from http.cookies import SimpleCookie
 from typing import Any
 
-import django
 import pytest
-from django.conf import settings as django_settings
 
 from analytics_web.cookies import server_identity
 
 Visit = Callable[[dict[str, str], bool], list[str]]
+
+
+pytestmark = pytest.mark.usefixtures("django_configured")
 
 
 # -- each framework as the README sets it up ----------------------------------------------------
@@ -93,16 +94,6 @@ def starlette_visit(cookies: dict[str, str], https: bool) -> list[str]:
     base_url = "https://testserver" if https else "http://testserver"
     with TestClient(app, base_url=base_url, cookies=cookies) as client:
         return client.get("/").headers.get_list("set-cookie")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def django_configured() -> None:
-    if not django_settings.configured:
-        django_settings.configure(
-            INSTALLED_APPS=["analytics_web"],
-            TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates"}],
-        )
-        django.setup()
 
 
 @pytest.fixture(params=["flask", "django", "starlette"])

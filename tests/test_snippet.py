@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Dialog, Page
 
 from analytics_web.snippet import bundle_integrity, render
 from tests.support.tabs import Tab
-
-
-@pytest.fixture
-def slow_bundle(site) -> Iterator[None]:
-    """The bundle arrives a second late, as from a slow CDN, so inline calls hit the stub."""
-    site.delay_bundle = 1.0
-    yield
-    site.delay_bundle = 0.0
 
 
 def test_calls_before_the_bundle_arrive_in_order_with_their_page(

@@ -3,8 +3,6 @@ it, trackLink/trackForm with real clicks and submits, and the load options real 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 
@@ -229,13 +227,6 @@ def test_track_link_on_the_snippets_stub_works_once_the_bundle_arrives(
         None,
         "Stub Link Clicked",
     ]  # page(), then the click
-
-
-@pytest.fixture
-def slow_bundle(site) -> Iterator[None]:
-    site.delay_bundle = 1.0
-    yield
-    site.delay_bundle = 0.0
 
 
 # -- load options ----------------------------------------------------------------------------------
