@@ -39,8 +39,7 @@ from tests.support import webkit
 from tests.support.browsers import launch_args
 from tests.support.polling import wait_until
 from tests.support.site import REFERENCE
-from tests.support.tabs import PlaywrightTab, Tab, WebDriverTab
-from tests.support.webkit import start_session
+from tests.support.tabs import PlaywrightTab, Tab
 from tests.support.workloads import QUEUE_PRODUCT_LISTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -207,12 +206,9 @@ class Bench:
         """A tab in a browser of its own (no cache, no storage), closed afterwards."""
         if self.browser_name == "webkit":
             assert self.display is not None
-            driver = start_session(self.display)
-            self.browser_version = driver.capabilities.get("browserVersion", "")
-            try:
-                yield WebDriverTab(driver)
-            finally:
-                driver.quit()
+            with webkit.webkit_tab(self.display) as tab:
+                self.browser_version = tab.driver.capabilities.get("browserVersion", "")
+                yield tab
             return
         browser_type = getattr(self.playwright, self.browser_name)
         browser = browser_type.launch(**launch_args(browser_type))

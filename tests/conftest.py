@@ -21,7 +21,7 @@ from tests.support import webkit
 from tests.support.browsers import NoBrowser, playwright_launch_options
 from tests.support.collector_client import wait_for_events
 from tests.support.site import TestSite
-from tests.support.tabs import PlaywrightTab, Tab, WebDriverTab
+from tests.support.tabs import PlaywrightTab, Tab
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -86,11 +86,8 @@ def tab(
 ) -> Iterator[Tab]:
     """A fresh tab (its own cookies and storage) in the engine this run of the test is for."""
     if engine == "webkit":
-        driver = webkit.start_session(request.getfixturevalue("webkit_display"))
-        try:
-            yield WebDriverTab(driver)
-        finally:
-            driver.quit()
+        with webkit.webkit_tab(request.getfixturevalue("webkit_display")) as webkit_tab:
+            yield webkit_tab
         return
     if engine not in playwright_browsers:
         browser_type = getattr(playwright, engine)

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.support.tabs import WebDriverTab
+
 DRIVER = Path("/usr/bin/WebKitWebDriver")
 MINIBROWSER = Path("/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
 SESSION_TIMEOUT_S = 60
@@ -78,3 +80,13 @@ def start_session(display: str):
     driver.set_script_timeout(30)
     driver.set_page_load_timeout(30)
     return driver
+
+
+@contextmanager
+def webkit_tab(display: str) -> Iterator[WebDriverTab]:
+    """A tab in a fresh WebKitGTK session, ended afterwards."""
+    driver = start_session(display)
+    try:
+        yield WebDriverTab(driver)
+    finally:
+        driver.quit()
