@@ -74,6 +74,11 @@ class ServerIdentity:
     cookies: list[IdentityCookie]
 
 
+def usable_id(value: object) -> str | None:
+    """An id worth keeping in a cookie: a non-empty string of at most MAX_ID_LENGTH."""
+    return value if isinstance(value, str) and 0 < len(value) <= MAX_ID_LENGTH else None
+
+
 def read_id(cookies: Mapping[str, str], name: str) -> str | None:
     """An id cookie in any form Analytics.js wrote it: raw, percent-encoded or JSON-quoted."""
     raw = cookies.get(name)
@@ -82,11 +87,20 @@ def read_id(cookies: Mapping[str, str], name: str) -> str | None:
     value = unquote(raw)
     if value.startswith('"'):
         try:
-            decoded = json.loads(value)
+            return usable_id(json.loads(value))
         except ValueError:
             return None
-        value = decoded if isinstance(decoded, str) else ""
-    return value if 0 < len(value) <= MAX_ID_LENGTH else None
+    return usable_id(value)
+
+
+def identity_cookies(
+    anonymous_id: str, user_id: str | None, *, secure: bool, domain: str | None
+) -> list[IdentityCookie]:
+    """The cookies that keep these ids for a year from now."""
+    kept = [IdentityCookie(ANONYMOUS_ID_COOKIE, anonymous_id, secure, domain)]
+    if user_id is not None:
+        kept.append(IdentityCookie(USER_ID_COOKIE, user_id, secure, domain))
+    return kept
 
 
 def server_identity(
@@ -96,10 +110,8 @@ def server_identity(
     them for a year from now (set on every response: each visit pushes the expiry back)."""
     anonymous_id = read_id(cookies, ANONYMOUS_ID_COOKIE) or str(uuid.uuid4())
     user_id = read_id(cookies, USER_ID_COOKIE)
-    kept = [IdentityCookie(ANONYMOUS_ID_COOKIE, anonymous_id, secure, domain)]
-    if user_id is not None:
-        kept.append(IdentityCookie(USER_ID_COOKIE, user_id, secure, domain))
-    return ServerIdentity(anonymous_id, user_id, kept)
+    cookies_kept = identity_cookies(anonymous_id, user_id, secure=secure, domain=domain)
+    return ServerIdentity(anonymous_id, user_id, cookies_kept)
 
 
 def identity_of_events(
@@ -107,11 +119,8 @@ def identity_of_events(
 ) -> list[IdentityCookie]:
     """The cookies a Tracking API response sets: the ids of the newest message that has them."""
     for message in reversed(messages):
-        anonymous_id = message.get("anonymousId")
-        if isinstance(anonymous_id, str) and 0 < len(anonymous_id) <= MAX_ID_LENGTH:
-            kept = [IdentityCookie(ANONYMOUS_ID_COOKIE, anonymous_id, secure, domain)]
-            user_id = message.get("userId")
-            if isinstance(user_id, str) and 0 < len(user_id) <= MAX_ID_LENGTH:
-                kept.append(IdentityCookie(USER_ID_COOKIE, user_id, secure, domain))
-            return kept
+        anonymous_id = usable_id(message.get("anonymousId"))
+        if anonymous_id is not None:
+            user_id = usable_id(message.get("userId"))
+            return identity_cookies(anonymous_id, user_id, secure=secure, domain=domain)
     return []
