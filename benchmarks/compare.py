@@ -38,7 +38,7 @@ from analytics_web.serving import ThreadedServer
 from tests.support import webkit
 from tests.support.browsers import launch_args
 from tests.support.polling import wait_until
-from tests.support.site import REFERENCE
+from tests.support.site import REFERENCE, segment_cdn_settings
 from tests.support.tabs import PlaywrightTab, Tab
 from tests.support.workloads import QUEUE_PRODUCT_LISTS
 
@@ -103,7 +103,7 @@ class Library:
         self, extra: dict[str, Any] | None = None, *, batching: bool = False
     ) -> dict[str, Any]:
         """Load options for the stub. analytics-next takes delivery settings from its CDN
-        settings instead (see BenchServer.cdn_settings)."""
+        settings instead (see BenchSite.add_run)."""
         if self.name != "analytics-web":
             return {}
         options: dict[str, Any] = dict(extra or {})
@@ -139,11 +139,7 @@ class BenchSite:
     ) -> str:
         run = uuid.uuid4().hex[:8]
         self.runs[run] = {"key": key, "src": library.script, "options": options}
-        # What Segment's CDN would say of this source: where to send, and how to batch.
-        segment: dict[str, Any] = {"apiKey": key, "apiHost": api_host, "protocol": "http"}
-        if strategy is not None:
-            segment["deliveryStrategy"] = strategy
-        self.cdn_settings[key] = {"integrations": {"Segment.io": segment}}
+        self.cdn_settings[key] = segment_cdn_settings(key, api_host, strategy)
         return f"/page.html?run={run}"
 
     def app(self) -> web.Application:

@@ -110,20 +110,28 @@ class TestSite:
         return web.Response(text=html, content_type="text/html", headers=headers)
 
 
+def segment_cdn_settings(
+    write_key: str, api_host: str, delivery_strategy: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What Segment's CDN says of a source to analytics-next: where to send (the Tracking API
+    on ``api_host``, over http) and, when given, how to batch (it reads ``deliveryStrategy``
+    from here, not from load options)."""
+    segment: dict[str, Any] = {"apiKey": write_key, "apiHost": api_host, "protocol": "http"}
+    if delivery_strategy is not None:
+        segment["deliveryStrategy"] = delivery_strategy
+    return {"integrations": {"Segment.io": segment}}
+
+
 def serve_segment_cdn(
     context: BrowserContext, api_host: str, delivery_strategy: dict[str, Any] | None = None
 ) -> None:
     """Answer what analytics-next asks Segment's CDN for (settings, lazy chunks) and its
     metrics endpoint, pointing it at the Tracking API on ``api_host``. The settings' apiKey is
-    the write key it sends, so it echoes the key in the URL. analytics-next reads its
-    ``deliveryStrategy`` (batching) from these settings."""
+    the write key it sends, so it echoes the key in the URL."""
 
     def settings(route: Route) -> None:
         write_key = route.request.url.split("/projects/")[1].split("/")[0]
-        segment: dict[str, Any] = {"apiKey": write_key, "apiHost": api_host, "protocol": "http"}
-        if delivery_strategy is not None:
-            segment["deliveryStrategy"] = delivery_strategy
-        route.fulfill(json={"integrations": {"Segment.io": segment}})
+        route.fulfill(json=segment_cdn_settings(write_key, api_host, delivery_strategy))
 
     context.route("https://cdn.segment.com/v1/projects/*/settings", settings)
     context.route(
