@@ -35,6 +35,7 @@ from analytics_web.browser.settings import (
 )
 from analytics_web.browser.util import (
     CALL_TYPES,
+    handled,
     is_function,
     is_object,
     is_string,
@@ -42,6 +43,7 @@ from analytics_web.browser.util import (
     make_error,
     make_uuid,
     now_iso,
+    rejected,
 )
 
 # The instance loaded with each write key on this page. A second load() with the same key (a
@@ -369,14 +371,14 @@ class Analytics(Emitter):
             self.emit("register", plugins.map(lambda plugin: plugin.name))
             return Context({"type": "register"})
 
-        return self.settle(
+        return handled(
             Promise.all(plugins.map(lambda plugin: self.pipeline.register(plugin))).then(registered)
         )
 
     def deregister(self, *names):
         if not self.initialized:
             return self.defer("deregister", names)
-        return self.settle(Promise.all(names.map(lambda name: self.pipeline.deregister(name))))
+        return handled(Promise.all(names.map(lambda name: self.pipeline.deregister(name))))
 
     def addSourceMiddleware(self, fn):
         """fn({payload, next, integrations}) for every event, before enrichment, in the order
@@ -384,8 +386,8 @@ class Analytics(Emitter):
         if not self.initialized:
             return self.defer("addSourceMiddleware", [fn])
         if not is_function(fn):
-            return self.settle(Promise.reject(make_error("addSourceMiddleware() needs a function")))
-        return self.settle(
+            return rejected(make_error("addSourceMiddleware() needs a function"))
+        return handled(
             self.pipeline.register(source_middleware(fn, self.integrations)).then(lambda: self)
         )
 
@@ -395,11 +397,9 @@ class Analytics(Emitter):
         if not self.initialized:
             return self.defer("addDestinationMiddleware", [name].concat(fns))
         if not is_string(name) or not fns.every(is_function):
-            return self.settle(
-                Promise.reject(
-                    make_error(
-                        'addDestinationMiddleware() needs a destination name (or "*") and functions'
-                    )
+            return rejected(
+                make_error(
+                    'addDestinationMiddleware() needs a destination name (or "*") and functions'
                 )
             )
         fns.forEach(lambda fn: self.pipeline.middleware.push({"name": name, "fn": fn}))
@@ -465,17 +465,20 @@ class Analytics(Emitter):
         if moment and options["timestamp"] is js_undefined:
             options = Object.assign({"timestamp": moment["time"]}, options)
         page = moment["page"] if moment else page_info()
-        checked = serialized(
+        ctx = Context(
             build_event(method, call["fields"], options, call["ids"], self.integrations, page)
         )
+        direct = self.pipeline.direct_route(ctx)
+        checked = serialized(ctx.event)
         if checked["problem"]:
             return self.refuse(method, checked["problem"], args, call["callback"])
         if call["commit"]:
             call["commit"]()
         # Frozen now: later changes by the caller do not leak into the event.
-        ctx = Context(JSON.parse(checked["text"]))
+        ctx.event = JSON.parse(checked["text"])
         self.debugger.call(ctx.event)
-        self.emit.apply(self, [method].concat(call["emitted"]))
+        if self.listeners[method]:
+            self.emit.apply(self, [method].concat(call["emitted"]))
         if self.consent_state:
             if not self.consent_state.preferences:
                 return self.hold(ctx, call["callback"])
@@ -484,9 +487,13 @@ class Analytics(Emitter):
                     method, "not sent: the visitor refused consent", args, call["callback"]
                 )
             self.consent_state.stamp(ctx.event)
-        return self.run(ctx, call["callback"])
+        if direct:
+            return self.run(ctx, call["callback"], direct[method](ctx, checked))
+        return self.run(ctx, call["callback"], None)
 
-    def run(self, ctx, callback):
+    def run(self, ctx, callback, delivered):
+        """The call's promise: the pipeline's run, or Segment.io's answer (``delivered``) when
+        the event took the direct route."""
         event = ctx.event
 
         def settled(result):
@@ -498,10 +505,11 @@ class Analytics(Emitter):
             ctx.setFailedDelivery({"reason": error})
             raise error
 
-        promise = self.pipeline.run(ctx)
+        # Segment.io's answer on the direct route is marked handled when it rejects: no .catch()
+        # per call.
+        promise = delivered or handled(self.pipeline.run(ctx))
         if self.debugger.enabled or is_function(callback):  # else: one promise less per call
-            promise = promise.then(settled, failed)
-        promise = self.settle(promise)
+            promise = handled(promise.then(settled, failed))
         if is_function(callback):
             self.call_back(promise, ctx, callback)
         return promise
@@ -595,7 +603,7 @@ class Analytics(Emitter):
                 {"method": method, "args": args, "moment": moment, "settle": resolve}
             )
 
-        return self.settle(__new__(Promise(hold)))
+        return handled(__new__(Promise(hold)))
 
     def refuse(self, method, problem, args, callback):
         """A call that will never be sent: its promise rejects, its callback hears it, and so
@@ -603,7 +611,7 @@ class Analytics(Emitter):
         error = make_error(method + "(): " + problem)
         self.debugger.problem(error.message, args)
         self.emit("error", error)
-        promise = self.settle(Promise.reject(error))
+        promise = rejected(error)
         if is_function(callback):
             ctx = Context({"type": method})
             ctx.setFailedDelivery({"reason": error})
@@ -613,9 +621,3 @@ class Analytics(Emitter):
     def undelivered(self, error, events):
         self.debugger.problem(error.message, events)
         self.emit("error", error, events)
-
-    def settle(self, promise):
-        """Mark the promise handled, so a caller that ignores it never sees an unhandled
-        rejection in the page; a caller that awaits it still gets the rejection."""
-        promise.catch(lambda error: None)
-        return promise

@@ -11,6 +11,8 @@ __pragma__("noalias", "type")
 # destination on a copy of its own, after that destination's middleware -> after. A plugin that
 # answers synchronously costs no await, so with synchronous plugins an event reaches the
 # destinations within the call itself; a plugin that returns a promise is waited for.
+# While the library's own plugins are the only ones, an event takes the direct route instead
+# (see direct_route): the same plugins, run within the call, with no promise between them.
 
 from analytics_web.browser.context import Context, copy_of
 from analytics_web.browser.debug import label as debug_label
@@ -88,10 +90,42 @@ class Pipeline:
         self.failed = []  # names of destinations that failed to load
         self.gate = None  # consent: gate(name) says whether a destination may have events
         self.left_out = []  # destinations the settings no longer list (Segment's consent wrapper)
+        self.own = []  # the library's own plugins among self.plugins
 
     def add(self, plugin):
-        """A plugin of the library's own, loaded already."""
+        """A plugin of the library's own, loaded already, synchronous."""
         self.plugins.push(plugin)
+        self.own.push(plugin)
+
+    def direct_route(self, ctx):
+        """Segment.io's plugin when ctx can skip the promise-driven run: only the library's own
+        plugins are there, nothing loads, no middleware, no consent gate, nobody debugging, and
+        the event is for Segment.io. Their before and enrichment plugins then run on the event
+        here, before the call freezes and measures it, so the event is serialised once and the
+        call costs one promise (in Firefox and Safari each promise costs as much as building
+        the event). None, with the event untouched, otherwise."""
+        if (
+            len(self.plugins) != len(self.own)
+            or len(self.loading)
+            or len(self.middleware)
+            or self.gate
+            or self.debug.enabled
+        ):
+            return None
+        event = ctx.event
+        segment = self.plugins.find(lambda plugin: plugin.name == SEGMENT)
+        if not segment or not enabled(segment, event["integrations"]):
+            return None
+        kind = event["type"]
+
+        def prepare(plugin):
+            if (plugin.type == "before" or plugin.type == "enrichment") and is_function(
+                plugin[kind]
+            ):
+                plugin[kind](ctx)
+
+        self.plugins.forEach(prepare)
+        return segment
 
     def register(self, plugin):
         """Load a plugin, then let it see events. A destination that fails to load is left
@@ -134,6 +168,7 @@ class Pipeline:
         """Take plugins of that name out, calling their unload()."""
         found = self.plugins.filter(lambda plugin: plugin.name == name)
         self.plugins = self.plugins.filter(lambda plugin: plugin.name != name)
+        self.own = self.own.filter(lambda plugin: plugin.name != name)
 
         def unload(plugin):
             if not is_function(plugin.unload):

@@ -20,7 +20,7 @@ from analytics_web.browser.outbox import Outbox
 from analytics_web.browser.packing import MAX_REQUEST_BYTES, Packer, event_json, texts, total_bytes
 from analytics_web.browser.retry import MAX_ATTEMPTS, is_retryable, retry_wait_ms
 from analytics_web.browser.transport import KEEPALIVE_BUDGET, as_blob, beacon, fits_keepalive, post
-from analytics_web.browser.util import make_error, now_iso
+from analytics_web.browser.util import handled, make_error, now_iso, rejected
 
 NAME = "Segment.io"
 DEFAULT_API_HOST = "api.segment.io/v1"
@@ -107,7 +107,7 @@ class SegmentDestination:
         self.riding = __new__(
             Set()
         )  # in a keepalive request or a beacon: sent even if the page goes
-        self.waiters = {}  # messageId -> the call on this page waiting for its event to be safe
+        self.waiters = __new__(Map())  # messageId -> this page's call waiting for its event
         self.flushes = []  # flush() calls: the items each waits for
         self.timer = None
         self.soon = False
@@ -145,17 +145,18 @@ class SegmentDestination:
         clearTimeout(self.timer)
         self.outbox.hand_over()
 
-    def deliver(self, ctx):
+    def deliver(self, ctx, checked):
         """Accept one event. Resolves with ctx once it is safe (ctx.failedDelivery() says when
-        delivery is still pending); rejects when it will never be sent."""
+        delivery is still pending); rejects when it will never be sent. ``checked``: what
+        serialized() said of this very event, when the caller has it already."""
         event = ctx.event
         if self.retired:
-            return Promise.reject(
+            return rejected(
                 make_error("this instance was replaced by a newer one for the same write key")
             )
-        checked = serialized(event)
+        checked = checked or serialized(event)
         if checked["problem"]:
-            return Promise.reject(make_error(checked["problem"]))
+            return rejected(make_error(checked["problem"]))
         size = checked["bytes"]
         if len(self.outbox.items) >= self.max_events or self.outbox.bytes + size > self.max_bytes:
             error = make_error(
@@ -164,18 +165,19 @@ class SegmentDestination:
                 + " events waiting for the API); this event was not accepted"
             )
             self.report(error, [event])
-            return Promise.reject(error)
+            return rejected(error)
         item = {"event": event, "attempts": 0, "bytes": size}
         texts.set(item, checked["text"])
 
+        waiter = {"context": ctx}
+
         def hold(resolve, reject):
-            self.waiters[event["messageId"]] = {
-                "resolve": resolve,
-                "reject": reject,
-                "context": ctx,
-            }
+            waiter["resolve"] = resolve
+            waiter["reject"] = reject
 
         promise = __new__(Promise(hold))
+        waiter["promise"] = promise  # marked handled if it rejects
+        self.waiters.set(event["messageId"], waiter)
         self.outbox.add(item)
         self.waiting.push(item)
         if self.leaving:
@@ -202,10 +204,10 @@ class SegmentDestination:
         items.forEach(lambda item: self.settle_call(item, failure))
 
     def settle_call(self, item, failure):
-        waiter = self.waiters[item["event"]["messageId"]]
+        waiter = self.waiters["get"](item["event"]["messageId"])
         if not waiter:
             return
-        del self.waiters[item["event"]["messageId"]]
+        self.waiters.delete(item["event"]["messageId"])
         if failure:
             waiter["context"].setFailedDelivery(failure)
         waiter["resolve"](waiter["context"])
@@ -215,9 +217,10 @@ class SegmentDestination:
         self.done(items)
 
         def reject(item):
-            waiter = self.waiters[item["event"]["messageId"]]
+            waiter = self.waiters["get"](item["event"]["messageId"])
             if waiter:
-                del self.waiters[item["event"]["messageId"]]
+                self.waiters.delete(item["event"]["messageId"])
+                handled(waiter["promise"])
                 waiter["reject"](error)
 
         items.forEach(reject)

@@ -3,6 +3,8 @@ domain, and the event a call makes."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 USER = {"$user": {"id": "u-1", "anonymousId": "anon-1"}}
@@ -301,3 +303,21 @@ def test_an_anonymous_event_has_no_user_id(node):
 )
 def test_destinations_honour_the_events_integrations(node, plugin, integrations, enabled):
     assert node.call("pipeline", "enabled", plugin, integrations) is enabled
+
+
+V4_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+
+
+@pytest.mark.parametrize("secure", [True, False], ids=["randomUUID", "getRandomValues"])
+def test_message_ids_are_random_v4_uuids_in_and_out_of_secure_contexts(node, secure):
+    # Outside a secure context (a plain-http site) the browser has no crypto.randomUUID.
+    ids = node.run(
+        "util",
+        f"""(util) => {{
+            if (!{str(secure).lower()}) crypto.randomUUID = undefined;
+            try {{ return Array.from({{length: 500}}, () => util.make_uuid()); }}
+            finally {{ delete crypto.randomUUID; }}
+        }}""",
+    )
+    assert len(set(ids)) == 500
+    assert all(re.match(V4_UUID, value) for value in ids)
