@@ -77,6 +77,13 @@ def webkit_display() -> Iterator[str]:
         yield display
 
 
+@pytest.fixture(scope="session")
+def webkit_portal() -> Iterator[tuple[webkit.DesktopPortal, dict[str, str]]]:
+    """The stand-in desktop portal every WebKit tab of the session asks whether it is online."""
+    with webkit.desktop_portal() as portal:
+        yield portal
+
+
 @pytest.fixture
 def tab(
     engine: str,
@@ -86,7 +93,9 @@ def tab(
 ) -> Iterator[Tab]:
     """A fresh tab (its own cookies and storage) in the engine this run of the test is for."""
     if engine == "webkit":
-        with webkit.webkit_tab(request.getfixturevalue("webkit_display")) as webkit_tab:
+        portal = request.getfixturevalue("webkit_portal")
+        portal[0].set_available(True)  # whatever a test before left
+        with webkit.webkit_tab(request.getfixturevalue("webkit_display"), portal) as webkit_tab:
             yield webkit_tab
         return
     if engine not in playwright_browsers:

@@ -4,7 +4,7 @@ so none of this may hang."""
 
 from __future__ import annotations
 
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Page
 
 from analytics_web.collector import Fault
 from tests.support.pages import batching, open_page
@@ -22,15 +22,13 @@ TIMED_TRACK = """async (name) => {
 }"""
 
 
-def test_offline_a_call_settles_at_once_and_its_event_waits(
-    context: BrowserContext, page: Page, site, write_key, received
-):
-    open_page(page, site, write_key)
-    context.set_offline(True)
-    timing = page.evaluate(TIMED_TRACK, "Offline")
+def test_offline_a_call_settles_at_once_and_its_event_waits(tab: Tab, site, write_key, received):
+    open_page(tab, site, write_key)
+    tab.set_offline(True)
+    timing = tab.evaluate(TIMED_TRACK, "Offline")
     assert timing["settled"] < 100 and timing["calledBack"] < 100
     assert "offline" in timing["pending"]
-    context.set_offline(False)
+    tab.set_offline(False)
     assert received(1)[0]["event"] == "Offline"
 
 

@@ -3,7 +3,7 @@
 The engine-shared tests (tests/test_engines.py) are written once against this small surface and
 run in all three engines. It holds only what those tests do to a page: open a URL (and wait
 for its load event), run script, click, reload, go back, wait for a URL or a condition, read
-cookies, close the tab.
+cookies, go offline and back, close the tab.
 
 ``evaluate`` takes what Playwright's ``page.evaluate`` takes: an expression (its value, awaited
 if it is a promise) or a function (called with ``arg``). Over WebDriver the script is placed in
@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import fnmatch
 import time
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from playwright.sync_api import Page
 
 from tests.support.polling import wait_until
+
+if TYPE_CHECKING:
+    from tests.support.webkit import DesktopPortal
 
 
 class Tab(Protocol):
@@ -35,6 +38,7 @@ class Tab(Protocol):
     def wait_for_url(self, pattern: str, timeout: float = 10) -> None: ...
     def wait_for_function(self, expression: str, timeout: float = 10) -> None: ...
     def cookies(self) -> list[dict[str, Any]]: ...
+    def set_offline(self, offline: bool) -> None: ...
     def close(self) -> None: ...
 
 
@@ -71,6 +75,11 @@ class PlaywrightTab:
     def cookies(self) -> list[dict[str, Any]]:
         return [dict(cookie) for cookie in self.page.context.cookies()]
 
+    def set_offline(self, offline: bool) -> None:
+        """The whole browser context offline (its other tabs too), requests failing, as a
+        dropped connection does."""
+        self.page.context.set_offline(offline)
+
     def close(self) -> None:
         with self.page.expect_event("close"):
             self.page.close(run_before_unload=True)
@@ -101,8 +110,9 @@ class WebDriverTab:
 
     engine = "webkit"
 
-    def __init__(self, driver: Any) -> None:
+    def __init__(self, driver: Any, portal: DesktopPortal | None = None) -> None:
         self.driver = driver
+        self.portal = portal
 
     def goto(self, url: str) -> None:
         self.driver.get(url)
@@ -161,6 +171,16 @@ class WebDriverTab:
         return [
             {**cookie, "expires": cookie.get("expiry", -1)} for cookie in self.driver.get_cookies()
         ]
+
+    def set_offline(self, offline: bool) -> None:
+        """The system's network monitor says offline (or online again), and this returns once
+        the page has been told (WebKit waits 2 s before it passes a change on). Only what the
+        page is told changes: requests would still go through, so a library that sent anyway
+        would be seen by the collector."""
+        if self.portal is None:
+            raise RuntimeError("this WebKit tab was opened without a desktop portal")
+        self.portal.set_available(not offline)
+        self.wait_for_function(f"navigator.onLine === {'false' if offline else 'true'}")
 
     def close(self) -> None:
         """Close this window as a visitor closes a tab; the session goes on in a new one."""
