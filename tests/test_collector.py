@@ -5,8 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -17,6 +15,7 @@ import pytest
 from analytics_web.collector import CollectorServer, Fault
 from analytics_web.collector.validation import MAX_EVENT_BYTES, SINGLE_MESSAGE_PATHS
 from tests.support.collector_client import basic_auth, post, track
+from tests.support.processes import run_cli, start_cli, stop_process
 
 
 @pytest.fixture
@@ -219,14 +218,9 @@ def test_cli_serves_until_interrupted(tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     db = tmp_path / "cli.sqlite3"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "analytics_web", "collector", "--port", str(port), "--db", str(db)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
+    process, line = start_cli("collector", "--port", str(port), "--db", str(db))
     try:
-        assert "collector listening on" in process.stdout.readline()
+        assert "collector listening on" in line
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/v1/t",
             data=json.dumps(track()).encode(),
@@ -236,8 +230,7 @@ def test_cli_serves_until_interrupted(tmp_path):
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 200
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_process(process)
     assert db.is_file()
 
 
@@ -248,13 +241,7 @@ def test_cli_serves_until_interrupted(tmp_path):
 )
 @pytest.mark.parametrize("command", ["collector", "demo"])
 def test_cli_mistakes_get_one_clear_line(command, arguments, says):
-    result = subprocess.run(
-        [sys.executable, "-m", "analytics_web", command, *arguments],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = run_cli(command, *arguments)
     assert result.returncode == 2
     assert says in result.stderr and "Traceback" not in result.stderr
 
@@ -262,22 +249,7 @@ def test_cli_mistakes_get_one_clear_line(command, arguments, says):
 def test_cli_a_database_it_cannot_create_is_one_clear_line(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "analytics_web",
-            "collector",
-            "--port",
-            "0",
-            "--db",
-            str(blocker / "x.sqlite3"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = run_cli("collector", "--port", "0", "--db", str(blocker / "x.sqlite3"))
     assert result.returncode == 1
     assert (
         result.stderr.startswith("cannot use the event database")
@@ -286,25 +258,10 @@ def test_cli_a_database_it_cannot_create_is_one_clear_line(tmp_path):
 
 
 def test_cli_prints_and_serves_ipv6_hosts_in_brackets(tmp_path):
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "analytics_web",
-            "collector",
-            "--host",
-            "::1",
-            "--port",
-            "0",
-            "--db",
-            str(tmp_path / "v6.sqlite3"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
+    process, line = start_cli(
+        "collector", "--host", "::1", "--port", "0", "--db", str(tmp_path / "v6.sqlite3")
     )
-    assert process.stdout is not None
     try:
-        line = process.stdout.readline()
         url = line.split("collector listening on ")[1].split()[0]
         assert url.startswith("http://[::1]:") and url.endswith("/v1")
         request = urllib.request.Request(
@@ -315,5 +272,4 @@ def test_cli_prints_and_serves_ipv6_hosts_in_brackets(tmp_path):
         with urllib.request.urlopen(f"{url}/events", timeout=5) as response:  # Host [::1] is ours
             assert len(json.loads(response.read())["events"]) == 1
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_process(process)

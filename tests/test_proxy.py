@@ -10,7 +10,6 @@ import signal
 import sqlite3
 import ssl
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -34,7 +33,7 @@ from tests.support.first_party import first_party_app
 from tests.support.pages import call
 from tests.support.polling import wait_until
 from tests.support.ports import free_port
-from tests.support.processes import start_cli, stop_process
+from tests.support.processes import run_cli, start_cli, stop_process
 
 # The forwarder's backoff is capped this low here, so an upstream that comes back is noticed
 # within a second instead of a minute.
@@ -298,21 +297,7 @@ def start_proxy_process(upstream: CollectorServer, spool: Path, port: int) -> su
     ],
 )
 def test_cli_mistakes_get_one_clear_line(arguments, says, tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "analytics_web",
-            "proxy",
-            "--spool",
-            str(tmp_path / "s"),
-            *arguments,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = run_cli("proxy", "--spool", str(tmp_path / "s"), *arguments)
     assert result.returncode == 2
     assert says in result.stderr
     assert "Traceback" not in result.stderr

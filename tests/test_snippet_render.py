@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import jinja2
 import pytest
@@ -12,6 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from analytics_web.snippet import bundle_integrity, install, render
+from tests.support.processes import run_cli
 
 
 def test_render_puts_load_options_and_api_host_into_the_load_call():
@@ -120,21 +119,7 @@ def test_bundle_integrity_matches_the_manifest(dist):
 
 
 def test_cli_prints_the_same_snippet(dist):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "analytics_web",
-            "snippet",
-            "--write-key",
-            "KEY",
-            "--no-page",
-            "--integrity",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = run_cli("snippet", "--write-key", "KEY", "--no-page", "--integrity", check=True)
     assert result.stdout.strip() == render("KEY", page=False, integrity=bundle_integrity())
 
 

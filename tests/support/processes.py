@@ -22,6 +22,18 @@ def start_cli(*arguments: str) -> tuple[subprocess.Popen[str], str]:
     return process, process.stdout.readline()
 
 
+def run_cli(*arguments: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """``analytics-web ARGUMENTS`` run to its end; its exit code, stdout and stderr."""
+    return subprocess.run(
+        [sys.executable, "-m", "analytics_web", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=check,
+        cwd=SOURCE_ROOT,
+    )
+
+
 def stop_process(process: subprocess.Popen[str]) -> None:
     process.terminate()
     process.wait(timeout=10)
