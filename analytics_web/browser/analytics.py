@@ -487,9 +487,8 @@ class Analytics(Emitter):
                     method, "not sent: the visitor refused consent", args, call["callback"]
                 )
             self.consent_state.stamp(ctx.event)
-        if direct:
-            return self.run(ctx, call["callback"], direct[method](ctx, checked))
-        return self.run(ctx, call["callback"], None)
+        delivered = direct[method](ctx, checked) if direct else None
+        return self.run(ctx, call["callback"], delivered)
 
     def run(self, ctx, callback, delivered):
         """The call's promise: the pipeline's run, or Segment.io's answer (``delivered``) when
