@@ -13,16 +13,13 @@
 // whose prototype is its class. Calling a class (with or without `new`) makes an instance.
 export var object = {
   __init__: function () {},
-  __new__: function (args) {
-    var instance = Object.create(this, { __class__: { value: this } });
-    this.__init__.apply(null, [instance].concat(args));
-    return instance;
-  },
 };
 
 export function __class__(name, bases, attributes) {
   var cls = function () {
-    return cls.__new__([].slice.call(arguments));
+    var instance = Object.create(cls);
+    cls.__init__.apply(null, [instance].concat([].slice.call(arguments)));
+    return instance;
   };
   var defined = {};
   // The class body first, then its bases in order: the first definition of a name wins.
@@ -31,7 +28,7 @@ export function __class__(name, bases, attributes) {
       if (defined[key]) continue;
       var descriptor = Object.getOwnPropertyDescriptor(source, key);
       if (!descriptor) continue; // inherited by the base itself: found on that base's base
-      if (index == 0 && descriptor.get) descriptor = boundOnce(key, descriptor.get);
+      if (index == 0 && descriptor.get) descriptor = method(key, descriptor.get.call(null));
       Object.defineProperty(cls, key, descriptor);
       defined[key] = true;
     }
@@ -40,27 +37,25 @@ export function __class__(name, bases, attributes) {
   return cls;
 }
 
-// A method read from an instance is bound to it once and then kept on the instance, so passing
-// `self.method` as a callback works as in Python and later reads cost a property lookup.
-function boundOnce(key, getter) {
+// A method read from the class (a function) is the plain function, self passed explicitly, as
+// in Python. Read from an instance it is bound to it once and then kept on the instance, so
+// passing `self.method` as a callback works as in Python and later reads cost a property lookup.
+function method(key, plain) {
   return {
     enumerable: true,
     configurable: true,
     get: function () {
-      var method = getter.call(this);
-      if (Object.prototype.hasOwnProperty.call(this, '__class__')) {
-        Object.defineProperty(this, key, { value: method, writable: true, configurable: true });
-      }
-      return method;
+      if (typeof this == 'function') return plain;
+      var bound = plain.bind(null, this);
+      Object.defineProperty(this, key, { value: bound, writable: true, configurable: true });
+      return bound;
     },
   };
 }
 
-export function __get__(self, method) {
-  if (self && Object.prototype.hasOwnProperty.call(self, '__class__')) {
-    return method.bind(null, self);
-  }
-  return method; // read from the class: the plain function, self passed explicitly
+// What Transcrypt's method getters call; read once per method, at class creation (self: null).
+export function __get__(self, plain) {
+  return plain;
 }
 
 // Builtins.
