@@ -427,3 +427,28 @@ def test_an_event_is_what_was_passed_at_the_call(page: Page, site, write_key, re
     first, second, step, _ = received(4)
     assert first["traits"] == second["traits"] == {"plan": "pro"}
     assert step["properties"] == {"step": 1}
+
+
+def test_an_event_kept_for_a_later_page_is_what_was_passed_at_the_call(
+    page: Page, site, write_key, collector, received
+):
+    """The API is unreachable, so the event waits in the stored outbox for the next page; objects
+    the page changes after the call, in the same task and later, do not change what it sends."""
+    open_page(page, site, write_key)
+    collector.stop_listening()
+    try:
+        page.evaluate("""async () => {
+            window.properties = {step: 1, cart: {items: 1}};
+            const sent = analytics.track('Kept', window.properties);
+            window.properties.step = 2;
+            window.properties.cart.items = 2;
+            await sent;  // kept for a retry: the outbox is written
+            window.properties.step = 3;
+        }""")
+        page.goto(site.url + "/blank.html")
+    finally:
+        collector.start_listening()
+    open_page(page, site, write_key)
+    [event] = received(1)
+    assert event["event"] == "Kept"
+    assert event["properties"] == {"step": 1, "cart": {"items": 1}}

@@ -474,8 +474,10 @@ class Analytics(Emitter):
             return self.refuse(method, checked["problem"], args, call["callback"])
         if call["commit"]:
             call["commit"]()
-        # Frozen now: later changes by the caller do not leak into the event.
-        ctx.event = JSON.parse(checked["text"])
+        if not direct:
+            # Plugins get an event of their own: what the caller changes later never reaches it.
+            # (On the direct route the text just measured is what is sent and stored.)
+            ctx.event = JSON.parse(checked["text"])
         self.debugger.call(ctx.event)
         if self.listeners[method]:
             self.emit.apply(self, [method].concat(call["emitted"]))
@@ -493,6 +495,17 @@ class Analytics(Emitter):
     def run(self, ctx, callback, delivered):
         """The call's promise: the pipeline's run, or Segment.io's answer (``delivered``) when
         the event took the direct route."""
+        # Segment.io's answer on the direct route is marked handled when it rejects: no .catch()
+        # per call.
+        promise = delivered or handled(self.pipeline.run(ctx))
+        if self.debugger.enabled or is_function(callback):  # else: one promise less per call
+            promise = handled(promise.then(*self.reporting(ctx)))
+        if is_function(callback):
+            self.call_back(promise, ctx, callback)
+        return promise
+
+    def reporting(self, ctx):
+        """What a call's settling tells the debug console (and the failure its context keeps)."""
         event = ctx.event
 
         def settled(result):
@@ -504,14 +517,7 @@ class Analytics(Emitter):
             ctx.setFailedDelivery({"reason": error})
             raise error
 
-        # Segment.io's answer on the direct route is marked handled when it rejects: no .catch()
-        # per call.
-        promise = delivered or handled(self.pipeline.run(ctx))
-        if self.debugger.enabled or is_function(callback):  # else: one promise less per call
-            promise = handled(promise.then(settled, failed))
-        if is_function(callback):
-            self.call_back(promise, ctx, callback)
-        return promise
+        return [settled, failed]
 
     def call_back(self, promise, ctx, callback):
         """The callback runs once the call settles, and never later than timeout ms after the

@@ -35,11 +35,46 @@ def read_json(storage, key):
 
 
 def write_json(storage, key, value):
+    return write_text(storage, key, JSON.stringify(value))
+
+
+def write_text(storage, key, text):
     try:
-        window[storage].setItem(key, JSON.stringify(value))
+        window[storage].setItem(key, text)
         return True
     except:
         return False
+
+
+def event_json(item):
+    """An item's event as JSON: the text its call measured (so no event is serialised twice,
+    and objects the caller changes after the call change nothing), or, for an item from
+    storage, made now."""
+    return item["text"] or JSON.stringify(item["event"])
+
+
+def stored_queue(open, items):
+    """The stored queue's JSON, {"open", "beat", "items": [{"event", "attempts", "bytes"}]}:
+    only those fields of an item (the rest is this page's), each event as its text, the pieces
+    joined once (a string grown piece by piece costs Firefox more to store than
+    JSON.stringify does)."""
+    parts = ['{"open":' + JSON.stringify(open) + ',"beat":' + Date.now() + ',"items":[']
+    index = 0
+    while index < len(items):
+        item = items[index]
+        parts.push(
+            ("," if index else "")
+            + '{"event":'
+            + event_json(item)
+            + ',"attempts":'
+            + (item["attempts"] or 0)
+            + ',"bytes":'
+            + (item["bytes"] or 0)
+            + "}"
+        )
+        index += 1
+    parts.push("]}")
+    return parts.join("")
 
 
 def remove_key(storage, key):
@@ -70,14 +105,14 @@ def tab_id(prefix):
 
 
 class Outbox:
-    """Items ({event, attempts}) in arrival order; persisted soon after each change."""
+    """Items ({event, attempts, bytes}, and on this page: text, call, queued) in arrival order;
+    persisted soon after each change."""
 
     def __init__(self, write_key, on_adopt, on_unsaved, stored):
         self.stored = stored  # false (retryQueue: false): in memory only, nothing adopted
         self.prefix = QUEUE_PREFIX + write_key + ":"
         self.key = self.prefix + tab_id(self.prefix)
         self.items = []
-        self.present = __new__(Set())
         self.bytes = 0
         self.on_adopt = on_adopt
         self.on_unsaved = on_unsaved  # localStorage refused the queue: it lives in memory only
@@ -102,30 +137,37 @@ class Outbox:
         return self.items.slice()
 
     def add(self, item):
+        item["queued"] = True
         self.items.push(item)
-        self.present.add(item)
         self.bytes += item["bytes"]
         self.persist_soon()
 
     def has(self, item):
-        return self.present.has(item)
+        return item["queued"] == True
 
     def remove(self, done):
         """Acknowledged events leave. The stored copy catches up within a second: one still on
         disk costs at most a re-send the API dedupes, while writing the whole queue again on
         every one of thousands of answers would cost the page dearly."""
-        gone = __new__(Set(done))
-        self.set_items(self.items.filter(lambda item: not gone.has(item)))
+
+        def leave(item):
+            item["queued"] = False
+
+        done.forEach(leave)
+        self.set_items(self.items.filter(self.has))
         if self.settled_write is None:
             self.settled_write = setTimeout(self.persist, SETTLED_WRITE_MS)
 
     def take_in(self, items):
+        def join(item):
+            item["queued"] = True
+
+        items.forEach(join)
         self.set_items(items)
         self.persist_soon()
 
     def set_items(self, items):
         self.items = items
-        self.present = __new__(Set(items))
         self.bytes = items.reduce(lambda total, item: total + item["bytes"], 0)
 
     def persist_soon(self):
@@ -152,15 +194,7 @@ class Outbox:
             remove_key("localStorage", self.key)
             self.stop_heartbeat()
             return
-        persisted = write_json(
-            "localStorage",
-            self.key,
-            {
-                "open": not self.closed,
-                "beat": Date.now(),
-                "items": self.items,
-            },
-        )
+        persisted = write_text("localStorage", self.key, stored_queue(not self.closed, self.items))
         if self.persisted and not persisted:
             self.on_unsaved(len(self.items))
         self.persisted = persisted

@@ -14,20 +14,12 @@ __pragma__("noalias", "type")
 # stored members for whatever came since.
 
 from analytics_web.browser.gzip import gzipped, stored_member
+from analytics_web.browser.outbox import event_json
 
 # Below this, what is not yet safe goes uncompressed at exit anyway: not worth a compression.
 PACK_FROM_BYTES = 16 * 1024
 MAX_REQUEST_BYTES = 500 * 1024
 BODY_OVERHEAD = 200  # {"batch":[...],"sentAt":"...","writeKey":"...","retryCount":n}
-
-
-# The JSON of each event accepted on this page, as it was measured then: request bodies reuse it
-# rather than serialise again. (Not in the item, which the outbox stores.)
-texts = __new__(WeakMap())
-
-
-def event_json(item):
-    return texts["get"](item) or JSON.stringify(item["event"])  # ["get"]: .get is renamed
 
 
 def total_bytes(items):

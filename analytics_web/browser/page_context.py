@@ -59,14 +59,24 @@ def campaign_search(page):
     return (outer.slice(at) if at >= 0 else "?") + "&" + search.slice(1)
 
 
+# The page's path and query string follow from its URL: read again only when the URL changed
+# (each read of location costs Firefox about as much as building the rest of the event).
+seen = {"href": None, "path": None, "search": None}
+
+
 def snapshot():
     """The page as a snippet stub records it with each call (Segment's buffered page context)."""
+    href = location.href
+    if href != seen["href"]:
+        seen["href"] = href
+        seen["path"] = location.pathname
+        seen["search"] = location.search
     return {
         "__t": "bpc",
         "c": canonical_url(),
-        "p": location.pathname,
-        "u": location.href,
-        "s": location.search,
+        "p": seen["path"],
+        "u": href,
+        "s": seen["search"],
         "t": document.title,
         "r": document.referrer,
     }

@@ -101,9 +101,9 @@ class Pipeline:
         """Segment.io's plugin when ctx can skip the promise-driven run: only the library's own
         plugins are there, nothing loads, no middleware, no consent gate, nobody debugging, and
         the event is for Segment.io. Their before and enrichment plugins then run on the event
-        here, before the call freezes and measures it, so the event is serialised once and the
-        call costs one promise (in Firefox and Safari each promise costs as much as building
-        the event). None, with the event untouched, otherwise."""
+        here, before the call measures it, so the event is serialised once and the call costs
+        one promise (in Firefox and Safari each promise costs as much as building the event).
+        None, with the event untouched, otherwise."""
         if (
             len(self.plugins) != len(self.own)
             or len(self.loading)

@@ -16,8 +16,8 @@ __pragma__("noalias", "type")
 from analytics_web.browser.context import for_every_call, make_plugin
 from analytics_web.browser.gzip import gzipped
 from analytics_web.browser.listeners import Listeners
-from analytics_web.browser.outbox import Outbox
-from analytics_web.browser.packing import MAX_REQUEST_BYTES, Packer, event_json, texts, total_bytes
+from analytics_web.browser.outbox import Outbox, event_json
+from analytics_web.browser.packing import MAX_REQUEST_BYTES, Packer, total_bytes
 from analytics_web.browser.retry import MAX_ATTEMPTS, is_retryable, retry_wait_ms
 from analytics_web.browser.transport import KEEPALIVE_BUDGET, as_blob, beacon, fits_keepalive, post
 from analytics_web.browser.util import handled, make_error, now_iso, rejected
@@ -107,7 +107,6 @@ class SegmentDestination:
         self.riding = __new__(
             Set()
         )  # in a keepalive request or a beacon: sent even if the page goes
-        self.waiters = __new__(Map())  # messageId -> this page's call waiting for its event
         self.flushes = []  # flush() calls: the items each waits for
         self.timer = None
         self.soon = False
@@ -166,18 +165,17 @@ class SegmentDestination:
             )
             self.report(error, [event])
             return rejected(error)
-        item = {"event": event, "attempts": 0, "bytes": size}
-        texts.set(item, checked["text"])
-
-        waiter = {"context": ctx}
+        # call: this page's call waiting for its event to be safe.
+        item = {"event": event, "attempts": 0, "bytes": size, "text": checked["text"]}
+        call = {"context": ctx}
 
         def hold(resolve, reject):
-            waiter["resolve"] = resolve
-            waiter["reject"] = reject
+            call["resolve"] = resolve
+            call["reject"] = reject
 
         promise = __new__(Promise(hold))
-        waiter["promise"] = promise  # marked handled if it rejects
-        self.waiters.set(event["messageId"], waiter)
+        call["promise"] = promise  # marked handled if it rejects
+        item["call"] = call
         self.outbox.add(item)
         self.waiting.push(item)
         if self.leaving:
@@ -204,24 +202,24 @@ class SegmentDestination:
         items.forEach(lambda item: self.settle_call(item, failure))
 
     def settle_call(self, item, failure):
-        waiter = self.waiters["get"](item["event"]["messageId"])
-        if not waiter:
+        call = item["call"]
+        if not call:
             return
-        self.waiters.delete(item["event"]["messageId"])
+        item["call"] = None
         if failure:
-            waiter["context"].setFailedDelivery(failure)
-        waiter["resolve"](waiter["context"])
+            call["context"].setFailedDelivery(failure)
+        call["resolve"](call["context"])
 
     def refuse(self, items, error):
         """The API refused these events for good: their calls reject, everyone hears."""
         self.done(items)
 
         def reject(item):
-            waiter = self.waiters["get"](item["event"]["messageId"])
-            if waiter:
-                self.waiters.delete(item["event"]["messageId"])
-                handled(waiter["promise"])
-                waiter["reject"](error)
+            call = item["call"]
+            if call:
+                item["call"] = None
+                handled(call["promise"])
+                call["reject"](error)
 
         items.forEach(reject)
         self.report(error, items.map(lambda item: item["event"]))
