@@ -403,6 +403,28 @@ def test_debug_mode_logs_each_call_payload_and_result(loaded: Page, received):
     assert loaded.evaluate("sessionStorage.getItem('aw_debug')") == "true"
 
 
+def test_debug_mode_names_each_event_by_what_it_is(loaded: Page, received):
+    """A page view without a name is "page", not the user's id; lines end with their text."""
+    messages: list[str] = []
+    loaded.on("console", lambda message: messages.append(message.text))
+    call(loaded, "analytics.identify('user-7')")
+    loaded.evaluate("analytics.debug(true)")
+    with loaded.expect_console_message(lambda message: "delivered page" in message.text):
+        call(loaded, "analytics.page()")
+    with loaded.expect_console_message(lambda message: "delivered page" in message.text):
+        call(loaded, "analytics.page('Docs', 'Install')")
+    with loaded.expect_console_message(lambda message: "delivered group" in message.text):
+        call(loaded, "analytics.group('g-1')")
+    # Chromium's text has the style arguments after the message; Firefox applies them.
+    delivered = [
+        m.split("delivered ", 1)[1].split(" background:")[0].strip()
+        for m in messages
+        if "delivered " in m
+    ]
+    assert delivered == ["page", 'page "Install"', 'group "g-1"']
+    assert not [m for m in messages if m.endswith("undefined")]
+
+
 def test_debug_mode_is_quiet_when_off(loaded: Page, received):
     messages: list[str] = []
     loaded.on("console", lambda message: messages.append(message.text))

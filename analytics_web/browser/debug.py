@@ -15,8 +15,12 @@ DEBUG_KEY = "aw_debug"
 BADGE = "background:#3b5bdb;color:#fff;border-radius:3px;padding:0 4px"
 
 
+# What names an event in the console, per type: a page view without a name is just "page".
+NAMED_BY = {"track": "event", "page": "name", "screen": "name", "group": "groupId"}
+
+
 def label(event):
-    name = event["event"] or event["name"] or event["groupId"] or event["userId"] or ""
+    name = event[NAMED_BY[event["type"]] or "userId"]  # identify and alias: the user id
     return event["type"] + (" " + JSON.stringify(name) if name else "")
 
 
@@ -38,7 +42,10 @@ class Debug:
             pass
 
     def log(self, text, details):
-        console.log("%canalytics-web%c " + text, BADGE, "", details)
+        if details is js_undefined:  # else the console prints "undefined" after the text
+            console.log("%canalytics-web%c " + text, BADGE, "")
+        else:
+            console.log("%canalytics-web%c " + text, BADGE, "", details)
 
     def call(self, event):
         if self.enabled:
