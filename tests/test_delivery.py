@@ -424,6 +424,37 @@ def test_two_tabs_one_closed_with_pending_events(
     report_delivery("two tabs, one closed", 20, 20)
 
 
+QUEUES = """(key) => Object.keys(localStorage)
+    .filter(k => k.startsWith('aw_queue:' + key + ':') && !k.endsWith(':beat'))"""
+
+
+def test_a_waiting_tab_beats_without_rewriting_its_queue_and_keeps_it(
+    context: BrowserContext, site, write_key, collector, received
+):
+    """A tab whose events wait says it is alive in a heartbeat key of its own, every 2 s, and
+    leaves its stored queue as it is (with thousands waiting, rewriting it cost each beat tens
+    of ms). Another tab, which looks again 8 s after the queue was written, past the 6 s a
+    silent tab is given, still leaves it alone."""
+    first, second = context.new_page(), context.new_page()
+    open_page(first, site, write_key)
+    open_page(second, site, write_key)
+    context.set_offline(True)
+    track_many(first, 5)
+    first.evaluate("window.allSettled")
+    [key] = first.evaluate(QUEUES, write_key)
+    stored = first.evaluate("(key) => localStorage.getItem(key)", key)
+    written = json.loads(stored)["beat"]
+    first.wait_for_function(
+        "([key, written]) => Number(localStorage.getItem(key + ':beat')) - written > 9000",
+        arg=[key, written],
+        timeout=20_000,
+    )
+    # Unwritten since, and not taken by the other tab (which would have removed it).
+    assert first.evaluate("(key) => localStorage.getItem(key)", key) == stored
+    context.set_offline(False)
+    stored_once(received, 5)
+
+
 def test_a_full_outbox_refuses_new_events_and_keeps_the_waiting_ones(
     context: BrowserContext, page: Page, site, write_key, collector, received
 ):

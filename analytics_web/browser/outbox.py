@@ -21,6 +21,10 @@ SETTLED_WRITE_MS = 1000  # acknowledged events leave the stored queue within thi
 STALE_AFTER_MS = 6000  # three missed heartbeats: the tab is gone
 CLOSED_GRACE_MS = 1000  # a tab that is navigating takes its own queue back first
 LEASE_MS = 100
+# Beside a tab's queue, under its key plus these: the lease of a tab adopting it, and the tab's
+# heartbeat, a number of its own so that beating rewrites that, not every waiting event.
+LOCK = ":lock"
+BEAT = ":beat"
 
 
 # Storage is named, not passed: in a sandboxed frame merely reading window.localStorage throws,
@@ -84,6 +88,25 @@ def remove_key(storage, key):
         pass
 
 
+def is_queue_key(key, prefix):
+    """A tab's queue under ``prefix`` (not its lease or heartbeat)."""
+    return (
+        key is not None
+        and key.indexOf(prefix) == 0
+        and key.slice(-len(LOCK)) != LOCK
+        and key.slice(-len(BEAT)) != BEAT
+    )
+
+
+def alive(key, queue, now):
+    """The tab of this stored queue is still there: the queue is open and the tab beat lately
+    (in its heartbeat key, or in the queue itself, as a page written by an earlier version)."""
+    if queue is None or not queue["open"]:
+        return False
+    beat = Math.max(queue["beat"] or 0, read_json("localStorage", key + BEAT) or 0)
+    return now - beat <= STALE_AFTER_MS
+
+
 def tab_id(prefix):
     """This tab's id: kept in sessionStorage, so a reload keeps it and gets its queue back. A
     duplicated tab copies sessionStorage, so an id whose queue is still open belongs to another
@@ -93,8 +116,8 @@ def tab_id(prefix):
     except:
         known = None
     if known:
-        queue = read_json("localStorage", prefix + known)
-        if queue is None or not queue["open"] or Date.now() - queue["beat"] > STALE_AFTER_MS:
+        key = prefix + known
+        if not alive(key, read_json("localStorage", key), Date.now()):
             return known
     made = make_uuid()
     try:
@@ -201,7 +224,10 @@ class Outbox:
         if self.closed:
             self.stop_heartbeat()
         elif self.heartbeat is None:
-            self.heartbeat = setInterval(self.persist, HEARTBEAT_MS)
+            self.heartbeat = setInterval(self.beat, HEARTBEAT_MS)
+
+    def beat(self):
+        write_json("localStorage", self.key + BEAT, Date.now())
 
     def reopen(self):
         """Back from the back/forward cache: the queue is this page's again."""
@@ -221,6 +247,7 @@ class Outbox:
         if self.heartbeat is not None:
             clearInterval(self.heartbeat)
             self.heartbeat = None
+            remove_key("localStorage", self.key + BEAT)
 
     def adopt(self):
         """Claim the queues of tabs that closed or stopped beating; check again later for
@@ -237,17 +264,12 @@ class Outbox:
         while index < localStorage.length:
             key = localStorage.key(index)
             index += 1
-            if (
-                key is None
-                or key.indexOf(self.prefix) != 0
-                or key == self.key
-                or key.slice(-5) == ":lock"
-            ):
+            if key == self.key or not is_queue_key(key, self.prefix):
                 continue
             queue = read_json("localStorage", key)
             if queue is None:
                 continue
-            if queue["open"] and now - queue["beat"] <= STALE_AFTER_MS:
+            if alive(key, queue, now):
                 recheck = recheck or STALE_AFTER_MS
                 continue
             if not queue["open"] and now - queue["beat"] < CLOSED_GRACE_MS:
@@ -275,20 +297,14 @@ class Outbox:
     def noticed(self, key, value):
         """Another tab wrote its queue: a closing tab's queue is adopted after the grace
         period, a live one is looked at again once it could have gone stale."""
-        if (
-            self.stored
-            and key
-            and key.indexOf(self.prefix) == 0
-            and key != self.key
-            and key.slice(-5) != ":lock"
-        ):
+        if self.stored and key != self.key and is_queue_key(key, self.prefix):
             closing = value is not None and value.indexOf('"open":false') >= 0
             self.check_later(CLOSED_GRACE_MS if closing else STALE_AFTER_MS + HEARTBEAT_MS)
 
     def claim(self, key):
         """A lease: write a token, and take the queue only if the token is still ours a moment
         later, so two tabs racing for one queue do not both send it."""
-        lock_key = key + ":lock"
+        lock_key = key + LOCK
         lock = read_json("localStorage", lock_key)
         if lock is not None and Date.now() - lock["at"] < STALE_AFTER_MS:
             return
@@ -302,6 +318,7 @@ class Outbox:
                 return
             queue = read_json("localStorage", key)
             remove_key("localStorage", key)
+            remove_key("localStorage", key + BEAT)
             remove_key("localStorage", lock_key)
             if queue is not None and Array.isArray(queue["items"]) and len(queue["items"]):
                 self.take_in(self.items.concat(queue["items"]))
