@@ -8,14 +8,16 @@
 // (no tconv), arrays for lists and tuples.
 
 // Classes. Transcrypt compiles `class C(Base)` to `__class__('C', [Base], {...})`, each method a
-// getter that returns `__get__(this, function (self, ...) {...})`. A class is a function whose
-// own properties are its attributes (copied from its bases first); an instance is an object
-// whose prototype is its class. Calling a class (with or without `new`) makes an instance.
+// getter that returns `__get__(this, function (self, ...) {...})`, which the build rewrites to
+// `__class__([Base], {...})` with the plain `function (self, ...) {...}` (analytics_web/build.py,
+// _plain_methods): nothing reads a class's name, and Python's __get__ is done here. A class is a
+// function whose own properties are its attributes (copied from its bases first); an instance is
+// an object whose prototype is its class. Calling a class (with or without `new`) makes one.
 export var object = {
   __init__: function () {},
 };
 
-export function __class__(name, bases, attributes) {
+export function __class__(bases, attributes) {
   var cls = function () {
     var instance = Object.create(cls);
     cls.__init__.apply(null, [instance].concat([].slice.call(arguments)));
@@ -28,12 +30,13 @@ export function __class__(name, bases, attributes) {
       if (defined[key]) continue;
       var descriptor = Object.getOwnPropertyDescriptor(source, key);
       if (!descriptor) continue; // inherited by the base itself: found on that base's base
-      if (index == 0 && descriptor.get) descriptor = method(key, descriptor.get.call(null));
+      if (index == 0 && typeof descriptor.value == 'function') {
+        descriptor = method(key, descriptor.value);
+      }
       Object.defineProperty(cls, key, descriptor);
       defined[key] = true;
     }
   });
-  cls.__name__ = name;
   return cls;
 }
 
@@ -51,11 +54,6 @@ function method(key, plain) {
       return bound;
     },
   };
-}
-
-// What Transcrypt's method getters call; read once per method, at class creation (self: null).
-export function __get__(self, plain) {
-  return plain;
 }
 
 // Builtins.
