@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from datetime import datetime
 
+import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from analytics_web.collector import Fault
@@ -424,8 +426,11 @@ def test_two_tabs_one_closed_with_pending_events(
     report_delivery("two tabs, one closed", 20, 20)
 
 
+# A write key's stored queues (one per tab), and everything stored for them (their parts too).
 QUEUES = """(key) => Object.keys(localStorage)
-    .filter(k => k.startsWith('aw_queue:' + key + ':') && !k.endsWith(':beat'))"""
+    .filter(k => k.startsWith('aw_queue:' + key + ':') && k.split(':').length == 3)"""
+STORED = """(key) => Object.keys(localStorage)
+    .filter(k => k.startsWith('aw_queue:' + key + ':'))"""
 
 
 def test_a_waiting_tab_beats_without_rewriting_its_queue_and_keeps_it(
@@ -453,6 +458,72 @@ def test_a_waiting_tab_beats_without_rewriting_its_queue_and_keeps_it(
     assert first.evaluate("(key) => localStorage.getItem(key)", key) == stored
     context.set_offline(False)
     stored_once(received, 5)
+
+
+def test_with_a_backlog_a_call_stores_its_own_part_not_every_waiting_event(
+    context: BrowserContext, page: Page, site, write_key, received
+):
+    """300 events of 1 KB wait (offline): one more call writes one part of at most 64 KB (and
+    the queue's few bytes), not the 300 KB waiting; once back online every event arrives, once."""
+    page.add_init_script("""window.storageWrites = [];
+        const setItem = Storage.prototype.setItem;
+        Storage.prototype.setItem = function (key, value) {
+          window.storageWrites.push([key, String(value).length]);
+          return setItem.call(this, key, value);
+        };""")
+    open_page(page, site, write_key)
+    context.set_offline(True)
+    track_many(page, 300, blob=1000)
+    page.evaluate("window.allSettled")
+    parts = [key for key in page.evaluate(STORED, write_key) if ":p" in key]
+    assert len(parts) >= 5
+    page.evaluate("""async () => {
+        window.storageWrites = [];
+        await analytics.track('One more', {blob: 'x'.repeat(1000)});
+    }""")
+    writes = [w for w in page.evaluate("window.storageWrites") if not w[0].endswith(":beat")]
+    # The queue itself (a few bytes saying it is open), then the part the event went to.
+    assert [key.rsplit(":", 1)[-1].startswith("p") for key, _ in writes] == [False, True]
+    assert writes[0][1] < 100
+    assert 1000 < writes[1][1] <= 70 * 1024
+    context.set_offline(False)
+    stored_once(received, 301)
+
+
+def stored_elsewhere(write_key: str, tab: str, suffix: str, events: list[dict]) -> str:
+    """A script that leaves a gone tab's events in localStorage, under ``suffix`` of its queue
+    key, as {open: false, beat, items} (the shape of a whole queue in earlier versions, and of
+    a part now)."""
+    items = [{"event": event, "attempts": 1, "bytes": len(json.dumps(event))} for event in events]
+    record = {"open": False, "beat": 0, "items": items}
+    key = f"aw_queue:{write_key}:{tab}{suffix}"
+    return f"localStorage.setItem({json.dumps(key)}, {json.dumps(json.dumps(record))})"
+
+
+def left_event(number: int) -> dict:
+    return {
+        "type": "track",
+        "event": f"Left {number}",
+        "messageId": f"left-{uuid.uuid4()}",
+        "anonymousId": "gone-visitor",
+        "timestamp": "2026-11-30T10:00:00.000Z",
+        "properties": {},
+    }
+
+
+@pytest.mark.parametrize(
+    "suffix", ["", ":p0"], ids=["queue-of-an-earlier-version", "part-without-its-queue"]
+)
+def test_events_a_gone_tab_left_in_storage_are_sent(page: Page, site, write_key, received, suffix):
+    """A queue written by the previous version (its events in the queue itself), or a part
+    whose queue is gone, is taken by the next page of the site and sent."""
+    open_page(page, site, write_key, "blank.html")
+    page.evaluate(stored_elsewhere(write_key, "gone-tab", suffix, [left_event(1), left_event(2)]))
+    open_page(page, site, write_key)
+    events = stored_once(received, 2)
+    assert sorted(event["event"] for event in events) == ["Left 1", "Left 2"]
+    # Acknowledged, so nothing is kept: the stored copy catches up within a second.
+    page.wait_for_function(f"({STORED})({json.dumps(write_key)}).length == 0", timeout=5000)
 
 
 def test_a_full_outbox_refuses_new_events_and_keeps_the_waiting_ones(

@@ -375,7 +375,7 @@ class SegmentDestination:
             item["attempts"] += 1
 
         items.forEach(count)
-        self.outbox.persist_soon()
+        self.outbox.changed(items)
         problem = "not delivered (" + (status or "network error") + ")"
         if items[0]["attempts"] >= MAX_ATTEMPTS:
             error = make_error(
