@@ -296,8 +296,10 @@ class Outbox:
             clearTimeout(self.settled_write)
             self.settled_write = None
         if not len(self.items):
-            remove_queue(self.key)
-            self.dirty = __new__(Set())
+            # Every stored part is dirty once its events have left, so this removes them all,
+            # then the queue: no look through all of localStorage each time the queue empties.
+            self.write_parts()
+            remove_key("localStorage", self.key)
             self.stop_heartbeat()
             return
         # The queue first: no part is ever stored without it.
