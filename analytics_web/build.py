@@ -317,12 +317,15 @@ INTERNAL_PROPERTY = r"/^[a-z][a-z0-9]*(_[a-z0-9]+)+$/"
 
 def _terser(terser: Path, source: Path, target: Path, *, module: bool) -> None:
     """Minify with terser, which compresses this code about 10% smaller than esbuild does,
-    mostly by shortening internal property names; the source map follows through."""
+    mostly by shortening internal property names; the source map follows through. Every
+    Python function becomes a `function` expression; unsafe_arrows writes those that read
+    neither `this` nor `arguments` as arrows (-4.7 KB raw, -220 B gzip). Nothing calls them
+    with `new` except AnalyticsBrowser, which reads its arguments to stay a function."""
     command = [
         str(terser),
         str(source),
         "--compress",
-        "passes=2",
+        "passes=2,unsafe_arrows=true",
         "--mangle",
         "--mangle-props",
         f"regex={INTERNAL_PROPERTY}",

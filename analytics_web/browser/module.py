@@ -90,8 +90,10 @@ class Buffered:
         return Promise.resolve(self.analytics.group.apply(self.analytics, args))
 
 
-def AnalyticsBrowser():
-    """`new AnalyticsBrowser()`: an object that takes calls now and starts with `.load()`."""
+def AnalyticsBrowser(*unused):
+    """`new AnalyticsBrowser()`: an object that takes calls now and starts with `.load()`.
+    (Reading its arguments keeps it a function `new` can call: the minifier turns a function
+    that reads neither `this` nor `arguments` into an arrow function.)"""
     return Buffered()
 
 
