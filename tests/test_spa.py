@@ -172,3 +172,46 @@ def test_route_views_name_the_live_url_not_the_landing_pages_canonical_link(
     landing, route = page_views(received(2))
     assert landing.split("?")[0] == "https://www.example/home"  # with the page's query string
     assert route == f"{site.url}/app/pricing"
+
+
+def test_events_made_while_a_route_settles_arrive_behind_its_view(
+    page: Page, site, write_key, received
+):
+    """A route's component tracks as it mounts, before the app names the route: the view still
+    reaches the API first, with the route's title, as the calls were made."""
+    open_spa(page, site, write_key)
+    page.evaluate("""async () => {
+        history.pushState({}, '', '/app/product');
+        const tracked = analytics.track('Product Viewed');
+        setTimeout(() => { document.title = 'Product'; }, 50);
+        await tracked;
+    }""")
+    view, viewed = received(2)
+    assert (view["type"], view["properties"]["title"]) == ("page", "Product")
+    assert viewed["event"] == "Product Viewed"
+    assert view["timestamp"] <= viewed["timestamp"]
+
+
+def test_events_behind_a_settling_view_are_sent_when_the_page_is_left(
+    page: Page, site, write_key, received
+):
+    open_spa(page, site, write_key)
+    page.evaluate("""() => {
+        history.pushState({}, '', '/app/checkout');
+        analytics.track('Checkout Started');
+    }""")
+    page.goto(site.url.replace("127.0.0.1", "localhost") + "/blank.html")
+    assert sorted(event["type"] for event in received(2)) == ["page", "track"]
+
+
+def test_flush_sends_a_settling_view_and_the_events_behind_it(
+    page: Page, site, write_key, collector
+):
+    open_spa(page, site, write_key)
+    page.evaluate("""async () => {
+        history.pushState({}, '', '/app/cart');
+        analytics.track('Cart Viewed');
+        await analytics.flush();
+    }""")
+    stored = [record["event"] for record in collector.store.events(write_key=write_key)]
+    assert [event["type"] for event in stored] == ["page", "track"]

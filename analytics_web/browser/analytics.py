@@ -443,7 +443,10 @@ class Analytics(Emitter):
         return self
 
     def flush(self):
-        """Send everything queued now; resolves once the API has acknowledged it."""
+        """Send everything queued now; resolves once the API has acknowledged it. A route's
+        view still settling goes now, with the events behind it."""
+        if self.routes:
+            self.routes.settle(None)
         return self.segment.flush() if self.segment else Promise.resolve()
 
     # -- making and sending events -----------------------------------------------------------
@@ -489,8 +492,23 @@ class Analytics(Emitter):
                     method, "not sent: the visitor refused consent", args, call["callback"]
                 )
             self.consent_state.stamp(ctx.event)
+        if self.routes and self.routes.pending and not (moment and moment["route"]):
+            return self.run(ctx, call["callback"], self.behind_view(ctx, direct, checked))
         delivered = direct[method](ctx, checked) if direct else None
         return self.run(ctx, call["callback"], delivered)
+
+    def behind_view(self, ctx, direct, checked):
+        """A call made while a route's view settles: sent once that view has gone."""
+
+        def wait(resolve):
+            def send():
+                resolve(
+                    direct[ctx.event["type"]](ctx, checked) if direct else self.pipeline.run(ctx)
+                )
+
+            self.routes.after_view(send)
+
+        return handled(__new__(Promise(wait)))
 
     def run(self, ctx, callback, delivered):
         """The call's promise: the pipeline's run, or Segment.io's answer (``delivered``) when

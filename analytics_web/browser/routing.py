@@ -69,7 +69,9 @@ class RouteTracker:
     when the next change comes or the page is hidden or left. The previous URL is its referrer.
 
     A replaceState while a view settles is a redirect and moves that view; before the page has
-    counted any view, a replaceState only corrects the landing URL. ``choice`` is the
+    counted any view, a replaceState only corrects the landing URL. The page's other events made
+    while a view settles wait behind it (``after_view``), so the API gets them in the order they
+    were made, the view first, as a page() call of analytics-next would have them. ``choice`` is the
     trackRouteChanges option: a function ``(url, previous)`` deciding which changes count, or
     ``{search: true | false | [names]}``, whether a change of the query string alone counts.
     """
@@ -82,6 +84,7 @@ class RouteTracker:
             self.search = choice["search"]
         self.last_url = location.href
         self.pending = None  # {page, time, title}: the view settling
+        self.behind = []  # sends of the events made while it settles
         self.counted = False  # has the page counted a view yet (its own page(), or ours)
         self.timer = None
         self.titles = __new__(MutationObserver(self.title_changed))
@@ -96,6 +99,7 @@ class RouteTracker:
 
     def unload(self):
         self.drop()
+        self.send_behind()
         self.listeners.unload()
         if trackers.indexOf(self) >= 0:
             trackers.splice(trackers.indexOf(self), 1)
@@ -131,6 +135,19 @@ class RouteTracker:
         """The app counted a view itself (its page()): the one settling is not counted again."""
         self.drop()
         self.counted = True
+        self.send_behind()
+
+    def after_view(self, send):
+        """send() now, or once the view settling is recorded: the page's events go behind it."""
+        if self.pending:
+            self.behind.push(send)
+        else:
+            send()
+
+    def send_behind(self):
+        waiting = self.behind
+        self.behind = []
+        waiting.forEach(lambda send: send())
 
     def start(self, page):
         self.pending = {"page": page, "time": now_iso(), "title": document.title}
@@ -169,6 +186,7 @@ class RouteTracker:
         self.counted = True
         pending["page"]["t"] = document.title
         self.record({"page": page_info(pending["page"]), "time": pending["time"], "route": True})
+        self.send_behind()
 
     def drop(self):
         self.pending = None
