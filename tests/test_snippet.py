@@ -122,3 +122,19 @@ def test_a_failed_bundle_download_leaves_the_page_working(page: Page, site, writ
     assert missing.value.status == 404
     assert page.evaluate("analytics.track('Still Fine') === window.analytics")
     assert errors == []
+
+
+def test_a_page_tidying_its_url_after_the_snippets_view_is_not_a_second_view(
+    page: Page, site, write_key, collector
+):
+    page.goto(f"{site.url}/snippet_only.html?key={write_key}&utm_source=news")
+    page.wait_for_function("window.analytics.initialized === true")
+    page.evaluate("""async () => {
+        const tidy = new URL(location.href);
+        tidy.searchParams.delete('utm_source');
+        history.replaceState(null, '', tidy);
+        await analytics.track('Read On');
+        await analytics.flush();
+    }""")
+    events = [record["event"] for record in collector.store.events(write_key=write_key)]
+    assert sorted(event["type"] for event in events) == ["page", "track"]

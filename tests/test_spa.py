@@ -215,3 +215,34 @@ def test_flush_sends_a_settling_view_and_the_events_behind_it(
     }""")
     stored = [record["event"] for record in collector.store.events(write_key=write_key)]
     assert [event["type"] for event in stored] == ["page", "track"]
+
+
+def test_a_page_tidying_its_url_is_no_view_and_its_landing_keeps_the_campaign(
+    page: Page, site, write_key, collector
+):
+    """Sites take utm_* (or an OAuth code) out of the address bar once read, with
+    replaceState: the landing is still one view, of the URL the visitor came by."""
+    open_spa(
+        page, site, write_key, "spa.html?utm_source=news&utm_campaign=spring", initialPageview=True
+    )
+    page.evaluate("""async () => {
+        const tidy = new URL(location.href);
+        tidy.searchParams.delete('utm_source');
+        tidy.searchParams.delete('utm_campaign');
+        history.replaceState(history.state, '', tidy);
+        await analytics.track('Signed Up');
+        await analytics.flush();
+    }""")
+    events = [record["event"] for record in collector.store.events(write_key=write_key)]
+    assert [event["type"] for event in events] == ["page", "track"]
+    view = events[0]
+    assert "utm_source=news" in view["properties"]["url"]
+    assert view["context"]["campaign"] == {"source": "news", "name": "spring"}
+
+
+def test_a_replace_that_adds_a_filter_is_still_a_view(page: Page, site, write_key, received):
+    open_spa(page, site, write_key)
+    page.evaluate("analytics.page()")
+    page.evaluate("history.replaceState({}, '', location.href + '&tab=2')")
+    views = page_views(received(2))
+    assert views[1].endswith("&tab=2")

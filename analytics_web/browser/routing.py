@@ -63,13 +63,29 @@ def route_key(href, search_counts):
     return href.split("#")[0].split("?")[0] + " " + parts["path"] + " " + search
 
 
+def query_pairs(search):
+    pairs = []
+    __new__(URLSearchParams(search)).forEach(lambda value, name: pairs.push(name + "=" + value))
+    return pairs
+
+
+def tidied(url, previous):
+    """The same route with query parameters only taken away: a page tidying its URL (dropping
+    utm_* or an OAuth code once read), not the visitor going anywhere."""
+    if route_key(url, False) != route_key(previous, False):
+        return False
+    before = query_pairs(route_parts(previous)["search"])
+    return query_pairs(route_parts(url)["search"]).every(lambda pair: before.indexOf(pair) >= 0)
+
+
 class RouteTracker:
     """Each new route is one page view, passed to ``record(moment)`` once the route has settled:
     one task after the app sets a new title, or ROUTE_SETTLE_MS after the change, and at once
     when the next change comes or the page is hidden or left. The previous URL is its referrer.
 
     A replaceState while a view settles is a redirect and moves that view; before the page has
-    counted any view, a replaceState only corrects the landing URL. The page's other events made
+    counted any view, a replaceState only corrects the landing URL, and one that only takes
+    query parameters away is the page tidying its URL, never a view. The page's other events made
     while a view settles wait behind it (``after_view``), so the API gets them in the order they
     were made, the view first, as a page() call of analytics-next would have them. ``choice`` is the
     trackRouteChanges option: a function ``(url, previous)`` deciding which changes count, or
@@ -110,6 +126,8 @@ class RouteTracker:
         url = location.href
         previous = self.last_url
         self.last_url = url
+        if replacing and tidied(url, previous):
+            return
         if replacing and self.pending:  # a redirect while the view settles
             if url != previous:
                 self.move()

@@ -174,6 +174,21 @@ def test_which_url_changes_are_a_new_route(node, first, second, search_counts, s
 
 
 @pytest.mark.parametrize(
+    ("before", "after", "tidy"),
+    [
+        ("https://a.test/p?utm_source=x&q=1", "https://a.test/p?q=1", True),
+        ("https://a.test/p?code=abc&state=9", "https://a.test/p", True),
+        ("https://a.test/#/p?utm_source=x", "https://a.test/#/p", True),
+        ("https://a.test/p?q=1", "https://a.test/p?q=1&tab=2", False),  # a filter added
+        ("https://a.test/p?q=1", "https://a.test/p?q=2", False),  # a new search
+        ("https://a.test/p?q=1", "https://a.test/other", False),  # somewhere else
+    ],
+)
+def test_a_replace_that_only_takes_parameters_away_tidies_the_url(node, before, after, tidy):
+    assert node.call("routing", "tidied", after, before) is tidy
+
+
+@pytest.mark.parametrize(
     ("search", "campaign"),
     [
         (
