@@ -246,3 +246,19 @@ def test_a_replace_that_adds_a_filter_is_still_a_view(page: Page, site, write_ke
     page.evaluate("history.replaceState({}, '', location.href + '&tab=2')")
     views = page_views(received(2))
     assert views[1].endswith("&tab=2")
+
+
+def test_a_call_behind_a_settling_view_settles_at_once_so_a_page_can_navigate(
+    page: Page, site, write_key, received
+):
+    open_spa(page, site, write_key)
+    outcome = page.evaluate("""async () => {
+        history.pushState({}, '', '/app/untitled');  // no title change: the view waits 500 ms
+        let viewed = false;
+        analytics.on('page', () => { viewed = true; });
+        const ctx = await analytics.track('Outbound Click');
+        return {viewedFirst: viewed, pending: String(ctx.failedDelivery().reason)};
+    }""")
+    assert outcome["viewedFirst"] is False
+    assert "behind the page view" in outcome["pending"]
+    assert [event["type"] for event in received(2)] == ["page", "track"]

@@ -498,17 +498,18 @@ class Analytics(Emitter):
         return self.run(ctx, call["callback"], delivered)
 
     def behind_view(self, ctx, direct, checked):
-        """A call made while a route's view settles: sent once that view has gone."""
+        """A call made while a route's view settles goes behind that view, so the API gets the
+        view first. The call settles now, pending: a page awaiting it before it navigates must
+        not wait for the route's title, and leaving the page sends the view and it at once."""
 
-        def wait(resolve):
-            def send():
-                resolve(
-                    direct[ctx.event["type"]](ctx, checked) if direct else self.pipeline.run(ctx)
-                )
+        def send():
+            ctx.setFailedDelivery(js_undefined)
+            sent = direct[ctx.event["type"]](ctx, checked) if direct else self.pipeline.run(ctx)
+            sent.catch(lambda error: self.undelivered(error, [ctx.event]))
 
-            self.routes.after_view(send)
-
-        return handled(__new__(Promise(wait)))
+        self.routes.after_view(send)
+        ctx.setFailedDelivery({"reason": make_error("sent behind the page view of its route")})
+        return Promise.resolve(ctx)
 
     def run(self, ctx, callback, delivered):
         """The call's promise: the pipeline's run, or Segment.io's answer (``delivered``) when
