@@ -120,6 +120,16 @@ def test_initial_pageview_makes_exactly_one_landing_view(page: Page, site, write
     assert view["timestamp"] <= marker["timestamp"]
 
 
+def test_calls_made_before_load_go_behind_the_landing_view(page: Page, site, write_key, received):
+    open_module(page, site, write_key)
+    page.evaluate("""() => {
+        const browser = new AnalyticsBrowser();
+        browser.track('Before Load');
+        browser.load(here, {initialPageview: true});
+    }""")
+    assert [event["type"] for event in received(2)] == ["page", "track"]
+
+
 # -- trackLink / trackForm --------------------------------------------------------------------------
 
 
