@@ -51,7 +51,7 @@ EXIT_BATCHING = {"strategy": "batching", "config": {"size": 500, "timeout": 6000
 EXIT_WAIT_S = 5
 CALLS = 10_000
 AFTERMATH_S = 3
-# The CPU rounds queue 10,000 events in one task, more than the default outbox bound (4 MB).
+# The CPU rounds queue 10,000 events in one task, more than the default outbox bound (1 MB).
 CPU_ROUND_OPTIONS = {"queue": {"maxEvents": 100_000, "maxBytes": 64 * 1024 * 1024}}
 
 # The same Segment-style stub for both libraries: it records calls, names the write key and

@@ -526,6 +526,28 @@ def test_events_a_gone_tab_left_in_storage_are_sent(page: Page, site, write_key,
     page.wait_for_function(f"({STORED})({json.dumps(write_key)}).length == 0", timeout=5000)
 
 
+def test_a_waiting_outbox_leaves_the_site_room_in_localstorage(
+    context: BrowserContext, page: Page, site, write_key, received
+):
+    """Events that cannot go (offline for long, or an ad blocker in the way) wait in at most
+    1 MB of the origin's ~5 MB of localStorage, so the site's own storage keeps working."""
+    open_page(page, site, write_key)
+    context.set_offline(True)
+    track_many(page, 140, blob=30_000)  # 4.2 MB of events
+    outcomes = page.evaluate("window.allSettled")
+    kept = [i for i, outcome in enumerate(outcomes) if outcome.startswith("pending: ")]
+    assert 30 <= len(kept) < 36 and kept == list(range(len(kept)))
+    assert all("outbox is full" in outcome for outcome in outcomes[len(kept) :])
+    stored = page.evaluate("""() => {
+        try { localStorage.setItem('site-state', 'x'.repeat(2500000)); return 'stored' }
+        catch (error) { return error.name }
+    }""")
+    assert stored == "stored"
+    page.evaluate("localStorage.removeItem('site-state')")
+    context.set_offline(False)
+    assert len(stored_once(received, len(kept))) == len(kept)
+
+
 def test_a_full_outbox_refuses_new_events_and_keeps_the_waiting_ones(
     context: BrowserContext, page: Page, site, write_key, collector, received
 ):
