@@ -186,15 +186,27 @@ def start_session(display: str, environment: dict[str, str] | None = None):
     from selenium import webdriver
     from selenium.webdriver.webkitgtk.options import Options
     from selenium.webdriver.webkitgtk.service import Service
+    from urllib3.exceptions import ReadTimeoutError
 
     options = Options()
     options.binary_location = str(MINIBROWSER)
     options.add_argument("--automation")  # without it, a custom binary hangs the new session
-    service = Service(str(DRIVER), env={**os.environ, **(environment or {}), "DISPLAY": display})
     previous = socket.getdefaulttimeout()
     socket.setdefaulttimeout(SESSION_TIMEOUT_S)  # selenium waits forever otherwise
     try:
-        driver = webdriver.WebKitGTK(options=options, service=service)
+        # A MiniBrowser that never answers the new session (seen once in a full run) is the
+        # machine's trouble, not the library's: one more browser before the test errors.
+        for attempt in range(2):
+            service = Service(
+                str(DRIVER), env={**os.environ, **(environment or {}), "DISPLAY": display}
+            )
+            try:
+                driver = webdriver.WebKitGTK(options=options, service=service)
+                break
+            except ReadTimeoutError:
+                service.stop()
+                if attempt == 1:
+                    raise
     finally:
         socket.setdefaulttimeout(previous)
     driver.set_script_timeout(30)
