@@ -135,19 +135,17 @@ def items_in(stored):
     return stored["items"] if stored is not None and Array.isArray(stored["items"]) else []
 
 
-def stored_items(key):
-    """Every event stored for the queue ``key``: in its parts, and in the queue itself, where
-    an earlier version kept them all."""
+def stored_items(key, parts):
+    """Every event stored for the queue ``key``: in its ``parts`` (stored_parts(key)), and in
+    the queue itself, where an earlier version kept them all."""
     items = items_in(read_json("localStorage", key))
-    stored_parts(key).forEach(
-        lambda part: items.push.apply(items, items_in(read_json("localStorage", part)))
-    )
+    parts.forEach(lambda part: items.push.apply(items, items_in(read_json("localStorage", part))))
     return items
 
 
-def remove_queue(key):
-    """A queue and everything stored beside it."""
-    stored_parts(key).forEach(lambda part: remove_key("localStorage", part))
+def remove_queue(key, parts):
+    """A queue and everything stored beside it (``parts``: stored_parts(key))."""
+    parts.forEach(lambda part: remove_key("localStorage", part))
     remove_key("localStorage", key)
     remove_key("localStorage", key + BEAT)
 
@@ -209,9 +207,10 @@ class Outbox:
         """Take back this tab's queue from an earlier page, and adopt those of gone tabs."""
         if not self.stored:
             return []
-        mine = stored_items(self.key)
+        parts = stored_parts(self.key)
+        mine = stored_items(self.key, parts)
         if len(mine):
-            self.take_in(mine.concat(self.items))
+            self.take_in(mine.concat(self.items), parts)
             self.persist()  # open again, so no other tab adopts it
         self.adopt()
         return self.items.slice()
@@ -254,12 +253,11 @@ class Outbox:
         if self.settled_write is None:
             self.settled_write = setTimeout(self.persist, SETTLED_WRITE_MS)
 
-    def take_in(self, items):
+    def take_in(self, items, parts):
         """Items from storage (this tab's earlier page, a gone tab's queue), with ours: placed
-        in parts afresh, in this order."""
-        stored_parts(self.key).forEach(  # each stored part: written again, or removed
-            lambda part: self.dirty.add(part_number(part, self.key))
-        )
+        in parts afresh, in this order. ``parts``: this tab's stored parts
+        (stored_parts(self.key)), each written again or removed."""
+        parts.forEach(lambda part: self.dirty.add(part_number(part, self.key)))
         self.last_part = -1
         self.last_part_bytes = 0
 
@@ -440,11 +438,12 @@ class Outbox:
             held = read_json("localStorage", lock_key)
             if held is None or held["token"] != token:
                 return
-            items = stored_items(key)
-            remove_queue(key)
+            parts = stored_parts(key)
+            items = stored_items(key, parts)
+            remove_queue(key, parts)
             remove_key("localStorage", lock_key)
             if len(items):
-                self.take_in(self.items.concat(items))
+                self.take_in(self.items.concat(items), stored_parts(self.key))
                 self.on_adopt(items)
 
         setTimeout(take, LEASE_MS)
