@@ -494,8 +494,14 @@ class Analytics(Emitter):
             self.consent_state.stamp(ctx.event)
         if self.routes and self.routes.pending and not (moment and moment["route"]):
             return self.run(ctx, call["callback"], self.behind_view(ctx, direct, checked))
-        delivered = direct[method](ctx, checked) if direct else None
-        return self.run(ctx, call["callback"], delivered)
+        return self.run(ctx, call["callback"], self.send_event(ctx, direct, checked))
+
+    def send_event(self, ctx, direct, checked):
+        """The event through the plugins, or straight to Segment.io (``direct``) when it took
+        the direct route; the answer's rejection marked handled (Segment.io marks its own)."""
+        return (
+            direct[ctx.event["type"]](ctx, checked) if direct else handled(self.pipeline.run(ctx))
+        )
 
     def behind_view(self, ctx, direct, checked):
         """A call made while a route's view settles goes behind that view, so the API gets the
@@ -504,19 +510,16 @@ class Analytics(Emitter):
 
         def send():
             ctx.setFailedDelivery(js_undefined)
-            sent = direct[ctx.event["type"]](ctx, checked) if direct else self.pipeline.run(ctx)
-            sent.catch(lambda error: self.undelivered(error, [ctx.event]))
+            self.send_event(ctx, direct, checked).catch(
+                lambda error: self.undelivered(error, [ctx.event])
+            )
 
         self.routes.after_view(send)
         ctx.setFailedDelivery({"reason": make_error("sent behind the page view of its route")})
         return Promise.resolve(ctx)
 
-    def run(self, ctx, callback, delivered):
-        """The call's promise: the pipeline's run, or Segment.io's answer (``delivered``) when
-        the event took the direct route."""
-        # Segment.io's answer on the direct route is marked handled when it rejects: no .catch()
-        # per call.
-        promise = delivered or handled(self.pipeline.run(ctx))
+    def run(self, ctx, callback, promise):
+        """The call's promise: what send_event() answered, or what behind_view() did."""
         if self.debugger.enabled or is_function(callback):  # else: one promise less per call
             promise = handled(promise.then(*self.reporting(ctx)))
         if is_function(callback):
