@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Dialog, Page
 
 from analytics_web.snippet import bundle_integrity, render
+from tests.support.collector_client import stored_events
 from tests.support.tabs import Tab
 
 
@@ -136,5 +137,5 @@ def test_a_page_tidying_its_url_after_the_snippets_view_is_not_a_second_view(
         await analytics.track('Read On');
         await analytics.flush();
     }""")
-    events = [record["event"] for record in collector.store.events(write_key=write_key)]
+    events = stored_events(collector, write_key)
     assert sorted(event["type"] for event in events) == ["page", "track"]

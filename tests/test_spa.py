@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.support.collector_client import wait_for_events
+from tests.support.collector_client import stored_events, wait_for_events
 from tests.support.pages import page_url
 from tests.support.tabs import Tab
 
@@ -213,8 +213,7 @@ def test_flush_sends_a_settling_view_and_the_events_behind_it(
         analytics.track('Cart Viewed');
         await analytics.flush();
     }""")
-    stored = [record["event"] for record in collector.store.events(write_key=write_key)]
-    assert [event["type"] for event in stored] == ["page", "track"]
+    assert [event["type"] for event in stored_events(collector, write_key)] == ["page", "track"]
 
 
 def test_a_page_tidying_its_url_is_no_view_and_its_landing_keeps_the_campaign(
@@ -233,7 +232,7 @@ def test_a_page_tidying_its_url_is_no_view_and_its_landing_keeps_the_campaign(
         await analytics.track('Signed Up');
         await analytics.flush();
     }""")
-    events = [record["event"] for record in collector.store.events(write_key=write_key)]
+    events = stored_events(collector, write_key)
     assert [event["type"] for event in events] == ["page", "track"]
     view = events[0]
     assert "utm_source=news" in view["properties"]["url"]

@@ -8,6 +8,7 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 
 from analytics_web import __version__
 from analytics_web.collector import Fault
+from tests.support.collector_client import stored_events
 from tests.support.pages import call, open_page, page_url
 
 
@@ -148,9 +149,7 @@ def test_a_tracked_link_navigates_once_its_event_is_safe(
     page.click("#buy")
     page.wait_for_url("**/blank.html?from=buy")
     # Acknowledged before the navigation: already stored when the next page is there.
-    assert [
-        e["event"] for e in (r["event"] for r in collector.store.events(write_key=write_key))
-    ] == ["Buy Clicked"]
+    assert [event["event"] for event in stored_events(collector, write_key)] == ["Buy Clicked"]
     assert received(1)[0]["properties"] == {"plan": "pro"}
 
 

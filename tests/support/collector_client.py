@@ -78,15 +78,16 @@ def accepts_events(server: CollectorServer, write_key: str = "k") -> bool:
     return status == 200 and len(server.store.events(write_key=write_key)) == before + 1
 
 
+def stored_events(collector: CollectorServer, write_key: str) -> list[dict[str, Any]]:
+    """The events the collector holds for `write_key` now, in the order it stored them."""
+    return [record["event"] for record in collector.store.events(write_key=write_key)]
+
+
 def wait_for_events(
     collector: CollectorServer, write_key: str, count: int, timeout: float = 10.0
 ) -> list[dict[str, Any]]:
     """Wait until the collector has stored `count` events for `write_key`; exactly that many."""
-
-    def stored() -> list[dict[str, Any]]:
-        return [record["event"] for record in collector.store.events(write_key=write_key)]
-
-    wait_until(lambda: len(stored()) >= count, timeout)
-    events = stored()
+    wait_until(lambda: len(stored_events(collector, write_key)) >= count, timeout)
+    events = stored_events(collector, write_key)
     assert len(events) == count, f"expected {count} events, got {len(events)}: {events}"
     return events
