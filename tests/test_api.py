@@ -305,6 +305,22 @@ def test_a_listener_that_throws_breaks_nothing(loaded_tab: Tab, received):
     assert received(1)[0]["event"] == "Still Sent"
 
 
+def test_the_librarys_objects_are_plain_objects_to_the_page(loaded_tab: Tab, received):
+    """A page that logs them as text ('tracked ' + ctx), or a console wrapper that turns its
+    arguments into strings, gets what it would from analytics-next, never a TypeError."""
+    seen = loaded_tab.evaluate("""async () => {
+        const ctx = await analytics.track('Logged');
+        const objects = {analytics, user: analytics.user(), group: analytics.group(), ctx};
+        return Object.entries(objects).map(
+            ([name, value]) => [name, `${value}`, value instanceof Function, typeof value.call]);
+    }""")
+    assert seen == [
+        [name, "[object Object]", False, "undefined"]
+        for name in ("analytics", "user", "group", "ctx")
+    ]
+    assert received(1)[0]["event"] == "Logged"
+
+
 # -- bad input: a clear error, nothing thrown into the page ------------------------------------
 
 

@@ -12,14 +12,17 @@
 // `__class__([Base], {...})` with the plain `function (self, ...) {...}` (analytics_web/build.py,
 // _plain_methods): nothing reads a class's name, and Python's __get__ is done here. A class is a
 // function whose own properties are its attributes (copied from its bases first); an instance is
-// an object whose prototype is its class. Calling a class (with or without `new`) makes one.
+// an object whose prototype holds the same attributes. That prototype is a plain object, not the
+// class: an instance inheriting from a function would be a Function to the page (String(ctx)
+// throws a TypeError, ctx.length is 0). Calling a class (with or without `new`) makes one.
 export var object = {
   __init__: function () {},
 };
 
 export function __class__(bases, attributes) {
+  var prototype = {};
   var cls = function () {
-    var instance = Object.create(cls);
+    var instance = Object.create(prototype);
     cls.__init__.apply(null, [instance].concat([].slice.call(arguments)));
     return instance;
   };
@@ -34,6 +37,7 @@ export function __class__(bases, attributes) {
         descriptor = method(key, descriptor.value);
       }
       Object.defineProperty(cls, key, descriptor);
+      Object.defineProperty(prototype, key, descriptor);
       defined[key] = true;
     }
   });
