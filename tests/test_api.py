@@ -247,6 +247,39 @@ def test_set_anonymous_id(loaded_tab: Tab, received):
     assert event["anonymousId"] == "chosen-anon"
 
 
+def test_user_and_group_answer_what_analytics_next_s_do(loaded_tab: Tab, received):
+    """Plugins and pages written for analytics-next call these on analytics.user() and
+    analytics.group(); the next event carries what they set."""
+    seen = loaded_tab.evaluate("""() => {
+        const user = analytics.user(), group = analytics.group();
+        user.identify('u-1', {plan: 'pro'});
+        user.identify('u-1', {seats: 3});
+        const merged = user.traits();
+        user.identify('u-2', {plan: 'free'});
+        group.identify('g-1', {name: 'Acme'});
+        return {merged, other: [user.id(), user.traits()], group: [group.id(), group.traits()],
+                loaded: user.load() === user && user.load().id(), saved: user.save()};
+    }""")
+    assert seen == {
+        "merged": {"plan": "pro", "seats": 3},
+        "other": ["u-2", {"plan": "free"}],
+        "group": ["g-1", {"name": "Acme"}],
+        "loaded": "u-2",
+        "saved": True,
+    }
+    call(loaded_tab, "analytics.track('After')")
+    after = loaded_tab.evaluate("""() => {
+        const anonymousId = analytics.user().anonymousId();
+        analytics.user().logout();
+        return [anonymousId, analytics.user().id(), analytics.user().traits(),
+                analytics.user().anonymousId()];
+    }""")
+    [event] = received(1)
+    assert [event["userId"], event["anonymousId"]] == ["u-2", after[0]]
+    assert after[1:3] == [None, {}]
+    assert after[3] not in (None, after[0])  # logged out: a new anonymous visitor
+
+
 def test_ready_runs_after_load_and_calls_before_load_are_kept(
     page: Page, site, write_key, collector, received
 ):

@@ -175,6 +175,13 @@ export type CategoryPreferences = Record<string, boolean>;
 export interface Group {
   id(id?: ID): ID;
   traits(traits?: Traits): Traits;
+  /** Stores an id and traits (merged unless the id is another's); sends nothing. */
+  identify(id?: ID, traits?: Traits): void;
+  /** Forgets the id and traits (and the user's anonymous id); sends nothing. */
+  logout(): void;
+  reset(): void;
+  load(): this;
+  save(): boolean;
 }
 
 export interface User extends Group {

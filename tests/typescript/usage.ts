@@ -44,6 +44,8 @@ async function signUp(email: string): Promise<string> {
   await analytics.flush();
   const [instance] = await analytics;
   const user = await analytics.user();
+  user.identify(user.id() ?? undefined, { plan: 'pro' });
+  if (instance.group().load().save()) instance.user().logout();
   return context.event.messageId + user.anonymousId() + String(instance.group().id()) + String(pending);
 }
 
