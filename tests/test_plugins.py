@@ -216,6 +216,21 @@ def test_an_async_source_middleware_strips_pii_before_the_request(
     assert body and "ada@example.com" not in str(collector.store.events(write_key=write_key))
 
 
+def test_before_plugins_run_ahead_of_enrichment_whenever_they_were_added(loaded_tab: Tab, received):
+    """As in analytics-next, every before plugin (source middleware is one) sees the event
+    before any enrichment: a PII filter added after an enrichment that copies traits still
+    filters what the enrichment copies."""
+    loaded_tab.evaluate("""() => {
+        analytics.register(plugin('Contact', 'enrichment', {identify: ctx => {
+            ctx.updateEvent('context.contact', ctx.event.traits.email || 'none'); return ctx }}));
+        analytics.addSourceMiddleware(({payload, next}) => {
+            delete payload.obj.traits.email; next(payload) });
+    }""")
+    call(loaded_tab, "analytics.identify('u-1', {email: 'ada@example.com', plan: 'pro'})")
+    [event] = received(1)
+    assert [event["traits"], event["context"]["contact"]] == [{"plan": "pro"}, "none"]
+
+
 def test_a_source_middleware_that_does_not_call_next_drops_the_event(loaded_tab: Tab, received):
     loaded_tab.evaluate("""analytics.addSourceMiddleware(({payload, next}) => {
         if (payload.obj.event !== 'Internal') next(payload);
