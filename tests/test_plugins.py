@@ -231,6 +231,33 @@ def test_before_plugins_run_ahead_of_enrichment_whenever_they_were_added(loaded_
     assert [event["traits"], event["context"]["contact"]] == [{"plan": "pro"}, "none"]
 
 
+def test_middleware_written_for_analytics_next_reads_the_payload_as_a_facade(
+    loaded_tab: Tab, received
+):
+    """Session replay guides (Mixpanel's, Amplitude's) add their id with a source middleware
+    that asks payload.type(); the payload answers what analytics-next's facade does."""
+    loaded_tab.evaluate("""() => {
+        window.read = [];
+        analytics.addSourceMiddleware(({payload, next}) => {
+            if (payload.type() === 'track' || payload.type() === 'page') {
+                payload.obj.properties = {...payload.obj.properties, replayId: 'r-1'};
+            }
+            read.push([payload.type(), payload.event() || null, payload.properties(),
+                       payload.traits(), payload.userId()]);
+            next(payload);
+        });
+    }""")
+    call(loaded_tab, "analytics.identify('u-1', {plan: 'pro'})")
+    call(loaded_tab, "analytics.track('Played', {seconds: 3})")
+    identify, track = received(2)
+    assert "replayId" not in identify.get("properties", {})
+    assert track["properties"] == {"seconds": 3, "replayId": "r-1"}
+    assert loaded_tab.evaluate("read") == [
+        ["identify", None, {}, {"plan": "pro"}, "u-1"],
+        ["track", "Played", {"seconds": 3, "replayId": "r-1"}, {}, "u-1"],
+    ]
+
+
 def test_a_source_middleware_that_does_not_call_next_drops_the_event(loaded_tab: Tab, received):
     loaded_tab.evaluate("""analytics.addSourceMiddleware(({payload, next}) => {
         if (payload.obj.event !== 'Internal') next(payload);

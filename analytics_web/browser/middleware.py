@@ -15,6 +15,34 @@ __pragma__("noalias", "type")
 from analytics_web.browser.context import for_every_call, make_plugin
 from analytics_web.browser.util import is_object, is_thenable, make_error, outcome
 
+# What analytics-next's payload (a @segment/facade) answers that middleware written for it call:
+# Mixpanel's and Amplitude's session replay guides test payload.type(), for one. Each reads
+# payload.obj as it is then, so what a middleware changed there is what it reads back.
+READERS = "type event name category userId anonymousId groupId previousId"
+OBJECT_READERS = "properties context integrations"  # {} when the event has none
+
+
+def facade(event):
+    """A middleware's payload: ``obj``, a copy of the event, and the facade's readers."""
+    payload = {"obj": JSON.parse(JSON.stringify(event))}
+
+    def reader(name):
+        payload[name] = lambda: payload["obj"][name]
+
+    def object_reader(name):
+        payload[name] = lambda: payload["obj"][name] or {}
+
+    def traits():
+        obj = payload["obj"]
+        if obj["type"] == "identify" or obj["type"] == "group":
+            return obj["traits"] or {}
+        return obj["context"]["traits"] or {}
+
+    READERS.split(" ").forEach(reader)
+    OBJECT_READERS.split(" ").forEach(object_reader)
+    payload["traits"] = traits
+    return payload
+
 
 def run_middleware(fn, event, extra):
     """The event fn passed on, None when it dropped it (or threw); a promise of that when fn
@@ -30,9 +58,7 @@ def run_middleware(fn, event, extra):
     def verdict():
         return passed["event"]
 
-    params = Object.assign(
-        {"payload": {"obj": JSON.parse(JSON.stringify(event))}, "next": go_on}, extra
-    )
+    params = Object.assign({"payload": facade(event), "next": go_on}, extra)
     got = outcome(fn, None, params)
     if got["failed"]:
         console.warn("analytics-web: a middleware threw, so the event was dropped", got["error"])
