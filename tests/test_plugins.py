@@ -128,6 +128,37 @@ def test_a_destination_gets_its_own_copy_and_a_throwing_one_affects_nothing(
     assert loaded_tab.evaluate("window.forwarded") == ["Bought"]
 
 
+def test_a_destination_still_loading_holds_back_nothing_and_gets_what_it_missed(
+    loaded_tab: Tab, received
+):
+    """A destination's load waits on a third party, an SDK an ad blocker stopped, say, which
+    may never answer. Segment.io and the page's calls go on meanwhile; a destination that
+    loads late then gets the events it missed, in order, before the next ones."""
+    seen = loaded_tab.evaluate("""async () => {
+        const got = [];
+        let finish;
+        analytics.register(plugin('Never Loads', 'destination', {load: () => new Promise(() => {})}));
+        const registered = analytics.register(plugin('Loads Late', 'destination', {
+            load: () => new Promise(resolve => { finish = resolve }),
+            track: ctx => { got.push(ctx.event.event); return ctx },
+        }));
+        const bounded = (promise) => Promise.race(
+            [promise.then(() => 'settled'), new Promise(r => setTimeout(() => r('pending'), 2000))]);
+        const calls = [await bounded(analytics.track('First')), await bounded(analytics.track('Second'))];
+        const beforeLoad = got.slice();
+        finish();
+        await registered;
+        calls.push(await bounded(analytics.track('Third')));
+        return {calls, beforeLoad, got};
+    }""")
+    assert seen == {
+        "calls": ["settled", "settled", "settled"],
+        "beforeLoad": [],
+        "got": ["First", "Second", "Third"],
+    }
+    assert [event["event"] for event in received(3)] == ["First", "Second", "Third"]
+
+
 def test_after_plugins_run_once_the_destinations_have_the_event(loaded_tab: Tab, received):
     loaded_tab.evaluate("""() => {
         window.order = [];

@@ -193,7 +193,9 @@ class Analytics(Emitter):
         waiting.filter(lambda call: SETUP_METHODS.indexOf(call["method"]) < 0).forEach(self.replay)
         if options["useQueryString"] != False and not disabled:
             apply_query(self, location.search, options["useQueryString"])
-        Promise.all(self.pipeline.loading).then(lambda: self.mark_ready(self))
+        Promise.all(self.pipeline.loading.map(lambda entry: entry["loaded"])).then(
+            lambda: self.mark_ready(self)
+        )
 
     def deliver(self):
         """Identity kept in the browser's stores and events sent to the Tracking API: from load,

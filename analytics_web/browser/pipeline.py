@@ -96,7 +96,9 @@ class Pipeline:
         self.debug = debug
         self.plugins = []
         self.middleware = []  # destination middleware: {'name': destination or '*', 'fn': fn}
-        self.loading = []  # plugins still loading: events wait for them
+        # {for_plugin, loaded}: plugins still loading, loaded resolving true once one has. ready()
+        # waits for all of them, events for all but destinations.
+        self.loading = []
         self.failed = []  # names of destinations that failed to load
         self.gate = None  # consent: gate(name) says whether a destination may have events
         self.left_out = []  # destinations the settings no longer list (Segment's consent wrapper)
@@ -138,8 +140,11 @@ class Pipeline:
         return segment
 
     def register(self, plugin):
-        """Load a plugin, then let it see events. A destination that fails to load is left
-        out with a warning; any other plugin that fails rejects the promise."""
+        """Load a plugin, then let it see events. Events wait for a plugin that loads, but for
+        a destination: that is a third party (a script an ad blocker stops, a tool that never
+        answers), so Segment.io and the others go on, and it gets what it missed once loaded.
+        A destination that fails to load is left out with a warning; any other plugin that
+        fails rejects the promise."""
         problem = plugin_problem(plugin)
         if problem:
             return Promise.reject(make_error("register(): " + problem))
@@ -148,14 +153,20 @@ class Pipeline:
                 'destination "' + plugin.name + '" not loaded: the settings leave it out'
             )
             return Promise.resolve()
+        destination = plugin.type == "destination"
+        if destination:
+            in_turn(self.plugins, plugin)  # its events wait for it there (see deliver)
 
         def loaded(result):
-            in_turn(self.plugins, plugin)
+            if not destination:
+                in_turn(self.plugins, plugin)
             self.debug.note('plugin "' + plugin.name + '" (' + plugin.type + ") loaded")
+            return True
 
         def failed(error):
-            if plugin.type != "destination":
+            if not destination:
                 return Promise.reject(error)
+            self.plugins = self.plugins.filter(lambda other: other != plugin)
             self.failed.push(plugin.name)
             console.warn(
                 'analytics-web: destination "'
@@ -169,9 +180,9 @@ class Pipeline:
             .then(lambda: plugin.load(Context({"type": "register"}), self.analytics))
             .then(loaded, failed)
         )
-        waited = done.catch(lambda error: None)
-        self.loading.push(waited)
-        waited.then(lambda: self.loading.splice(self.loading.indexOf(waited), 1))
+        entry = {"for_plugin": plugin, "loaded": done.catch(lambda error: None)}
+        self.loading.push(entry)
+        entry["loaded"].then(lambda ok: self.loading.splice(self.loading.indexOf(entry), 1))
         return done
 
     def deregister(self, name):
@@ -198,8 +209,9 @@ class Pipeline:
     async def run(self, ctx):
         """The event through every plugin. Resolves with the context once each destination has
         had it; rejects when a before plugin dropped it or Segment.io refused it."""
-        if len(self.loading):
-            await Promise.all(self.loading)
+        held = self.loading.filter(lambda entry: entry["for_plugin"].type != "destination")
+        if len(held):
+            await Promise.all(held.map(lambda entry: entry["loaded"]))
         plugins = self.plugins.slice()
         kind = ctx.event["type"]
         index = 0
@@ -265,8 +277,20 @@ class Pipeline:
         too (``shared``; a lone destination works on the pipeline's copy, made at the call),
         after its middleware. Resolves {context, error, segment}; never rejects, so no
         destination affects another."""
-        copy = copy_of(ctx) if shared else ctx
         name = destination.name
+        loading = self.loading.find(lambda entry: entry["for_plugin"] == destination)
+        if loading:  # it gets the event once loaded (and still registered), in turn
+            later = copy_of(ctx)
+            loading["loaded"].then(
+                lambda ok: (
+                    ok
+                    and self.plugins.indexOf(destination) >= 0
+                    and self.deliver(destination, later, False)
+                )
+            )
+            self.debug.note(debug_label(ctx.event) + ': kept for "' + name + '" until it loads')
+            return {"context": later, "segment": False}
+        copy = copy_of(ctx) if shared else ctx
         kind = copy.event["type"]
         result = {"context": copy, "segment": name == SEGMENT}
         chain = self.middleware.filter(
