@@ -76,6 +76,20 @@ export interface Plugin {
 export interface MiddlewarePayload {
   /** A copy of the event: change it, then hand the payload to next(). */
   obj: SegmentEvent;
+  /** Readers of obj as it is now, as analytics-next's payload (a facade) has them. */
+  type(): EventType;
+  event(): string | undefined;
+  name(): string | undefined;
+  category(): string | undefined;
+  userId(): ID;
+  anonymousId(): ID;
+  groupId(): ID;
+  previousId(): ID;
+  properties(): Properties;
+  /** identify and group: the event's traits; other calls: context.traits. */
+  traits(): Traits;
+  context(): Record<string, any>;
+  integrations(): SegmentEvent['integrations'];
 }
 export type MiddlewareFunction = (params: {
   payload: MiddlewarePayload;

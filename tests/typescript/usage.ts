@@ -28,6 +28,7 @@ async function signUp(email: string): Promise<string> {
   await analytics.register(plan);
   await analytics.addSourceMiddleware(({ payload, next }) => {
     delete payload.obj.properties?.email;
+    if (payload.type() === 'track') payload.obj.properties = { ...payload.properties(), replay: 'r-1' };
     next(payload);
   });
   await analytics.identify('user-1', { email });
