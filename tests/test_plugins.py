@@ -159,6 +159,26 @@ def test_a_destination_still_loading_holds_back_nothing_and_gets_what_it_missed(
     assert [event["event"] for event in received(3)] == ["First", "Second", "Third"]
 
 
+def test_ready_waits_for_each_plugins_own_ready(loaded_tab: Tab):
+    """A destination says with ready() when its SDK is there, so that code in
+    analytics.ready() can use it; one whose ready() fails holds nothing up."""
+    order = loaded_tab.evaluate("""async () => {
+        const order = [];
+        let sdkArrives;
+        await analytics.register(
+            plugin('Widget', 'destination', {ready: () => new Promise(resolve => {
+                sdkArrives = () => { order.push('sdk ready'); resolve() } })}),
+            plugin('Broken Widget', 'destination', {ready: () => Promise.reject(new Error('no sdk'))}));
+        const waiting = analytics.ready(() => order.push('ready callback'));
+        await new Promise(resolve => setTimeout(resolve, 0));  // a task for ready() to run in
+        order.push('before the sdk');
+        sdkArrives();
+        await waiting;
+        return order;
+    }""")
+    assert order == ["before the sdk", "sdk ready", "ready callback"]
+
+
 def test_after_plugins_run_once_the_destinations_have_the_event(loaded_tab: Tab, received):
     loaded_tab.evaluate("""() => {
         window.order = [];

@@ -433,12 +433,26 @@ class Analytics(Emitter):
         return self.users.anonymousId(anonymous_id)
 
     def ready(self, callback):
-        def run(analytics):
+        """Once loaded, and once each plugin's own ready() (a destination waiting for its SDK,
+        say) has settled, as in analytics-next; one that fails holds nothing up."""
+
+        def plugins_ready(analytics):
+            return Promise.all(
+                self.pipeline.plugins.map(
+                    lambda plugin: (
+                        Promise.resolve()
+                        .then(lambda: is_function(plugin.ready) and plugin.ready())
+                        .catch(lambda error: None)
+                    )
+                )
+            )
+
+        def run(answers):
             if is_function(callback):
                 callback()
-            return analytics
+            return self
 
-        return self.readiness.then(run)
+        return self.readiness.then(plugins_ready).then(run)
 
     def debug(self, on):
         self.debugger.toggle(on)
