@@ -332,6 +332,20 @@ def test_on_once_off_hear_each_call(loaded_tab: Tab):
     ]
 
 
+def test_any_event_name_can_be_listened_to(loaded_tab: Tab):
+    """Plugins emit events of their own on analytics; a name that objects or functions
+    also have ('name', 'toString') is an event like any other."""
+    heard = loaded_tab.evaluate("""() => {
+        const heard = [];
+        for (const name of ['name', 'toString', 'consent_changed']) {
+            analytics.on(name, value => heard.push([name, value]));
+            analytics.emit(name, 1);
+        }
+        return heard;
+    }""")
+    assert heard == [["name", 1], ["toString", 1], ["consent_changed", 1]]
+
+
 def test_a_listener_that_throws_breaks_nothing(loaded_tab: Tab, received):
     loaded_tab.evaluate("analytics.on('track', () => { throw new Error('listener bug') })")
     call(loaded_tab, "analytics.track('Still Sent')")

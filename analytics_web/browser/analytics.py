@@ -498,7 +498,7 @@ class Analytics(Emitter):
             # (On the direct route the text just measured is what is sent and stored.)
             ctx.event = JSON.parse(checked["text"])
         self.debugger.call(ctx.event)
-        if self.listeners[method]:
+        if self.event_listeners[method]:
             self.emit.apply(self, [method].concat(call["emitted"]))
         if self.consent_state:
             if not self.consent_state.preferences:

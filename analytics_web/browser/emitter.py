@@ -13,10 +13,12 @@ class Emitter:
     reported to the console and never stops the others or the call that emitted."""
 
     def __init__(self):
-        self.listeners = {}
+        # No prototype: an event named like an Object member ('toString') is an event too.
+        # Not `listeners`: that name is Analytics.js 1's method, which Analytics keeps.
+        self.event_listeners = Object.create(None)
 
     def on(self, event, listener):
-        self.listeners[event] = (self.listeners[event] or []).concat([listener])
+        self.event_listeners[event] = (self.event_listeners[event] or []).concat([listener])
         return self
 
     def once(self, event, listener):
@@ -27,7 +29,7 @@ class Emitter:
         return self.on(event, wrapper)
 
     def off(self, event, listener):
-        self.listeners[event] = (self.listeners[event] or []).filter(
+        self.event_listeners[event] = (self.event_listeners[event] or []).filter(
             lambda known: known != listener
         )
         return self
@@ -39,4 +41,4 @@ class Emitter:
             except:
                 console.error('analytics-web: a listener for "' + event + '" threw')
 
-        (self.listeners[event] or []).forEach(call)
+        (self.event_listeners[event] or []).forEach(call)
