@@ -371,6 +371,9 @@ def test_the_librarys_objects_are_plain_objects_to_the_page(loaded_tab: Tab, rec
 # -- bad input: a clear error, nothing thrown into the page ------------------------------------
 
 
+CYCLE = "(() => { const cycle = {}; cycle.self = cycle; return cycle })()"
+
+
 @pytest.mark.parametrize(
     ("script", "says"),
     [
@@ -383,6 +386,12 @@ def test_the_librarys_objects_are_plain_objects_to_the_page(loaded_tab: Tab, rec
         ("analytics.track('X', {big: 10n})", "BigInt"),
         ("analytics.group()", None),
         ("analytics.alias()", "needs the new user id"),
+        (f"analytics.page('Home', {{}}, {{context: {CYCLE}}})", "circular"),
+        (f"analytics.identify('u-1', {{}}, {{context: {CYCLE}}})", "circular"),
+        ("analytics.trackLink('a.buy', 'Clicked')", "needs elements"),
+        ("analytics.trackForm({action: '/go'}, 'Sent')", "needs elements"),
+        ("analytics.push('track')", "needs [method, ...arguments]"),
+        ("analytics.use(42)", None),
     ],
     ids=[
         "no-name",
@@ -394,6 +403,12 @@ def test_the_librarys_objects_are_plain_objects_to_the_page(loaded_tab: Tab, rec
         "bigint",
         "group-getter",
         "alias-without-id",
+        "page-circular-context",
+        "identify-circular-context",
+        "track-link-selector",
+        "track-form-object",
+        "push-not-a-call",
+        "use-not-a-function",
     ],
 )
 def test_bad_calls_reject_with_a_clear_error_and_never_throw(

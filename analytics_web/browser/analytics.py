@@ -330,11 +330,17 @@ class Analytics(Emitter):
 
     def push(self, call):
         """analytics.push(['track', 'Clicked']), as a snippet's stub takes calls."""
-        return self[call[0]].apply(self, call.slice(1))
+        try:
+            return self[call[0]].apply(self, call.slice(1))
+        except:
+            return self.refuse("push", "needs [method, ...arguments]", [call], None)
 
     def use(self, factory):
         """Analytics.js 1's plugin factories, as analytics-next runs them: factory(analytics)."""
-        factory(self)
+        try:
+            factory(self)
+        except:
+            self.refuse("use", "needs a function of analytics that does not throw", [factory], None)
         return self
 
     def queryString(self, query):
@@ -349,18 +355,18 @@ class Analytics(Emitter):
         """Track clicks on links (one, an array or a jQuery-like list); the page navigates once
         the event is safe, or after timeout ms. event and properties may be functions of
         the link."""
-        return track_links(self, links, event, properties, options)
+        return track_links(self, "trackLink", links, event, properties, options)
 
     def trackClick(self, links, event, properties, options):
-        return track_links(self, links, event, properties, options)
+        return track_links(self, "trackClick", links, event, properties, options)
 
     def trackForm(self, forms, event, properties, options):
         """Track form submits; the form submits once the event is safe, or after timeout ms,
         and submits even when tracking fails."""
-        return track_forms(self, forms, event, properties, options)
+        return track_forms(self, "trackForm", forms, event, properties, options)
 
     def trackSubmit(self, forms, event, properties, options):
-        return track_forms(self, forms, event, properties, options)
+        return track_forms(self, "trackSubmit", forms, event, properties, options)
 
     # -- plugins and middleware --------------------------------------------------------------
 

@@ -12,22 +12,34 @@ __pragma__("noalias", "type")
 # navigates or submits, at most `timeout` ms (300 by default), so the event is not lost to
 # the navigation and a visitor never waits longer than that.
 
-from analytics_web.browser.util import is_function
+from analytics_web.browser.util import describe, is_function
 
 XLINK = "http://www.w3.org/1999/xlink"
 
 
 def elements_of(value):
-    """One element, an array of them, or a jQuery-like list, as an array."""
+    """One element, an array of them, or a jQuery-like list, as an array; None when that is
+    not what value is (a selector string, say)."""
     if not value:
         return []
     if Array.isArray(value):
-        return value
-    if is_function(value.toArray):
-        return value.toArray()
-    if typeof(value.length) == "number" and not value.nodeType:
-        return Array["from"](value)
-    return [value]
+        found = value
+    elif is_function(value.toArray):
+        found = value.toArray()
+    elif typeof(value.length) == "number" and not value.nodeType:
+        found = Array["from"](value)
+    else:
+        found = [value]
+    return found if found.every(lambda element: is_function(element.addEventListener)) else None
+
+
+def not_elements(analytics, method, value):
+    return analytics.refuse(
+        method,
+        "needs elements (one, an array or a jQuery-like list), got " + describe(value),
+        [value],
+        None,
+    )
 
 
 def of_element(value, element):
@@ -49,7 +61,11 @@ def after_tracking(analytics, sent, go):
     sent.then(once, once)
 
 
-def track_links(analytics, links, event, properties, options):
+def track_links(analytics, method, links, event, properties, options):
+    found = elements_of(links)
+    if found is None:
+        return not_elements(analytics, method, links)
+
     def listen(link):
         def clicked(click):
             sent = analytics.track(of_element(event, link), of_element(properties, link), options)
@@ -68,11 +84,15 @@ def track_links(analytics, links, event, properties, options):
 
         link.addEventListener("click", clicked)
 
-    elements_of(links).forEach(listen)
+    found.forEach(listen)
     return Promise.resolve(analytics)
 
 
-def track_forms(analytics, forms, event, properties, options):
+def track_forms(analytics, method, forms, event, properties, options):
+    found = elements_of(forms)
+    if found is None:
+        return not_elements(analytics, method, forms)
+
     def listen(form):
         def submitted(submit):
             sent = analytics.track(of_element(event, form), of_element(properties, form), options)
@@ -82,5 +102,5 @@ def track_forms(analytics, forms, event, properties, options):
 
         form.addEventListener("submit", submitted)
 
-    elements_of(forms).forEach(listen)
+    found.forEach(listen)
     return Promise.resolve(analytics)

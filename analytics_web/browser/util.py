@@ -91,16 +91,24 @@ def make_error(message):
     return __new__(Error("analytics-web: " + message))
 
 
-def merge(target, source):
+# Deeper than this, an object is taken as it is: it holds a cycle (or is no event the API
+# would take), and serialized() then refuses the call with a clear error, where copying on
+# would overflow the stack inside the call.
+MAX_MERGE_DEPTH = 32
+
+
+def merge(target, source, depth):
     """Deep-merge plain objects from source into target (arrays and other values replace)."""
     if not is_object(source):
         return target
+    depth = depth or 0
     for key in source:
         value = source[key]
-        if is_object(value) and is_object(target[key]):
-            merge(target[key], value)
-        elif is_object(value):
-            target[key] = merge({}, value)
-        elif value is not js_undefined:
-            target[key] = value
+        if not is_object(value) or depth > MAX_MERGE_DEPTH:
+            if value is not js_undefined:
+                target[key] = value
+        elif is_object(target[key]):
+            merge(target[key], value, depth + 1)
+        else:
+            target[key] = merge({}, value, depth + 1)
     return target
