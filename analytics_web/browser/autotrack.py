@@ -30,7 +30,11 @@ def elements_of(value):
         found = Array["from"](value)
     else:
         found = [value]
-    return found if found.every(lambda element: is_function(element.addEventListener)) else None
+    return (
+        found
+        if found.every(lambda element: element and is_function(element.addEventListener))
+        else None
+    )
 
 
 def not_elements(analytics, method, value):
