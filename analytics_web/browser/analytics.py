@@ -371,7 +371,8 @@ class Analytics(Emitter):
     # -- plugins and middleware --------------------------------------------------------------
 
     def register(self, *plugins):
-        """Load plugins; resolves once they are loaded (events wait for them meanwhile)."""
+        """Load plugins; resolves once they are loaded. Events made meanwhile wait for them,
+        but for destinations (see Pipeline.register)."""
         if not self.initialized:
             return self.defer("register", plugins)
 

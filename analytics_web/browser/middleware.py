@@ -36,7 +36,8 @@ def facade(event):
         obj = payload["obj"]
         if obj["type"] == "identify" or obj["type"] == "group":
             return obj["traits"] or {}
-        return obj["context"]["traits"] or {}
+        context = obj["context"] or {}  # a middleware may have taken it away
+        return context["traits"] or {}
 
     READERS.split(" ").forEach(reader)
     OBJECT_READERS.split(" ").forEach(object_reader)
