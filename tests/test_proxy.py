@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, Route
 
 from analytics_web.collector import CollectorServer, Fault
 from analytics_web.collector.times import parse_time
 from analytics_web.proxy import ProxyServer, ProxySettings
+from analytics_web.proxy.app import PROXY_MARK
 from analytics_web.proxy.forwarder import batch_body, retry_after_s
 from analytics_web.proxy.spool import Spooled
 from analytics_web.serving import ThreadedServer
@@ -34,6 +35,7 @@ from tests.support.pages import call
 from tests.support.polling import wait_until
 from tests.support.ports import free_port
 from tests.support.processes import run_cli, start_cli, stop_process
+from tests.support.segment_snippet import segment_snippet
 
 # The forwarder's backoff is capped this low here, so an upstream that comes back is noticed
 # within a second instead of a minute.
@@ -387,8 +389,10 @@ def test_behind_a_trusted_https_front_the_cookies_are_secure(upstream, tmp_path,
 def test_the_bundle_is_served_cacheable_with_an_etag(proxy, dist, path):
     status, body, headers = request(proxy, path)
     assert status == 200
-    name = "analytics.min.js" if path.startswith("/analytics.js/") else path[1:]
-    assert body == (dist / name).read_text()
+    if path.startswith("/analytics.js/"):  # Segment's path: marked as the proxy's, first
+        assert body == PROXY_MARK.decode() + (dist / "analytics.min.js").read_text()
+    else:
+        assert body == (dist / path[1:]).read_text()
     assert headers["Cache-Control"] == "public, max-age=3600"
     assert headers["Content-Type"].startswith("text/javascript")
     status, _, _ = request(proxy, path, headers={"If-None-Match": headers["ETag"]})
@@ -402,6 +406,16 @@ def test_the_bundle_is_gzipped_for_browsers_that_take_it(proxy, dist):
     with urllib.request.urlopen(call_, timeout=10) as answer:
         assert answer.headers["Content-Encoding"] == "gzip"
         assert gzip.decompress(answer.read()) == (dist / "analytics.min.js").read_bytes()
+
+
+def test_the_source_map_at_segments_path_maps_the_marked_bundle(proxy, dist):
+    """The mark is a line of its own before the bundle: the map served there maps nothing on
+    it and the bundle's lines one further down."""
+    status, served, _ = request(proxy, "/analytics.js/v1/k/analytics.min.js.map")
+    original = json.loads((dist / "analytics.min.js.map").read_text())
+    assert status == 200
+    assert served["mappings"] == ";" + original["mappings"]
+    assert served["sources"] == original["sources"]
 
 
 def test_the_segment_path_serves_only_listed_write_keys(proxy):
@@ -491,7 +505,7 @@ def test_segments_snippet_unchanged_but_for_its_host_loads_through_the_proxy(
     snippet = segment_snippet(
         write_key,
         host=f"{secure_site.url.removeprefix('https://')}/t",  # Segment's is cdn.segment.com
-        load_options={"integrations": {"Segment.io": {"deliveryStrategy": batching}}},
+        load_options=json.dumps({"integrations": {"Segment.io": {"deliveryStrategy": batching}}}),
     )
     html = (
         "<!doctype html><html><head><title>Segment's snippet</title><script>"
@@ -514,17 +528,35 @@ def test_segments_snippet_unchanged_but_for_its_host_loads_through_the_proxy(
     assert events[0]["context"]["ip"] == "127.0.0.1"  # came through the proxy
 
 
-def segment_snippet(write_key: str, *, host: str, load_options: dict[str, Any]) -> str:
-    """@segment/snippet (npm) rendered as Segment renders it, with its host changed."""
-    script = (
-        "const s = require('@segment/snippet');"
-        f"process.stdout.write(s.min({{apiKey: {json.dumps(write_key)}, host: {json.dumps(host)},"
-        f" page: true, load: {json.dumps(load_options)}}}))"
+def test_a_static_copy_at_segments_path_sends_to_segment(
+    browser: Browser, https_site: str, write_key: str
+):
+    """Copied to the site's own static CDN at Segment's path, with no proxy behind it, the
+    bundle sends to Segment's API, as analytics-next does: that host takes no events."""
+    snippet = segment_snippet(write_key, host=f"{https_site.removeprefix('https://')}/cdn")
+    html = (
+        "<!doctype html><html><head><title>A static copy</title>"
+        f"<script>{snippet}</script></head><body></body></html>"
     )
-    root = Path(__file__).resolve().parent.parent
-    return subprocess.run(
-        ["node", "-e", script], cwd=root, capture_output=True, text=True, check=True
-    ).stdout
+    context = browser.new_context(ignore_https_errors=True)
+    sent: list[str] = []
+
+    def segment_api(route: Route) -> None:
+        sent.append(route.request.url)
+        route.fulfill(status=200, json={"success": True})
+
+    try:
+        context.route("https://api.segment.io/**", segment_api)
+        page = context.new_page()
+        url = f"{https_site}/shop/home"
+        page.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
+        page.goto(url)
+        page.wait_for_function("window.analytics.initialized === true")
+        page.evaluate("analytics.track('Sent To Segment')")
+        assert wait_until(lambda: len(sent) >= 2, 10)
+    finally:
+        context.close()
+    assert set(sent) == {"https://api.segment.io/v1/batch"}
 
 
 # -- event times through the spool ---------------------------------------------------------------

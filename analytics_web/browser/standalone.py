@@ -50,13 +50,20 @@ def global_key(script):
     )
 
 
+# What analytics-web's proxy puts on the bundle's <script> as it serves it at Segment's path
+# (analytics_web/proxy/app.py): "this host is a Tracking API too".
+PROXY_MARK = "data-analytics-web-proxy"
+
+
 def load_options(script, options):
-    """Segment's snippet with its host changed to a first-party proxy loads the bundle from
-    <proxy>/analytics.js/v1/<key>/analytics.min.js: events go back through <proxy>/v1, unless
-    the load options name an apiHost."""
+    """Segment's snippet with its host changed to analytics-web's proxy loads the bundle from
+    <proxy>/analytics.js/v1/<key>/analytics.min.js, and the proxy marks the script as it serves
+    it: events go back through <proxy>/v1, unless the load options name an apiHost. Copied to
+    any other host at that path (a static CDN), the bundle sends to Segment's API, as
+    analytics-next does."""
     served = SEGMENT_SNIPPET_PATH.exec(script.src) if script else None
     options = options if is_object(options) else {}
-    if not served or segment_options(options)["apiHost"]:
+    if not served or not script.hasAttribute(PROXY_MARK) or segment_options(options)["apiHost"]:
         return options
     return Object.assign({}, options, {"apiHost": served[1] + "/v1"})
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import logging
 import sqlite3
 import uuid
@@ -54,6 +55,14 @@ log = logging.getLogger(__name__)
 # reaches everyone within the hour; the ETag makes each revalidation a 304.
 BUNDLE_CACHE_CONTROL = "public, max-age=3600"
 BUNDLES = ("analytics.min.js", "analytics.js", "analytics.esm.js")
+# Segment's snippet, its host set to the proxy, loads the bundle from Segment's path. Served
+# there, the bundle's first line marks its own <script> (the mark analytics_web/browser/
+# standalone.py reads), so it sends back through the proxy's /v1: it cannot otherwise tell the
+# proxy from a static copy of itself on a CDN at that path, which must send to Segment.
+SEGMENT_PATH_BUNDLE = "analytics.min.js"
+PROXY_MARK = (
+    b'document.currentScript&&document.currentScript.setAttribute("data-analytics-web-proxy","");\n'
+)
 
 
 @dataclass(frozen=True)
@@ -89,17 +98,34 @@ class Bundle:
     content_type: str
 
     @classmethod
-    def read(cls, path: Path) -> Bundle:
-        body = path.read_bytes()
+    def of(cls, body: bytes, *, source_map: bool) -> Bundle:
         etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-        kind = "application/json" if path.suffix == ".map" else "text/javascript"
+        kind = "application/json" if source_map else "text/javascript"
         return cls(body, gzip.compress(body, 9, mtime=0), etag, f"{kind}; charset=utf-8")
+
+    @classmethod
+    def read(cls, path: Path) -> Bundle:
+        return cls.of(path.read_bytes(), source_map=path.suffix == ".map")
+
+
+def segment_path_bundles(folder: Path) -> dict[str, Bundle]:
+    """The bundle as served at Segment's path: marked (PROXY_MARK), and its source map moved a
+    line down to match."""
+    bundle = folder / SEGMENT_PATH_BUNDLE
+    served = {SEGMENT_PATH_BUNDLE: Bundle.of(PROXY_MARK + bundle.read_bytes(), source_map=False)}
+    source_map = folder / f"{SEGMENT_PATH_BUNDLE}.map"
+    if source_map.is_file():
+        document = json.loads(source_map.read_text())
+        document["mappings"] = ";" + document["mappings"]  # one more line, mapping nothing
+        served[source_map.name] = Bundle.of(json.dumps(document).encode(), source_map=True)
+    return served
 
 
 SETTINGS_KEY = web.AppKey("settings", ProxySettings)
 SPOOL_KEY = web.AppKey("spool", Spool)
 FORWARDER_KEY = web.AppKey("forwarder", Forwarder)
 BUNDLES_KEY = web.AppKey("bundles", dict)
+SEGMENT_PATH_KEY = web.AppKey("segment_path_bundles", dict)
 
 
 def client_ip(request: web.Request, trust_forwarded: bool) -> str | None:
@@ -172,7 +198,8 @@ async def bundle(request: web.Request) -> web.StreamResponse:
     key = request.match_info.get("key")
     if key is not None and key not in request.app[SETTINGS_KEY].write_keys:
         raise web.HTTPNotFound(text=f"no bundle for write key {key!r} here")
-    served: Bundle | None = request.app[BUNDLES_KEY].get(name)
+    bundles = request.app[BUNDLES_KEY if key is None else SEGMENT_PATH_KEY]
+    served: Bundle | None = bundles.get(name)
     if served is None:
         raise web.HTTPNotFound()
     headers = {
@@ -226,6 +253,7 @@ def create_proxy_app(
     app[SETTINGS_KEY] = settings
     app[ACCESS_KEY] = access or Access()
     app[BUNDLES_KEY] = read_bundles(bundles or dist_dir())
+    app[SEGMENT_PATH_KEY] = segment_path_bundles(bundles or dist_dir())
 
     async def spool_and_forwarder(app: web.Application) -> AsyncIterator[None]:
         app[SPOOL_KEY] = spool = Spool(spool_path)
@@ -243,6 +271,6 @@ def create_proxy_app(
     files = "|".join(name.replace(".", r"\.") for name in app[BUNDLES_KEY])
     app.router.add_get(f"/{{file:(?:{files})}}", bundle)
     # Where Segment's snippet asks for analytics.js: keep the snippet, change its host.
-    app.router.add_get("/analytics.js/v1/{key}/{file:analytics\\.min\\.js}", bundle)
+    app.router.add_get("/analytics.js/v1/{key}/{file:analytics\\.min\\.js(?:\\.map)?}", bundle)
     app.router.add_get("/stats", guarded(stats))
     return app

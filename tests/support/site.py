@@ -33,6 +33,8 @@ class TestSite:
         self.api_host = api_host
         self.delay_bundle = 0.0
         self.vendor_dir: Path | None = None
+        # What /echo/v1/... was sent: a same-origin Tracking API that only listens.
+        self.echoed: list[dict[str, Any]] = []
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(PAGES), autoescape=True, undefined=jinja2.StrictUndefined
         )
@@ -40,13 +42,20 @@ class TestSite:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/dist/{file}", self.bundle)
+        # A static copy on a CDN at Segment's path (no proxy behind it)
+        app.router.add_get("/cdn/analytics.js/v1/{key}/{file}", self.bundle)
         app.router.add_get("/vendor/analytics-next/{file}", self.reference)
         app.router.add_get("/examples/{file}", self.example)
         app.router.add_get("/vendor/{file}", self.vendor)
         app.router.add_get("/apps/{key}/{app}", self.router_app)
         app.router.add_get("/apps/{key}/{app}/{route:.*}", self.router_app)
+        app.router.add_post("/echo/v1/{endpoint}", self.echo)
         app.router.add_get("/{page:.*}", self.page)
         return app
+
+    async def echo(self, request: web.Request) -> web.Response:
+        self.echoed.append({"headers": dict(request.headers), "body": await request.read()})
+        return web.json_response({"success": True})
 
     async def bundle(self, request: web.Request) -> web.StreamResponse:
         path = self.dist / request.match_info["file"]
