@@ -149,6 +149,33 @@ def test_page_properties_given_win_over_the_page(loaded_tab: Tab, received):
     assert event["properties"]["url"] == "https://x.example/"
 
 
+def test_a_virtual_page_views_own_page_fields_are_its_context_page(loaded_tab: Tab, received):
+    """Downstream tools read context.page: a page call naming its path, url, title, search or
+    referrer reports that page there too, as analytics-next does (a track's properties never
+    do)."""
+    call(
+        loaded_tab,
+        """analytics.page('Docs', {path: '/docs/start', url: 'https://example.com/docs/start',
+            referrer: 'https://example.com/', title: 'Getting started', search: '?v=2',
+            plan: 'pro'})""",
+    )
+    call(loaded_tab, "analytics.page('Blanks', {title: null, referrer: '', path: undefined})")
+    call(loaded_tab, "analytics.track('Not A Page', {path: '/elsewhere', title: 'Elsewhere'})")
+    docs, blanks, track = received(3)
+    assert docs["context"]["page"] == {
+        "path": "/docs/start",
+        "url": "https://example.com/docs/start",
+        "referrer": "https://example.com/",
+        "title": "Getting started",
+        "search": "?v=2",
+    }
+    assert docs["properties"]["plan"] == "pro" and docs["properties"]["name"] == "Docs"
+    assert (blanks["context"]["page"]["title"], blanks["context"]["page"]["referrer"]) == (None, "")
+    assert "path" not in blanks["context"]["page"] and "path" not in blanks["properties"]
+    assert track["context"]["page"]["path"] == "/basic.html"
+    assert track["context"]["page"]["title"] == "API"
+
+
 def test_screen_is_a_page_call_for_apps(loaded_tab: Tab, received):
     call(loaded_tab, "analytics.screen('Settings', 'Profile', {tab: 'privacy'})")
     [event] = received(1)
@@ -330,6 +357,87 @@ def test_on_once_off_hear_each_call(loaded_tab: Tab):
         ["reset"],
         ["error", "analytics-web: track(): needs an event name (a non-empty string), got string"],
     ]
+
+
+def test_listeners_hear_what_analytics_next_s_hear(loaded_tab: Tab):
+    """A page view forwarded from a listener keeps its URL: 'page' listeners get the call's
+    properties with the page's, as analytics-next gives them; options they get are
+    undefined there, and `this` is the instance."""
+    heard = loaded_tab.evaluate("""async () => {
+        const heard = [];
+        function listen(kind) {
+            analytics.on(kind, function (...args) {
+                heard.push({kind, self: this === analytics, args: args.length,
+                            last: args[args.length - 1] === undefined, first: args[0],
+                            properties: args.length === 4 ? args[2] : args[1]});
+            });
+        }
+        ['page', 'track', 'identify'].forEach(listen);
+        analytics.once('group', function () { heard.push({kind: 'group', self: this === analytics}) });
+        await analytics.page('Pricing');
+        await analytics.track('Clicked', {plan: 'pro'});
+        await analytics.identify('u-1', {plan: 'pro'});
+        await analytics.group('g-1');
+        return heard;
+    }""")
+    page, track, identify, group = heard
+    assert (page["kind"], page["self"], page["args"], page["last"]) == ("page", True, 4, True)
+    assert page["properties"]["name"] == "Pricing"
+    assert page["properties"]["path"] == "/basic.html" and page["properties"]["title"] == "API"
+    assert "/basic.html?title=API" in page["properties"]["url"]
+    assert (track["first"], track["properties"], track["last"]) == (
+        "Clicked",
+        {"plan": "pro"},
+        True,
+    )
+    assert (identify["first"], identify["properties"], identify["self"]) == (
+        "u-1",
+        {"plan": "pro"},
+        True,
+    )
+    assert group == {"kind": "group", "self": True}
+
+
+def test_listeners_made_on_the_stub_hear_initialize_and_the_replayed_calls(
+    tab: Tab, site, write_key, slow_bundle
+):
+    tab.goto(f"{site.url}/snippet_only.html?key={write_key}&listen=1")
+    assert tab.evaluate("window.onStub"), "the bundle came before the listeners"
+    tab.wait_for_function("window.analytics.initialized === true")
+    tab.wait_for_function("window.heard.length === 2")
+    assert tab.evaluate("window.heard") == [
+        ["initialize", write_key],
+        ["page", "/snippet_only.html"],
+    ]
+
+
+def test_a_calls_anonymous_id_option_is_the_visitors_id_from_then_on(loaded_tab: Tab, received):
+    call(loaded_tab, "analytics.track('Given', {}, {anonymousId: 'a-given'})")
+    assert loaded_tab.evaluate("analytics.user().anonymousId()") == "a-given"
+    call(loaded_tab, "analytics.track('Next')")
+    assert [event["anonymousId"] for event in received(2)] == ["a-given", "a-given"]
+
+
+def test_a_calls_own_message_id_and_user_id_are_the_events(loaded_tab: Tab, received):
+    """As in analytics-next: a messageId of the site's own (an idempotency key it also gives
+    its server's calls) is the event's, so a resend is stored once; a userId option names the
+    user of an anonymous visitor's event."""
+    call(loaded_tab, "analytics.track('Paid', {}, {messageId: 'order-42', userId: 'u-opt'})")
+    call(loaded_tab, "analytics.track('Paid', {}, {messageId: 'order-42'})")
+    call(loaded_tab, "analytics.track('Marker')")
+    paid, marker = received(2)
+    assert (paid["messageId"], paid["userId"]) == ("order-42", "u-opt")
+    assert marker["event"] == "Marker" and "userId" not in marker
+
+
+def test_alias_without_a_new_id_aliases_the_current_user(loaded_tab: Tab, received):
+    refused = loaded_tab.evaluate("analytics.alias().then(() => 'sent', error => error.message)")
+    assert "no user is identified" in refused
+    anonymous_id = loaded_tab.evaluate("analytics.user().anonymousId()")
+    call(loaded_tab, "analytics.identify('u-5')")
+    call(loaded_tab, "analytics.alias()")
+    _, alias = received(2)
+    assert (alias["type"], alias["userId"], alias["previousId"]) == ("alias", "u-5", anonymous_id)
 
 
 def test_any_event_name_can_be_listened_to(loaded_tab: Tab):

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from analytics_web.collector import Fault
+from tests.support.collector_client import stored_events
 from tests.support.pages import batching, call, open_page
 from tests.support.polling import wait_until
 from tests.support.tabs import Tab
@@ -618,3 +619,86 @@ def test_after_ten_failed_attempts_events_wait_for_a_later_page(
     assert collector.store.events(write_key=write_key) == []
     page.reload()  # the next page load sends what is still waiting
     assert received(1)[0]["event"] == "Patient"
+
+
+# -- what the load options say of Segment.io ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("integrations", "delivers"),
+    [
+        ({"All": False}, False),
+        ({"Segment.io": False}, False),
+        ({"All": False, "Segment.io": True}, True),
+        ({"All": False, "Segment.io": "SETTINGS"}, True),
+    ],
+    ids=["all-off", "segment-off", "all-off-segment-named", "all-off-segment-settings"],
+)
+def test_load_integrations_decide_whether_the_tracking_api_gets_events(
+    tab: Tab, site, write_key, collector, integrations, delivers
+):
+    """As in analytics-next, {All: false} keeps Segment.io from loading unless it is named.
+    A call to a loaded Segment.io settles once the API acknowledged it, so what the collector
+    holds when it has settled is all it will get."""
+    if integrations.get("Segment.io") == "SETTINGS":  # named by its settings
+        integrations["Segment.io"] = {"apiHost": site.api_host, "protocol": "http"}
+    open_page(tab, site, write_key, integrations=integrations)
+    tab.evaluate("analytics.track('Maybe Sent').then(() => analytics.flush())")
+    stored = [event["event"] for event in stored_events(collector, write_key)]
+    assert stored == (["Maybe Sent"] if delivers else [])
+
+
+# -- headers a site's API needs -----------------------------------------------------------------
+
+
+def with_headers(headers: str) -> str:
+    """Load options (JavaScript) that give Segment.io these headers."""
+    return (
+        "{integrations: {'Segment.io': {deliveryStrategy: {config: {headers: " + headers + "}}}}}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("headers", "tokens"),
+    [
+        ("{'X-Site-Token': 't-1'}", ["t-1", "t-1"]),
+        ("() => ({'X-Site-Token': 't-' + (window.asked += 1)})", ["t-1", "t-2"]),
+    ],
+    ids=["object", "function"],
+)
+def test_delivery_strategy_headers_go_with_every_request(
+    tab: Tab, site, write_key, headers, tokens
+):
+    """deliveryStrategy.config.headers, an object or a function called per request, as in
+    analytics-next: a proxy in front of the API may need one."""
+    tab.goto(f"{site.url}/deferred.html")
+    tab.evaluate(
+        "([key, url]) => { window.asked = 0; analytics.load(key, Object.assign({apiHost: url}, "
+        + with_headers(headers)
+        + ")) }",
+        [write_key, f"{site.url}/echo/v1"],
+    )
+    tab.evaluate("analytics.track('One').then(() => analytics.track('Two'))")
+    sent = [
+        {name.lower(): value for name, value in request["headers"].items()}
+        for request in site.echoed
+        if write_key.encode() in request["body"]
+    ]
+    assert [headers["x-site-token"] for headers in sent] == tokens
+    assert {headers["content-type"] for headers in sent} == {"text/plain"}
+
+
+def test_a_header_of_the_sites_own_goes_to_an_api_elsewhere_and_on_leaving(
+    tab: Tab, site, write_key, received
+):
+    """An API on another origin lets the header through its preflight, and the requests that
+    outlive the page carry it too: what is queued when the visitor leaves still arrives."""
+    options = batching(100, 30_000)
+    options["integrations"]["Segment.io"]["deliveryStrategy"]["config"]["headers"] = {
+        "X-Site-Token": "t-1"
+    }
+    open_page(tab, site, write_key, **options)
+    tab.evaluate("Promise.all([analytics.track('Sent'), analytics.flush()])")
+    track_many(tab, 5)
+    tab.click("#leave")
+    stored_once(received, 6)

@@ -8,6 +8,7 @@ import time
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from analytics_web.collector import Fault
 from tests.support.pages import call, open_page, page_url
 from tests.support.tabs import Tab
 
@@ -178,6 +179,22 @@ def test_disable_client_persistence_keeps_identity_in_memory(
     assert track["userId"] == "u-volatile" and track["anonymousId"] == identify["anonymousId"]
     assert page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('ajs_'))") == []
     assert not [c for c in context.cookies() if c["name"].startswith("ajs_")]
+
+
+def test_disable_client_persistence_stores_nothing_while_the_api_fails(
+    tab: Tab, site, write_key, collector, received
+):
+    """The outbox keeps to memory too: an event waiting for a retry holds the user's id and
+    traits, and nothing of the visitor may touch the browser's storage in this mode."""
+    collector.inject(Fault(status=503, write_key=write_key))
+    open_page(tab, site, write_key, disableClientPersistence=True)
+    stored = tab.evaluate("""async () => {
+        const ctx = await analytics.identify('u-volatile', {email: 'v@x.example'});
+        return {pending: Boolean(ctx.failedDelivery()), local: Object.keys(localStorage),
+                session: Object.keys(sessionStorage), cookies: document.cookie};
+    }""")
+    assert stored == {"pending": True, "local": [], "session": [], "cookies": ""}
+    assert received(1)[0]["userId"] == "u-volatile"  # retried from memory
 
 
 def test_cookie_options_and_storage_order(

@@ -349,6 +349,36 @@ def test_destination_middleware_changes_only_that_destinations_copy(loaded_tab: 
     assert received(1)[0]["properties"] == {"email": "a@x.example", "score": 9}
 
 
+def test_a_destination_middleware_finds_its_destination_whatever_the_case_of_its_name(
+    loaded_tab: Tab, received
+):
+    """analytics-next matches the name case-insensitively: a PII scrubber added for 'ads' must
+    not miss the destination registered as 'Ads'."""
+    loaded_tab.evaluate("""() => {
+        analytics.register(plugin('Ads', 'destination', {track: ctx => { window.gotAds = ctx.event.properties; return ctx }}));
+        analytics.addDestinationMiddleware('ads', ({payload, next}) => { delete payload.obj.properties.email; next(payload) });
+    }""")
+    call(loaded_tab, "analytics.track('Lead', {email: 'a@x.example', score: 9})")
+    assert loaded_tab.evaluate("window.gotAds") == {"score": 9}
+
+
+def test_a_source_middleware_can_take_out_what_the_library_adds_to_the_context(
+    loaded_tab: Tab, site, write_key, received
+):
+    """As in analytics-next, the library's own enrichment (user agent, campaign ...) comes
+    before the site's source middleware, so a filter that removes such a field removes it."""
+    open_page(loaded_tab, site, write_key, "basic.html?utm_source=newsletter")
+    loaded_tab.evaluate("""analytics.addSourceMiddleware(({payload, next}) => {
+        delete payload.obj.context.userAgent;
+        delete payload.obj.context.campaign;
+        next(payload);
+    })""")
+    call(loaded_tab, "analytics.track('Scrubbed')")
+    [event] = received(1)
+    assert "userAgent" not in event["context"] and "campaign" not in event["context"]
+    assert event["context"]["library"]["name"] == "analytics-web"
+
+
 def test_destination_middleware_named_segment_io_changes_what_the_api_gets(
     loaded_tab: Tab, received
 ):

@@ -9,6 +9,8 @@ from playwright.sync_api import Dialog, Page
 
 from analytics_web.snippet import bundle_integrity, render
 from tests.support.collector_client import stored_events
+from tests.support.pages import call, open_page
+from tests.support.segment_snippet import segment_snippet
 from tests.support.tabs import Tab
 
 
@@ -139,3 +141,64 @@ def test_a_page_tidying_its_url_after_the_snippets_view_is_not_a_second_view(
     }""")
     events = stored_events(collector, write_key)
     assert sorted(event["type"] for event in events) == ["page", "track"]
+
+
+# -- a page that carries the snippet twice (a tag manager and the page's own), or keeps the stub --
+
+
+def snippet_script(html: str) -> str:
+    """The JavaScript inside a rendered <script> element, as plain text (not Markup, which
+    would escape what it is joined to)."""
+    text = str(html)
+    return text[text.index(">") + 1 : text.rindex("</script>")]
+
+
+@pytest.mark.parametrize("whose", ["segment", "ours"])
+def test_a_snippet_run_again_after_the_bundle_loaded_changes_nothing(
+    tab: Tab, site, write_key, received, whose
+):
+    """Segment's snippet returns at once where it finds `analytics.initialize`; without it, a
+    second run puts a stub back over the library, which then records calls nobody sends."""
+    open_page(tab, site, write_key)
+    if whose == "segment":  # its CDN host refuses connections: a stub it put back stays a stub
+        script = segment_snippet(write_key, host="127.0.0.1:9")
+    else:
+        script = snippet_script(render(write_key, api_host=site.api_host, protocol="http"))
+    tab.evaluate("() => {" + script + "}")
+    assert tab.evaluate("Array.isArray(window.analytics)") is False
+    call(tab, "analytics.track('After A Second Snippet')")
+    # No second page view either: the snippet's page() was never made.
+    assert [event.get("event") for event in received(1)] == ["After A Second Snippet"]
+
+
+def test_analytics_js_1_members_keep_their_harmless_meaning(tab: Tab, site, write_key):
+    open_page(tab, site, write_key)
+    seen = tab.evaluate("""async () => ({
+        initialize: (await analytics.initialize()) === analytics,
+        init: (await analytics.init({}, {})) === analytics,
+        noConflict: analytics.noConflict() === analytics && window.analytics === analytics,
+        integrations: typeof analytics.Integrations,
+        normalized: analytics.normalize({type: 'track', event: 'Normalized', properties: {a: 1},
+                                         options: {context: {app: 'x'}}}),
+        anonymousId: analytics.user().anonymousId(),
+    })""")
+    normalized = seen.pop("normalized")
+    assert seen.pop("anonymousId") == normalized["anonymousId"]
+    assert seen == {"initialize": True, "init": True, "noConflict": True, "integrations": "object"}
+    assert (normalized["type"], normalized["event"], normalized["properties"]) == (
+        "track",
+        "Normalized",
+        {"a": 1},
+    )
+    assert normalized["messageId"] and normalized["context"]["app"] == "x"
+    assert normalized["context"]["page"]["path"] == "/basic.html"
+
+
+def test_a_stub_the_page_kept_passes_its_calls_to_the_library(tab: Tab, site, write_key, received):
+    """Pages assign the stub to a variable of their own before the bundle arrives; its calls
+    must reach the library once it is there, as with Segment's snippet."""
+    tab.goto(f"{site.url}/snippet_only.html?key={write_key}&keep=1")
+    tab.wait_for_function("window.analytics.initialized === true")
+    assert tab.evaluate("Array.isArray(window.kept)")  # the stub, not the library
+    call(tab, "window.kept.track('Through The Kept Stub')")
+    assert sorted(event["type"] for event in received(2)) == ["page", "track"]

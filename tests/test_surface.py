@@ -10,6 +10,7 @@ from analytics_web import __version__
 from analytics_web.collector import Fault
 from tests.support.collector_client import stored_events
 from tests.support.pages import call, open_page, page_url
+from tests.support.tabs import Tab
 
 
 def open_module(page: Page, site, write_key: str) -> Page:
@@ -489,3 +490,78 @@ def test_a_destination_that_fails_to_load_is_named_in_failed_initializations(
     }""")
     assert failed == ["Broken CDN Pixel"]
     assert received(1)[0]["event"] == "Still Sent"
+
+
+# -- trackLink on what sites track: a card wrapping its link, an SVG link -----------------------
+
+
+@pytest.mark.parametrize(
+    ("element", "clicked", "target"),
+    [
+        ("#card", "#card h2", "card"),  # a card: the click lands beside its link
+        ("#card", "#card a", "card"),
+        ("#svg-link", "#svg-link rect", "svg"),
+        ("#xlink", "#xlink rect", "xlink"),
+        ("#scripted", "#scripted rect", "scripted"),
+    ],
+    ids=["card", "card-link", "svg-href", "svg-xlink-href", "svg-drawn-by-script"],
+)
+def test_a_tracked_card_or_svg_link_leads_where_its_link_does(
+    tab: Tab, site, write_key, received, element, clicked, target
+):
+    """As analytics-next: the element's href (an SVG link's xlink:href too), or the first link
+    inside it, is where the page goes once the event is safe."""
+    open_page(tab, site, write_key, "links.html")
+    tab.evaluate(f"analytics.trackLink(document.querySelector('{element}'), 'Card Clicked')")
+    tab.click(clicked)
+    tab.wait_for_url(f"**/blank.html?from={target}")
+    assert [event["event"] for event in received(1)] == ["Card Clicked"]
+
+
+def test_a_tracked_link_still_leads_when_its_event_is_refused(tab: Tab, site, write_key):
+    open_page(tab, site, write_key, "links.html")
+    tab.evaluate("analytics.trackLink(document.querySelector('#card'), () => { throw 0 })")
+    tab.click("#card h2")
+    tab.wait_for_url("**/blank.html?from=card")
+
+
+def test_track_link_and_form_refuse_what_is_no_element_with_a_type_error(tab: Tab, site, write_key):
+    open_page(tab, site, write_key, "links.html")
+    refused = tab.evaluate("""async () => {
+        const kind = (promise) => promise.then(() => 'resolved', error => error.constructor.name);
+        return [await kind(analytics.trackForm('not-an-element', 'X')),
+                await kind(analytics.trackLink('a.buy', 'X'))];
+    }""")
+    assert refused == ["TypeError", "TypeError"]
+
+
+# -- AnalyticsBrowser as analytics-next's: instances, and the settings handed back --------------
+
+
+def test_analytics_browser_objects_are_instances_of_it(tab: Tab, site, write_key):
+    tab.goto(page_url(site, write_key, "module.html"))
+    tab.wait_for_function("window.moduleReady === true")
+    seen = tab.evaluate("""async () => {
+        const loaded = AnalyticsBrowser.load(here);
+        const later = new AnalyticsBrowser();
+        const chained = [loaded.on('track', () => {}), loaded.once('page', () => {}),
+                         loaded.off('track', () => {}), loaded.debug(false)];
+        const [analytics, ctx] = await loaded;
+        return {loaded: loaded instanceof AnalyticsBrowser, later: later instanceof AnalyticsBrowser,
+                chained: chained.every(value => value instanceof AnalyticsBrowser),
+                instance: !(analytics instanceof AnalyticsBrowser) && !(analytics instanceof Function)};
+    }""")
+    assert seen == {"loaded": True, "later": True, "chained": True, "instance": True}
+
+
+def test_disable_gets_the_cdn_settings_object_the_site_gave(tab: Tab, site, write_key):
+    tab.goto(page_url(site, write_key, "module.html"))
+    tab.wait_for_function("window.moduleReady === true")
+    same = tab.evaluate("""async () => {
+        const cdnSettings = {integrations: {'Segment.io': {apiKey: here.writeKey}}, custom: 1};
+        let given;
+        await AnalyticsBrowser.load({...here, cdnSettings},
+                                    {disable: (settings) => { given = settings; return true }});
+        return given === cdnSettings;
+    }""")
+    assert same is True

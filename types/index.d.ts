@@ -113,7 +113,12 @@ export interface CookieOptions {
 
 export interface DeliveryStrategy {
   strategy?: 'standard' | 'batching';
-  config?: { size?: number; timeout?: number };
+  config?: {
+    size?: number;
+    timeout?: number;
+    /** More request headers (a proxy in front of the API may need one); a function is called per request. */
+    headers?: Record<string, string> | (() => Record<string, string>);
+  };
 }
 
 /** Where a user's or group's id and traits are kept (analytics-next's UserOptions). */
@@ -216,7 +221,8 @@ export interface Analytics {
   identify(userId?: string | number | Traits | Callback | null, traits?: Traits | Options | Callback | null, options?: Options | Callback | null, callback?: Callback): Promise<Context>;
   group(): Group;
   group(groupId: string | number, traits?: Traits | Callback | null, options?: Options | Callback | null, callback?: Callback): Promise<Context>;
-  alias(userId: string | number, previousId?: string | number | Options | Callback | null, options?: Options | Callback | null, callback?: Callback): Promise<Context>;
+  /** Without a new id: the current user, aliased to the anonymous id. */
+  alias(userId?: string | number | Options | Callback | null, previousId?: string | number | Options | Callback | null, options?: Options | Callback | null, callback?: Callback): Promise<Context>;
   pageview(url: string): Promise<Analytics>;
 
   trackLink(links: LinkElements, event: OfElement<string>, properties?: OfElement<Properties>, options?: Options): Promise<Analytics>;
@@ -240,9 +246,16 @@ export interface Analytics {
   consent(choice: boolean | CategoryPreferences): CategoryPreferences;
   consent(): CategoryPreferences | null;
 
-  on(event: EmitterEvent, listener: (...args: any[]) => void): Analytics;
-  once(event: EmitterEvent, listener: (...args: any[]) => void): Analytics;
-  off(event: EmitterEvent, listener: (...args: any[]) => void): Analytics;
+  on(event: EmitterEvent, listener: (this: Analytics, ...args: any[]) => void): Analytics;
+  once(event: EmitterEvent, listener: (this: Analytics, ...args: any[]) => void): Analytics;
+  off(event: EmitterEvent, listener: (this: Analytics, ...args: any[]) => void): Analytics;
+
+  /** Analytics.js 1's members, kept with their harmless meaning. */
+  initialize(settings?: unknown, options?: LoadOptions): Promise<Analytics>;
+  init(settings?: unknown, options?: LoadOptions): Promise<Analytics>;
+  noConflict(): Analytics;
+  normalize(message: Record<string, any>): Record<string, any>;
+  readonly Integrations: Record<string, unknown>;
 }
 
 /** window.analytics, for snippet users (as analytics-next's AnalyticsSnippet). */
@@ -254,8 +267,8 @@ export interface AnalyticsBrowserSettings extends LoadOptions {
   cdnSettings?: CDNSettings;
 }
 
-/** What AnalyticsBrowser.load() returns at once: takes every call (sent once loaded) and is a
- * promise of [Analytics, Context]. */
+/** What AnalyticsBrowser.load() returns at once (an instance of AnalyticsBrowser): takes every
+ * call (sent once loaded) and is a promise of [Analytics, Context]. */
 export interface AnalyticsBrowser extends PromiseLike<[Analytics, Context]> {
   readonly instance?: Analytics;
   readonly ctx?: Context;

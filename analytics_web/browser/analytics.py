@@ -18,19 +18,20 @@ from analytics_web.browser.consent import Consent
 from analytics_web.browser.context import Context
 from analytics_web.browser.debug import Debug, label
 from analytics_web.browser.emitter import Emitter
-from analytics_web.browser.enrichment import env_enrichment, page_enrichment
+from analytics_web.browser.enrichment import page_enrichment
 from analytics_web.browser.events import build_event
 from analytics_web.browser.identity import Group, User
 from analytics_web.browser.middleware import source_middleware
 from analytics_web.browser.page_context import page_info
 from analytics_web.browser.pipeline import Pipeline
-from analytics_web.browser.querystring import apply_query
+from analytics_web.browser.querystring import apply_query, landing_query
 from analytics_web.browser.routing import RouteTracker
 from analytics_web.browser.segmentio import SegmentDestination, serialized
 from analytics_web.browser.settings import (
     cdn_settings,
     delivery_settings,
     integration_flags,
+    loads_segment,
     unsupported_options,
 )
 from analytics_web.browser.util import (
@@ -60,6 +61,20 @@ LEGACY_NO_OPS = [
     "log", "addIntegrationMiddleware", "listeners", "addEventListener", "removeAllListeners",
     "removeListener", "removeEventListener", "hasListeners", "add", "addIntegration",
 ]  # fmt: skip
+# What each call's listeners hear of its event (analytics.on('page', (category, name,
+# properties, options) => ...)).
+PAGE_HEARD = "category name properties"
+HEARD = {
+    "track": "event properties",
+    "page": PAGE_HEARD,
+    "screen": PAGE_HEARD,
+    "identify": "userId traits",
+    "group": "groupId traits",
+    "alias": "userId previousId",
+}
+# Listeners made on a stub are attached before anything else, as analytics-next does, so they
+# hear 'initialize' and every call replayed after them.
+LISTENER_METHODS = ["on", "once", "off"]
 SETUP_METHODS = [
     "consent",
     "register",
@@ -67,9 +82,6 @@ SETUP_METHODS = [
     "addSourceMiddleware",
     "addDestinationMiddleware",
     "setAnonymousId",
-    "on",
-    "once",
-    "off",
     "debug",
     "timeout",
 ]
@@ -86,6 +98,7 @@ class Analytics(Emitter):
         self.groups = None
         self.consent_state = None  # load(..., {consent: {...}}): the visitor's decision
         self.held = []  # calls made before the visitor decided on consent
+        self.delivering = False  # identity in the browser's stores, events to the destinations
         self.segment = None
         self.routes = None
         self.integrations = {}
@@ -97,6 +110,11 @@ class Analytics(Emitter):
         self.settings = None  # analytics-next's analytics.settings: writeKey, cdnSettings, timeout
         self.options = {}
         self.VERSION = ANALYTICS_WEB_VERSION
+        # Analytics.js 1 members that analytics-next still has, with their harmless meaning:
+        # Segment's snippet returns at once when it finds `initialize` (a tag manager pasting
+        # it a second time must not put a stub back over the library).
+        self.Integrations = {}
+        self.init = self.initialize
         LEGACY_NO_OPS.forEach(self.no_op)
 
         def keep(resolve):
@@ -153,16 +171,22 @@ class Analytics(Emitter):
             live[write_key].retire()
         self.write_key = write_key
         self.options = options
+        waiting = self.deferred
+        self.deferred = []
+        waiting.filter(lambda call: LISTENER_METHODS.indexOf(call["method"]) >= 0).forEach(
+            self.replay
+        )
         if is_object(options["consent"]):
-            self.consent_state = Consent(options["consent"])
+            self.consent_state = Consent(
+                options["consent"], not options["disableClientPersistence"]
+            )
             self.pipeline.gate = self.consent_state.allows
         self.integrations = integration_flags(options["integrations"])
-        self.pipeline.add(page_enrichment())
         hints = options["highEntropyValuesClientHints"]
         if Array.isArray(hints) and len(hints):
-            self.pipeline.register(env_enrichment(hints))  # events wait for the hints
+            self.pipeline.register(page_enrichment(hints))  # events wait for the hints
         else:
-            self.pipeline.add(env_enrichment(None))
+            self.pipeline.add(page_enrichment(None))
         if (
             self.consent_state and not self.consent_state.preferences
         ):  # undecided: memory only, sent nowhere
@@ -182,17 +206,19 @@ class Analytics(Emitter):
         self.emit("initialize", self.settings, options)
         if Array.isArray(options["plugins"]) and len(options["plugins"]):
             self.register.apply(self, options["plugins"])
-        waiting = self.deferred
-        self.deferred = []
         waiting.filter(lambda call: SETUP_METHODS.indexOf(call["method"]) >= 0).forEach(self.replay)
+        # The landing URL's ajs_ calls before the page's own, as in analytics-next: the landing
+        # view and the calls made before load belong to the visitor the link named.
+        if options["useQueryString"] != False and not disabled:
+            apply_query(self, landing_query(), options["useQueryString"])
         if options["initialPageview"] == True:
             if self.routes:
                 self.routes.land()  # settled as route views are: redirects, the title
             else:
                 self.page()
-        waiting.filter(lambda call: SETUP_METHODS.indexOf(call["method"]) < 0).forEach(self.replay)
-        if options["useQueryString"] != False and not disabled:
-            apply_query(self, location.search, options["useQueryString"])
+        waiting.filter(
+            lambda call: SETUP_METHODS.concat(LISTENER_METHODS).indexOf(call["method"]) < 0
+        ).forEach(self.replay)
         Promise.all(self.pipeline.loading.map(lambda entry: entry["loaded"])).then(
             lambda: self.mark_ready(self)
         )
@@ -200,6 +226,7 @@ class Analytics(Emitter):
     def deliver(self):
         """Identity kept in the browser's stores and events sent to the Tracking API: from load,
         or once the visitor consents. What an undecided page kept in memory is carried over."""
+        self.delivering = True
         before_users, before_groups = self.users, self.groups
         self.users = User(self.options)
         self.groups = Group(self.options)
@@ -210,6 +237,8 @@ class Analytics(Emitter):
                 self.users.store(before_users.id(), before_users.traits(), self.users.anonymousId())
             if before_groups.id() is not None and self.groups.id() is None:
                 self.groups.store(before_groups.id(), before_groups.traits())
+        if not loads_segment(self.options["integrations"]):
+            return
         self.segment = SegmentDestination(
             self.write_key,
             delivery_settings(self.options, self.settings["cdnSettings"]),
@@ -248,7 +277,7 @@ class Analytics(Emitter):
                 len(held) + " event(s) kept until consent were discarded: consent refused"
             )
         else:
-            if not self.segment:
+            if not self.delivering:
                 self.deliver()
             anonymous_id = self.users.anonymousId()
             held.forEach(lambda ctx: self.release(ctx, anonymous_id))
@@ -318,6 +347,26 @@ class Analytics(Emitter):
 
     def alias(self, user_id, previous_id, options, callback):
         return self.dispatch("alias", [user_id, previous_id, options, callback])
+
+    def initialize(self, settings, options):
+        """Analytics.js 1's entry point, a no-op in analytics-next too: load() initializes."""
+        console.warn("analytics-web: initialize() is an Analytics.js 1 method; load() initializes")
+        return Promise.resolve(self)
+
+    def noConflict(self):
+        """Analytics.js 1's way to hand the global back; there is no earlier one to hand back."""
+        return self
+
+    def normalize(self, message):
+        """Analytics.js 1's message normaliser: ``message`` ({type, ..., options}) as this
+        instance would send it, with ids, messageId, page and integrations filled in."""
+        fields = Object.assign({}, message)
+        if not self.users:
+            return fields  # not loaded: no ids yet
+        options = fields["options"] or {}
+        del fields["options"]
+        ids = {"userId": self.users.id(), "anonymousId": self.users.anonymousId()}
+        return build_event(fields["type"], fields, options, ids, self.integrations, page_info())
 
     def no_op(self, name):
         def warn(*args):
@@ -500,13 +549,15 @@ class Analytics(Emitter):
             return self.refuse(method, checked["problem"], args, call["callback"])
         if call["commit"]:
             call["commit"]()
+        if options["anonymousId"]:  # the visitor's id from now on, as in analytics-next
+            self.users.anonymousId(String(options["anonymousId"]))
         if not direct:
             # Plugins get an event of their own: what the caller changes later never reaches it.
             # (On the direct route the text just measured is what is sent and stored.)
             ctx.event = JSON.parse(checked["text"])
         self.debugger.call(ctx.event)
         if self.event_listeners[method]:
-            self.emit.apply(self, [method].concat(call["emitted"]))
+            self.emit.apply(self, [method].concat(self.heard(method, ctx.event)))
         if self.consent_state:
             if not self.consent_state.preferences:
                 return self.hold(ctx, call["callback"])
@@ -518,6 +569,13 @@ class Analytics(Emitter):
         if self.routes and self.routes.pending and not (moment and moment["route"]):
             return self.run(ctx, call["callback"], self.behind_view(ctx, direct, checked))
         return self.run(ctx, call["callback"], self.send_event(ctx, direct, checked))
+
+    def heard(self, method, event):
+        """What 'track', 'page' ... listeners get, as analytics-next gives it: the event's own
+        fields (a page call's properties with the page's), then its options, which an event
+        there no longer has once made (undefined)."""
+        fields = HEARD[method].split(" ").map(lambda key: event[key] or None)
+        return fields.concat([js_undefined])
 
     def send_event(self, ctx, direct, checked):
         """The event through the plugins, or straight to Segment.io (``direct``) when it took
@@ -583,27 +641,14 @@ class Analytics(Emitter):
         promise.then(once, once)
 
     def resolve(self, method, args):
-        """{fields, options, callback, emitted, ids, commit, problem} of one call."""
+        """{fields, options, callback, ids, commit, problem} of one call."""
         ids = {"userId": self.users.id(), "anonymousId": self.users.anonymousId()}
         if method == "track":
             call = resolve_track(args[0], args[1], args[2], args[3])
-            call["emitted"] = [args[0], call["fields"]["properties"], call["options"]]
         elif method == "page" or method == "screen":
             call = resolve_page(args[0], args[1], args[2], args[3], args[4])
-            fields = call["fields"]
-            call["emitted"] = [
-                fields["category"] or None,
-                fields["name"] or None,
-                fields["properties"],
-                call["options"],
-            ]
         elif method == "alias":
             call = resolve_alias(args[0], args[1], args[2], args[3], self.users)
-            call["emitted"] = [
-                call["fields"]["userId"],
-                call["fields"]["previousId"],
-                call["options"],
-            ]
         else:
             return self.resolve_identity(method, args, ids)
         call["ids"] = ids
@@ -640,7 +685,6 @@ class Analytics(Emitter):
             ids["userId"] = new_id
             found["commit"] = lambda: self.users.store(new_id, traits, ids["anonymousId"])
         found["ids"] = ids
-        found["emitted"] = [found["id"], traits, found["options"]]
         return found
 
     def defer(self, method, args, moment):
@@ -655,10 +699,10 @@ class Analytics(Emitter):
 
         return handled(__new__(Promise(hold)))
 
-    def refuse(self, method, problem, args, callback):
-        """A call that will never be sent: its promise rejects, its callback hears it, and so
-        do 'error' listeners and the debug console."""
-        error = make_error(method + "(): " + problem)
+    def refuse(self, method, problem, args, callback, kind):
+        """A call that will never be sent: its promise rejects (with an Error, or ``kind``), its
+        callback hears it, and so do 'error' listeners and the debug console."""
+        error = make_error(method + "(): " + problem, kind)
         self.debugger.problem(error.message, args)
         self.emit("error", error)
         promise = rejected(error)

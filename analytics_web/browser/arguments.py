@@ -130,18 +130,26 @@ def is_id(value):
 
 
 def resolve_alias(user_id, previous_id, options, callback, user):
-    """alias(userId, [previousId], [options], [callback]): previousId defaults to the current
-    user id, then the anonymous id."""
+    """alias([userId], [previousId], [options], [callback]): userId defaults to the current user
+    id, as in Analytics.js; previousId to the current user id, then the anonymous id (with no
+    new id given: the anonymous id, which the alias joins to the user)."""
     args = [user_id, previous_id, options, callback]
-    if is_object(previous_id):
+    if is_object(previous_id) or is_function(previous_id):
         options = previous_id
         previous_id = None
-    problem = (
-        None
-        if is_id(user_id)
-        else "needs the new user id (a string or number), got " + describe(user_id)
-    )
+    if is_object(user_id) or is_function(user_id):  # alias({...}) or alias(callback)
+        options = user_id if is_object(user_id) else options
+        user_id = None
+    current = user.id()
+    problem = None
+    if (user_id is None or user_id is js_undefined) and current is not None:
+        user_id = current
+        previous_id = previous_id if is_id(previous_id) else user.anonymousId()
+    elif not is_id(user_id):
+        problem = "needs the new user id (a string or number), got " + describe(user_id)
+        if user_id is None or user_id is js_undefined:
+            problem = "needs the new user id: none was given and no user is identified"
     if not is_id(previous_id):
-        previous_id = user.id() or user.anonymousId()
+        previous_id = current or user.anonymousId()
     fields = {"userId": String(user_id), "previousId": String(previous_id)}
     return resolved(fields, options if is_object(options) else None, first_function(args), problem)

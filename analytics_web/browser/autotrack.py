@@ -38,17 +38,35 @@ def elements_of(value):
 
 
 def not_elements(analytics, method, value):
+    """Refused with a TypeError, as analytics-next's rejects."""
     return analytics.refuse(
         method,
         "needs elements (one, an array or a jQuery-like list), got " + describe(value),
         [value],
         None,
+        "TypeError",
+    )
+
+
+def link_target(element):
+    """Where a click on a tracked element leads: its href (an SVG link's xlink:href too), or,
+    for an element wrapping a link (a card, a button), the first link inside it."""
+    inner = element.getElementsByTagName("a")[0]
+    return (
+        element.getAttribute("href")
+        or element.getAttributeNS(XLINK, "href")
+        or element.getAttribute("xlink:href")
+        or (inner.getAttribute("href") if inner else None)
     )
 
 
 def of_element(value, element):
-    """event and properties may be functions of the element they are tracked for."""
-    return value(element) if is_function(value) else value
+    """event and properties may be functions of the element they are tracked for; one that
+    throws gives nothing (the track is then refused, and the link still leads)."""
+    try:
+        return value(element) if is_function(value) else value
+    except:
+        return None
 
 
 def after_tracking(analytics, sent, go):
@@ -73,7 +91,7 @@ def track_links(analytics, method, links, event, properties, options):
     def listen(link):
         def clicked(click):
             sent = analytics.track(of_element(event, link), of_element(properties, link), options)
-            href = link.getAttribute("href") or link.getAttributeNS(XLINK, "href")
+            href = link_target(link)
             stays = not href or href.indexOf("#") == 0  # a fragment of this page: nothing unloads
             opens_elsewhere = link.getAttribute("target") == "_blank" or click.button != 0
             modified = click.metaKey or click.ctrlKey or click.shiftKey or click.altKey

@@ -36,14 +36,16 @@ def remember(preferences):
 class Consent:
     """``categories``: the categories the site asks about; ``destinations``: destination name ->
     the categories it needs (Segment.io included); ``gpc``: the categories refused when the
-    browser sends Global Privacy Control, whatever the visitor chose."""
+    browser sends Global Privacy Control, whatever the visitor chose. ``remembered``: the
+    decision is kept for the next pages (not under disableClientPersistence)."""
 
-    def __init__(self, options):
+    def __init__(self, options, remembered):
         self.categories = options["categories"] if Array.isArray(options["categories"]) else []
         self.destinations = options["destinations"] or {}
         refused_by_gpc = options["gpc"] if Array.isArray(options["gpc"]) else []
         self.gpc = refused_by_gpc if navigator.globalPrivacyControl == True else []
-        self.preferences = read_decision()
+        self.remembered = remembered
+        self.preferences = read_decision() if remembered else None
         if self.preferences:
             self.preferences = self.with_gpc(self.preferences)
 
@@ -60,7 +62,8 @@ class Consent:
         if typeof(choice) == "object" and choice is not None:
             Object.assign(preferences, choice)
         self.preferences = self.with_gpc(preferences)
-        remember(self.preferences)
+        if self.remembered:
+            remember(self.preferences)
         return self.preferences
 
     def with_gpc(self, preferences):

@@ -9,8 +9,9 @@ __pragma__("noalias", "type")
 
 
 class Emitter:
-    """on/once/off/emit, as analytics.on('track', fn) expects. A listener that throws is
-    reported to the console and never stops the others or the call that emitted."""
+    """on/once/off/emit, as analytics.on('track', fn) expects: listeners are called with the
+    emitter as ``this``, as analytics-next's are. A listener that throws is reported to the
+    console and never stops the others or the call that emitted."""
 
     def __init__(self):
         # No prototype: an event named like an Object member ('toString') is an event too.
@@ -24,7 +25,7 @@ class Emitter:
     def once(self, event, listener):
         def wrapper(*args):
             self.off(event, wrapper)
-            listener.apply(None, args)
+            listener.apply(self, args)
 
         return self.on(event, wrapper)
 
@@ -37,7 +38,7 @@ class Emitter:
     def emit(self, event, *args):
         def call(listener):
             try:
-                listener.apply(None, args)
+                listener.apply(self, args)
             except:
                 console.error('analytics-web: a listener for "' + event + '" threw')
 

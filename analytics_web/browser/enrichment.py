@@ -7,10 +7,11 @@ __pragma__("noalias", "pop")
 __pragma__("noalias", "keys")
 __pragma__("noalias", "type")
 
-# The library's own enrichment as plugins, under analytics-next's names, so a site can see,
-# replace or deregister them: 'Page Enrichment' gives a page call its page properties, 'Env
-# Enrichment' adds what describes the browser and the campaign. Both read the page the event
-# was made on (context.page, captured at call time), never the live one.
+# The library's own enrichment as the plugin analytics-next has, under its name, so a site can
+# see, replace or deregister it: 'Page Enrichment', a before plugin registered first, adds what
+# describes the browser and the campaign, so the site's source middleware (a before plugin too,
+# a PII filter say) sees and can change all of it. It reads the page the event was made on
+# (context.page, captured at call time), never the live one.
 
 from analytics_web.browser.context import for_every_call, make_plugin
 from analytics_web.browser.page_context import campaign, campaign_search
@@ -54,16 +55,6 @@ def environment(search):
     return made
 
 
-def enrich_page(ctx):
-    """A page call's properties default to the page it was made on, and carry its name."""
-    event = ctx.event
-    page = event["context"]["page"] if is_object(event["context"]) else None
-    event["properties"] = Object.assign({}, page, event["properties"])
-    if event["name"] is not js_undefined:
-        event["properties"]["name"] = event["name"]
-    return ctx
-
-
 def enrich_environment(ctx):
     """What the caller put in context wins over what is filled in here."""
     context = ctx.event["context"] if is_object(ctx.event["context"]) else {}
@@ -72,11 +63,7 @@ def enrich_environment(ctx):
     return ctx
 
 
-def page_enrichment():
-    return make_plugin("Page Enrichment", "before", {"page": enrich_page})
-
-
-def env_enrichment(hints):
+def page_enrichment(hints):
     """``hints``: highEntropyValuesClientHints (architecture, model ...), asked of the browser
     once at load; events wait for the answer, as in analytics-next."""
 
@@ -92,4 +79,4 @@ def env_enrichment(hints):
 
     methods = for_every_call(enrich_environment)
     methods["load"] = load
-    return make_plugin("Env Enrichment", "enrichment", methods)
+    return make_plugin("Page Enrichment", "before", methods)

@@ -29,7 +29,11 @@ PROMISED = [
 ]  # fmt: skip
 
 
-class Buffered:
+class AnalyticsBrowser:
+    """`AnalyticsBrowser.load(settings)`, or `new AnalyticsBrowser()` then `.load(settings)`: an
+    object that takes every call now and is a promise of [analytics, context] once loaded, as
+    analytics-next's AnalyticsBrowser (an instance of it, as its chained calls are)."""
+
     def __init__(self):
         self.analytics = Analytics()
         self.instance = js_undefined  # the Analytics instance, once loaded
@@ -90,15 +94,8 @@ class Buffered:
         return Promise.resolve(self.analytics.group.apply(self.analytics, args))
 
 
-def AnalyticsBrowser(*unused):
-    """`new AnalyticsBrowser()`: an object that takes calls now and starts with `.load()`.
-    (Reading its arguments keeps it a function `new` can call: the minifier turns a function
-    that reads neither `this` nor `arguments` into an arrow function.)"""
-    return Buffered()
-
-
 def load_now(settings, options):
-    return Buffered().load(settings, options)
+    return AnalyticsBrowser().load(settings, options)
 
 
 def standalone(write_key, options):
@@ -106,5 +103,6 @@ def standalone(write_key, options):
     return load_now({"writeKey": write_key}, options).then(lambda loaded: loaded[0])
 
 
-AnalyticsBrowser.load = load_now
+# The class's own load() is the instance's; these are the class's (static, as there).
+Object.defineProperty(AnalyticsBrowser, "load", {"value": load_now})
 AnalyticsBrowser.standalone = standalone

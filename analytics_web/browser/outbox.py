@@ -184,9 +184,11 @@ class Outbox:
     order; persisted soon after each change, each part that changed."""
 
     def __init__(self, write_key, on_adopt, on_unsaved, stored):
-        self.stored = stored  # false (retryQueue: false): in memory only, nothing adopted
+        # False (retryQueue: false, disableClientPersistence): in memory only, nothing adopted,
+        # not even this tab's id kept.
+        self.stored = stored
         self.prefix = QUEUE_PREFIX + write_key + ":"
-        self.key = self.prefix + tab_id(self.prefix)
+        self.key = self.prefix + (tab_id(self.prefix) if stored else make_uuid())
         self.items = []
         self.bytes = 0
         self.on_adopt = on_adopt

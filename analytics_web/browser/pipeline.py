@@ -294,7 +294,10 @@ class Pipeline:
         kind = copy.event["type"]
         result = {"context": copy, "segment": name == SEGMENT}
         chain = self.middleware.filter(
-            lambda entry: entry["name"] == name or (entry["name"] == "*" and name != SEGMENT)
+            lambda entry: (
+                entry["name"].toLowerCase() == name.toLowerCase()
+                or (entry["name"] == "*" and name != SEGMENT)
+            )
         )
         index = 0
         while index < len(chain):

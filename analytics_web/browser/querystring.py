@@ -27,10 +27,25 @@ def allowed(value, pattern):
     return value and (not pattern or typeof(pattern.test) != "function" or pattern.test(value))
 
 
-def apply_query(analytics, search, patterns):
-    """Make the calls the query string asks for: anonymous id first, then identify, then track."""
+# A hash router's query (#/?ajs_uid=1, #about?ajs_uid=1): what follows the hash's "?".
+HASH_ROUTE = __new__(RegExp("^#[^?]*"))
+
+
+def landing_query():
+    """The landing URL's query string, or, when that carries no ajs_ calls, the one a hash
+    router put in its hash (analytics-next reads the hash only when there is no query string
+    at all; a utm_ query before a hash route is common enough to look past)."""
+    search = location.search
+    return search if search.indexOf("ajs_") >= 0 else location.hash.replace(HASH_ROUTE, "")
+
+
+def apply_query(analytics, query, patterns):
+    """Make the calls the query string asks for: anonymous id first, then identify, then track.
+    ``query``: "?ajs_uid=..." or a whole URL."""
     patterns = patterns if patterns and typeof(patterns) == "object" else {}
-    params = __new__(URLSearchParams(search))
+    query = query if typeof(query) == "string" else ""
+    at = query.indexOf("?")
+    params = __new__(URLSearchParams(query.slice(at) if at >= 0 else ""))
     made = []
     if allowed(params.js_get("ajs_aid"), patterns["aid"]):
         analytics.setAnonymousId(params.js_get("ajs_aid"))

@@ -14,7 +14,8 @@
 // function whose own properties are its attributes (copied from its bases first); an instance is
 // an object whose prototype holds the same attributes. That prototype is a plain object, not the
 // class: an instance inheriting from a function would be a Function to the page (String(ctx)
-// throws a TypeError, ctx.length is 0). Calling a class (with or without `new`) makes one.
+// throws a TypeError, ctx.length is 0). Calling a class (with or without `new`) makes one, and
+// the class's `prototype` is that plain object, so `ctx instanceof Context` holds as in JavaScript.
 export var object = {
   __init__: function () {},
 };
@@ -26,6 +27,7 @@ export function __class__(bases, attributes) {
     cls.__init__.apply(null, [instance].concat([].slice.call(arguments)));
     return instance;
   };
+  cls.prototype = prototype;
   var defined = {};
   // The class body first, then its bases in order: the first definition of a name wins.
   [attributes].concat(bases).forEach(function (source, index) {

@@ -19,7 +19,14 @@ from analytics_web.browser.listeners import Listeners
 from analytics_web.browser.outbox import Outbox, event_json
 from analytics_web.browser.packing import MAX_REQUEST_BYTES, Packer, total_bytes
 from analytics_web.browser.retry import MAX_ATTEMPTS, is_retryable, retry_wait_ms
-from analytics_web.browser.transport import KEEPALIVE_BUDGET, as_blob, beacon, fits_keepalive, post
+from analytics_web.browser.transport import (
+    KEEPALIVE_BUDGET,
+    as_blob,
+    beacon,
+    fits_keepalive,
+    post,
+    request_headers,
+)
 from analytics_web.browser.util import handled, make_error, now_iso, rejected
 
 NAME = "Segment.io"
@@ -120,7 +127,8 @@ class SegmentDestination:
         self.packer = Packer() if self.compress != False and window.CompressionStream else None
         self.packing = False
         self.retry_queue = settings["retryQueue"]
-        self.outbox = Outbox(write_key, self.resend, self.unsaved, self.retry_queue)
+        self.headers = settings["headers"]
+        self.outbox = Outbox(write_key, self.resend, self.unsaved, settings["stored"])
         self.listeners = Listeners()
         self.listeners.listen(window, "pagehide", lambda event: self.leave(True))
         self.listeners.listen(document, "visibilitychange", self.on_visibility)
@@ -337,9 +345,9 @@ class SegmentDestination:
         if keepalive:
             items.forEach(lambda item: self.riding.add(item))
         try:
+            headers = request_headers(gzip is not None, self.headers)
             answer = await (
-                post(self.url, body, gzip is not None, keepalive)
-                or post(self.url, body, gzip is not None, False)
+                post(self.url, body, headers, keepalive) or post(self.url, body, headers, False)
             )
             items.forEach(lambda item: self.riding.delete(item))
             await self.settle(items, answer)
@@ -468,7 +476,9 @@ class SegmentDestination:
             body = as_blob([self.body_text(group)])
             if fits_keepalive(body.size) and self.exit_post(group, body, False):
                 return
-            if beacon(self.url, body):
+            # A beacon carries no headers: with headers of its own the site's API may need
+            # them, so those events wait in the outbox for the next page instead.
+            if not self.headers and beacon(self.url, body):
                 group.forEach(lambda item: self.riding.add(item))  # the browser has it now
                 self.release(
                     group,
@@ -481,7 +491,7 @@ class SegmentDestination:
 
     def exit_post(self, items, body, gzip):
         """A keepalive request as the page goes; False when the browser refused it."""
-        request = post(self.url, body, gzip, True)
+        request = post(self.url, body, request_headers(gzip, self.headers), True)
         if request is None:
             return False
         items.forEach(lambda item: self.riding.add(item))

@@ -28,13 +28,24 @@ def as_blob(parts):
     return __new__(Blob(parts, {"type": "text/plain"}))
 
 
-def post(url, body, gzip, keepalive):
-    """POST a Blob: a promise of {status, retryAfter, text} (status 0 for a network error) that
-    never rejects, or None when the browser refused the request outright (keepalive in an old
-    browser, say). ``keepalive`` asks the browser to finish it even if the page goes."""
+def request_headers(gzip, extra):
+    """text/plain (a CORS-simple request, no preflight), gzip's Content-Encoding, and the
+    site's own headers (deliveryStrategy.config.headers: an object, or a function of none
+    called for each request, as in analytics-next), which may replace them."""
     headers = {"Content-Type": "text/plain"}
     if gzip:
         headers["Content-Encoding"] = "gzip"
+    try:
+        return Object.assign(headers, extra() if typeof(extra) == "function" else extra)
+    except:
+        console.warn("analytics-web: deliveryStrategy.config.headers() threw; sent without them")
+        return headers
+
+
+def post(url, body, headers, keepalive):
+    """POST a Blob: a promise of {status, retryAfter, text} (status 0 for a network error) that
+    never rejects, or None when the browser refused the request outright (keepalive in an old
+    browser, say). ``keepalive`` asks the browser to finish it even if the page goes."""
     try:
         request = fetch(
             url, {"method": "POST", "headers": headers, "body": body, "keepalive": keepalive}

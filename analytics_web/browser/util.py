@@ -86,9 +86,10 @@ def rejected(error):
     return handled(Promise.reject(error))
 
 
-def make_error(message):
-    """A real JavaScript Error, so rejections carry a message and a stack in every console."""
-    return __new__(Error("analytics-web: " + message))
+def make_error(message, kind):
+    """A real JavaScript Error (or the error class named ``kind``: "TypeError"), so rejections
+    carry a message and a stack in every console."""
+    return __new__(window[kind or "Error"]("analytics-web: " + message))
 
 
 # Deeper than this, an object is taken as it is: it holds a cycle (or is no event the API

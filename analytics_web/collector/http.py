@@ -59,9 +59,13 @@ async def close_after_timeout(request: web.Request, handler: Handler) -> web.Str
 
 
 def open_to_pages(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
-    """Pages on any origin may post events, with or without a preflight."""
+    """Pages on any origin may post events, with or without a preflight, and with headers of
+    their own (deliveryStrategy.config.headers: a proxy in front may need one)."""
     response.headers["Access-Control-Allow-Origin"] = request.headers.get("Origin", "*")
     response.headers.update(TRACKING_CORS)
+    asked = request.headers.get("Access-Control-Request-Headers")
+    if asked:
+        response.headers["Access-Control-Allow-Headers"] += ", " + asked
     return response
 
 

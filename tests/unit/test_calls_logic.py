@@ -101,7 +101,11 @@ def test_identify_overloads(node, args, found_id, traits, options):
         (["new-id", "old-id"], {"userId": "new-id", "previousId": "old-id"}, None),
         (["new-id", {"context": {}}], {"userId": "new-id", "previousId": "u-1"}, None),
         ([7], {"userId": "7", "previousId": "u-1"}, None),
-        ([None], None, "needs the new user id"),
+        # No new id: the current user's, joined to the anonymous id (Analytics.js's default).
+        ([None], {"userId": "u-1", "previousId": "anon-1"}, None),
+        ([{"context": {}}], {"userId": "u-1", "previousId": "anon-1"}, None),
+        ([None, "old-id"], {"userId": "u-1", "previousId": "old-id"}, None),
+        ([True], None, "needs the new user id (a string or number), got boolean"),
     ],
 )
 def test_alias_overloads(node, args, fields, problem):
@@ -111,6 +115,11 @@ def test_alias_overloads(node, args, fields, problem):
         assert problem in call["problem"]
     else:
         assert call["fields"] == fields and call["problem"] is None
+
+
+def test_alias_without_a_new_id_or_a_user_has_nothing_to_alias(node):
+    call = node.call("arguments", "resolve_alias", None, None, None, None, ANONYMOUS)
+    assert "none was given and no user is identified" in call["problem"]
 
 
 def test_alias_falls_back_to_the_anonymous_id(node):
