@@ -51,9 +51,11 @@ def answer(method, target, argument):
 
 
 def reason(error):
-    return (
+    """What went wrong, said once: an error of the library's own loses its name prefix."""
+    said = (
         error.message if error and is_function(error.toString) and error.message else String(error)
     )
+    return said.replace("analytics-web: ", "")
 
 
 def plugin_problem(plugin):
