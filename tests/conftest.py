@@ -1,8 +1,14 @@
 """Fixtures: the bundle built once, the collector and the test site on free localhost ports,
-and browsers: Playwright's own when installed, otherwise Debian's chromium and firefox-esr."""
+and browsers: Playwright's own when installed, otherwise Debian's chromium and firefox-esr.
+
+The suite runs in parallel workers (pytest-xdist, ``-n`` in pyproject.toml): every session
+fixture here is a worker's own (its browsers, collector, test site, WebKit display and bus),
+and what workers share is guarded: the build by a lock, the delivery figures sent back to the
+controller with each test's report."""
 
 from __future__ import annotations
 
+import fcntl
 import ssl
 import subprocess
 import uuid
@@ -112,7 +118,11 @@ def tab(
 
 @pytest.fixture(scope="session")
 def dist() -> Path:
-    build()
+    """dist/, built if stale: by one worker at a time, the others finding it done."""
+    (SOURCE_ROOT / ".build").mkdir(exist_ok=True)
+    with open(SOURCE_ROOT / ".build" / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        build()
     return SOURCE_ROOT / "dist"
 
 
@@ -122,6 +132,21 @@ def collector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CollectorSer
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[CollectorServer]:
+    """A collector of this test's own, on a fresh database (the session's ``collector`` is
+    shared by every browser test)."""
+    with CollectorServer(tmp_path / "events.sqlite3") as fresh:
+        yield fresh
+
+
+@pytest.fixture
+def upstream(tmp_path: Path) -> Iterator[CollectorServer]:
+    """A collector of this test's own that a proxy forwards to."""
+    with CollectorServer(tmp_path / "upstream.sqlite3") as fresh:
+        yield fresh
 
 
 @pytest.fixture(scope="session")
@@ -266,31 +291,38 @@ def received(collector: CollectorServer, write_key: str):
     return wait
 
 
+# The delivery figures of the run, gathered where the terminal summary is printed (the
+# controller, when workers run the tests) from the reports of the tests that noted some.
+DELIVERY_FIGURES = "delivery figures"
 REPORT: list[dict[str, Any]] = []
 
 
 @pytest.fixture
 def report_delivery(request: pytest.FixtureRequest, collector: CollectorServer, write_key: str):
-    """report_delivery(what, sent, stored): note this test's figures, as the collector saw
-    them, for the table printed at the end of the run."""
+    """report_delivery(what, sent): note this test's figures, the events stored and the
+    requests as the collector counted them, for the table printed at the end of the run."""
     shared = "engine" in request.fixturenames  # an engine-shared test, or a Playwright one
     browser_name = request.getfixturevalue("engine" if shared else "browser_name")
 
-    def note(what: str, sent: int, stored: int) -> None:
+    def note(what: str, sent: int) -> None:
         stats = collector.store.stats(write_key=write_key)
-        REPORT.append(
-            {
-                "browser": browser_name,
-                "scenario": what,
-                "sent": sent,
-                "stored": stored,
-                "requests": stats["requests"],
-                "duplicate deliveries": stats["duplicates"],
-                "rejected requests": stats["rejected"],
-            }
-        )
+        row = {
+            "browser": browser_name,
+            "scenario": what,
+            "sent": sent,
+            "stored": stats["events"],
+            "requests": stats["requests"],
+            "duplicate deliveries": stats["duplicates"],
+            "rejected requests": stats["rejected"],
+        }
+        request.node.user_properties.append((DELIVERY_FIGURES, row))
 
     return note
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call":
+        REPORT.extend(row for name, row in report.user_properties if name == DELIVERY_FIGURES)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -299,5 +331,5 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     columns = list(REPORT[0])
     terminalreporter.section("delivery figures (per browser, from the collector)")
     terminalreporter.write_line(" | ".join(columns))
-    for row in REPORT:
+    for row in sorted(REPORT, key=lambda row: (row["scenario"], row["browser"])):
         terminalreporter.write_line(" | ".join(str(row[column]) for column in columns))

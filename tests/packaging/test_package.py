@@ -12,6 +12,10 @@ import pytest
 from analytics_web import __version__
 from analytics_web.paths import SOURCE_ROOT
 
+# Its module fixture (a npm package built and installed) is made once, by one worker.
+pytestmark = pytest.mark.xdist_group("npm package")
+
+
 TYPESCRIPT = Path(__file__).parent / "typescript"
 TSCONFIG = {
     "compilerOptions": {

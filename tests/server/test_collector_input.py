@@ -193,7 +193,8 @@ def test_a_body_that_never_arrives_times_out_and_frees_the_connection(server):
 )
 def test_events_paging_out_of_bounds_is_400(server, query):
     status, answer, _ = request(server, f"/v1/events?{query}")
-    assert status == 400 and ("limit" in answer["error"] or "after" in answer["error"])
+    parameter = query.partition("=")[0]
+    assert status == 400 and f"?{parameter}=" in answer["error"]
 
 
 @pytest.mark.parametrize(

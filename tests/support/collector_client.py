@@ -91,3 +91,20 @@ def wait_for_events(
     events = stored_events(collector, write_key)
     assert len(events) == count, f"expected {count} events, got {len(events)}: {events}"
     return events
+
+
+def batch(*messages: dict[str, Any], key: str = "k") -> dict[str, Any]:
+    """A /v1/batch body."""
+    return {"batch": list(messages), "writeKey": key}
+
+
+def upstream_ids(upstream: CollectorServer, key: str = "k") -> list[str]:
+    """The messageIds a collector (a proxy's upstream, say) stored, in order."""
+    return [record["event"]["messageId"] for record in upstream.store.events(write_key=key)]
+
+
+def upstream_received(upstream: CollectorServer, key: str = "k") -> int:
+    """Events the upstream was sent (duplicates included), from its request log."""
+    return sum(
+        row["events"] for row in upstream.store.requests(write_key=key) if row["status"] == 200
+    )

@@ -9,18 +9,34 @@ cookies from the server with :func:`analytics_web.cookies.server_identity`, as t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
+from analytics_web.collector import CollectorServer
 from analytics_web.cookies import server_identity
 from analytics_web.proxy import ProxySettings, create_proxy_app
 from analytics_web.snippet import render
+
+# The forwarder's backoff is capped this low in tests, so an upstream that comes back is
+# noticed within a second instead of a minute.
+QUICK_BACKOFF_S = 0.5
 
 PAGE = """<!doctype html>
 <html>
 <head><meta charset="utf-8"><title>{title}</title>{snippet}</head>
 <body><h1>{title}</h1><a id="next" href="{next}">Next</a></body>
 </html>"""
+
+
+def settings_for(upstream: CollectorServer, *keys: str, **extra: Any) -> ProxySettings:
+    """A proxy in front of ``upstream`` relaying ``keys``."""
+    return ProxySettings(
+        upstream=f"{upstream.url}/v1",
+        write_keys=frozenset(keys),
+        max_backoff_s=QUICK_BACKOFF_S,
+        **extra,
+    )
 
 
 def first_party_app(settings: ProxySettings, spool: Path, write_key: str) -> web.Application:

@@ -9,24 +9,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
 
-from analytics_web.collector import CollectorServer
 from analytics_web.collector.store import EventStore
 from analytics_web.collector.times import format_time, parse_time
 from tests.support.collector_client import post, track
-from tests.support.pages import batching, open_page
-from tests.support.polling import wait_until
 
 HOURS_AHEAD = timedelta(hours=3)
 # Between the sender's stamps and the receipt: a request on this machine, with room to spare.
 TOLERANCE = timedelta(seconds=5)
-
-
-@pytest.fixture
-def server(tmp_path: Path):
-    with CollectorServer(tmp_path / "events.sqlite3") as collector:
-        yield collector
 
 
 def times_of(record: dict) -> dict[str, datetime]:
@@ -126,21 +116,3 @@ def test_an_events_file_from_before_the_time_columns_still_opens(tmp_path: Path)
     store.close()
     assert old_record["timestamp"] == old_record["receivedAt"] == "2026-01-01T00:00:00.000Z"
     assert new_record["event"]["messageId"] == "new-1"
-
-
-# -- from a browser whose clock is wrong -----------------------------------------------------
-
-
-def test_events_from_a_browser_clock_hours_ahead_land_at_the_real_time(
-    page: Page, site, collector: CollectorServer, write_key
-):
-    page.clock.install(time=datetime.now(UTC) + HOURS_AHEAD)
-    open_page(page, site, write_key, **batching(size=2, timeout=10_000))
-    page.evaluate("analytics.track('First'); analytics.track('Second')")
-    wait_until(lambda: len(collector.store.events(write_key=write_key)) == 2, 10)
-    for record in collector.store.events(write_key=write_key):
-        times = times_of(record)
-        assert times["originalTimestamp"] - times["timestamp"] == pytest.approx(
-            HOURS_AHEAD, abs=TOLERANCE
-        )
-        assert abs(times["receivedAt"] - times["timestamp"]) < TOLERANCE

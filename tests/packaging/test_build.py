@@ -12,7 +12,6 @@ import pytest
 
 from analytics_web.build import OUTPUTS, BuildError, _use_slim_runtime, build
 from analytics_web.paths import SOURCE_ROOT
-from tests.support.browsers import launch_args
 
 
 def test_manifest_matches_the_files(dist: Path):
@@ -136,29 +135,6 @@ def test_source_maps_name_the_python_sources_and_map_back_to_them(dist: Path, bu
     assert source == "../analytics_web/browser/arguments.py"
     python = (dist / source).read_text().split("\n")
     assert "needs an event name" in "\n".join(python[source_line - 3 : source_line + 2])
-
-
-def test_devtools_opens_the_map_that_names_the_python_sources(playwright, site, write_key):
-    """What Chromium's DevTools protocol reports for the loaded bundle (a protocol only
-    Chromium speaks, so this one test drives Chromium alone)."""
-    browser = playwright.chromium.launch(**launch_args(playwright.chromium))
-    try:
-        page = browser.new_page()
-        cdp = page.context.new_cdp_session(page)
-        parsed: list[dict] = []
-        # Playwright needs a function of its own here, not a bound builtin such as parsed.append.
-        cdp.on("Debugger.scriptParsed", lambda event: parsed.append(event))  # noqa: PLW0108
-        cdp.send("Debugger.enable")
-        page.goto(f"{site.url}/basic.html?key={write_key}")
-        page.wait_for_function("window.analytics && analytics.initialized")
-        [script] = [event for event in parsed if event["url"].endswith("/dist/analytics.min.js")]
-        map_url = f"{site.url}/dist/{script['sourceMapURL']}"
-        source_map = page.evaluate("(url) => fetch(url).then(r => r.json())", map_url)
-    finally:
-        browser.close()
-    assert script["sourceMapURL"] == "analytics.min.js.map"
-    named = {s.removeprefix("../") for s in source_map["sources"] if not s.startswith("<")}
-    assert {"analytics_web/browser/analytics.py", "analytics_web/browser/segmentio.py"} <= named
 
 
 def test_a_call_through_a_name_transcrypt_renames_stops_the_build(tmp_path: Path):

@@ -3,21 +3,11 @@ for the collector's own pages, local tools and the holder of the token."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Page
 
-from analytics_web.collector import CollectorServer
 from tests.support.collector_client import accepts_events, post, request, track
 
 READ_ENDPOINTS = ["/v1/events", "/v1/stats", "/v1/requests"]
-
-
-@pytest.fixture
-def server(tmp_path: Path):
-    with CollectorServer(tmp_path / "events.sqlite3") as collector:
-        yield collector
 
 
 @pytest.mark.parametrize("path", READ_ENDPOINTS)
@@ -85,25 +75,5 @@ def test_a_preflight_to_the_read_api_grants_nothing(server):
         method="OPTIONS",
         headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "GET"},
     )
-    assert status in (403, 405)
+    assert status == 405  # the read API has no preflight route: nothing to grant
     assert "Access-Control-Allow-Origin" not in headers
-
-
-def test_a_page_on_another_origin_cannot_read_but_can_post(page: Page, site, server):
-    """In a real browser: the test site is another origin (another port) than this collector."""
-    page.goto(f"{site.url}/blank.html")
-    outcome = page.evaluate(
-        """async (base) => {
-        const posted = await fetch(base + '/v1/batch', {method: 'POST', headers: {'Content-Type': 'text/plain'},
-            body: JSON.stringify({writeKey: 'k', batch: [{type: 'track', event: 'E', anonymousId: 'a'}]})});
-        let read;
-        try { read = (await fetch(base + '/v1/events')).status } catch (error) { read = 'blocked' }
-        const fault = await fetch(base + '/admin/faults', {method: 'POST', mode: 'no-cors',
-            headers: {'Content-Type': 'text/plain'}, body: JSON.stringify({status: 503, count: 3})});
-        return {posted: posted.status, read};
-    }""",
-        server.url,
-    )
-    assert outcome == {"posted": 200, "read": "blocked"}
-    assert accepts_events(server)  # the no-cors fault was refused: the next post is stored
-    assert len(server.store.events(write_key="k")) == 2

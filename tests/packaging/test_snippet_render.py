@@ -10,7 +10,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from analytics_web.snippet import bundle_integrity, install, render
-from tests.support.processes import run_cli
 
 
 def test_render_puts_load_options_and_api_host_into_the_load_call():
@@ -116,11 +115,6 @@ def test_jinja_global_for_flask_and_django_templates():
 def test_bundle_integrity_matches_the_manifest(dist):
     manifest = json.loads((dist / "manifest.json").read_text())
     assert bundle_integrity() == manifest["files"]["analytics.min.js"]["integrity"]
-
-
-def test_cli_prints_the_same_snippet(dist):
-    result = run_cli("snippet", "--write-key", "KEY", "--no-page", "--integrity", check=True)
-    assert result.stdout.strip() == render("KEY", page=False, integrity=bundle_integrity())
 
 
 text_values = st.text()
