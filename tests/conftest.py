@@ -14,7 +14,7 @@ import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from playwright.sync_api import Browser, BrowserType, Playwright
@@ -322,7 +322,11 @@ def report_delivery(request: pytest.FixtureRequest, collector: CollectorServer, 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.when == "call":
-        REPORT.extend(row for name, row in report.user_properties if name == DELIVERY_FIGURES)
+        REPORT.extend(
+            cast(dict[str, Any], row)
+            for name, row in report.user_properties
+            if name == DELIVERY_FIGURES
+        )
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

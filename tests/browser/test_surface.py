@@ -4,7 +4,7 @@ it, trackLink/trackForm with real clicks and submits, and the load options real 
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request
 
 from analytics_web import __version__
 from analytics_web.collector import Fault
@@ -57,7 +57,12 @@ def test_new_analytics_browser_keeps_calls_until_load_is_called(
 ):
     open_module(page, site, write_key)
     sent: list[str] = []
-    page.on("request", lambda request: "/v1/" in request.url and sent.append(request.url))
+
+    def heard(request: Request) -> None:
+        if "/v1/" in request.url:
+            sent.append(request.url)
+
+    page.on("request", heard)
     page.evaluate("""() => {
         window.later = new AnalyticsBrowser();
         window.called = Date.now();
