@@ -9,12 +9,12 @@ from pathlib import Path
 import jinja2
 from aiohttp import web
 
-from analytics_web.collector.access import Access
 from analytics_web.collector.app import create_app
 from analytics_web.collector.store import EventStore
 from analytics_web.paths import SOURCE_ROOT, demo_site_dir, dist_dir
-from analytics_web.serving import bind_socket, http_url, serve_forever
+from analytics_web.serving import serve_in_foreground
 from analytics_web.snippet import install
+from analytics_web.tracking_api import Access
 
 WRITE_KEY = "demo-write-key"
 # The demo asks before it measures: events wait in memory until the visitor answers the banner.
@@ -80,16 +80,17 @@ def run_demo(*, host: str, port: int, db: Path, open_browser: bool) -> None:
 
         build()  # a no-op when dist/ is current
     store = EventStore(db)
-    try:
-        sock = bind_socket(host, port)
-        url = http_url(host, sock.getsockname()[1]) + "/"
+
+    def announce(url: str, access: Access) -> None:
         print(
-            f"demo site:  {url}\ndebugger:   {url}debugger\ncollector:  {url}v1/events\n"
+            f"demo site:  {url}/\ndebugger:   {url}/debugger\ncollector:  {url}/v1/events\n"
             f"events in:  {db.resolve()}\nCtrl-C stops it.",
             flush=True,
         )
         if open_browser:
-            webbrowser.open(url)
-        serve_forever(demo_app(store, access=Access(bind_host=host)), sock)
+            webbrowser.open(url + "/")
+
+    try:
+        serve_in_foreground(host, port, lambda access: demo_app(store, access=access), announce)
     finally:
         store.close()

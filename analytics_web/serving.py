@@ -8,10 +8,12 @@ import asyncio
 import socket
 import ssl
 import threading
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, Self, TypeVar
 
 from aiohttp import web
+
+from analytics_web.tracking_api import Access
 
 T = TypeVar("T")
 
@@ -92,7 +94,24 @@ class ThreadedServer:
         """Run a coroutine on the server's loop and wait for its result."""
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=10)
 
+    def __enter__(self) -> Self:
+        self.start()
+        return self
 
-def serve_forever(app: web.Application, sock: socket.socket) -> None:
-    """Serve ``app`` on a bound socket until Ctrl-C."""
-    web.run_app(app, sock=sock, print=None, **SERVER_OPTIONS)
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def serve_in_foreground(
+    host: str,
+    port: int,
+    app_for: Callable[[Access], web.Application],
+    announce: Callable[[str, Access], None],
+) -> None:
+    """Serve the app ``app_for(access)`` makes on ``host:port`` (0: any free port) until
+    Ctrl-C, once it listens calling ``announce(url, access)``, which says where (and the
+    token that opens the server's own endpoints to other hosts)."""
+    sock = bind_socket(host, port)
+    access = Access(bind_host=host)
+    announce(http_url(host, sock.getsockname()[1]), access)
+    web.run_app(app_for(access), sock=sock, print=None, **SERVER_OPTIONS)

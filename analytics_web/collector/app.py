@@ -1,7 +1,7 @@
 """The collector's HTTP surface: Segment's Tracking API plus endpoints for tests and the debugger.
 
 The Tracking API is open to pages on any origin (CORS), as Segment's is. Reading events back
-and injecting faults is not: see :mod:`analytics_web.collector.access`.
+and injecting faults is not: see :mod:`analytics_web.tracking_api.access`.
 """
 
 from __future__ import annotations
@@ -11,29 +11,26 @@ from collections.abc import Callable, Iterable
 
 from aiohttp import web
 
-from analytics_web.collector.access import Access
-from analytics_web.collector.body import LONE_SURROGATE, PayloadError, decode_body, parse_json
 from analytics_web.collector.faults import Fault, FaultPlan
-from analytics_web.collector.http import (
+from analytics_web.collector.store import EventStore, RequestRecord
+from analytics_web.tracking_api import (
     ACCESS_KEY,
     BODY_TIMEOUT_KEY,
     BODY_TIMEOUT_S,
-    MAX_WIRE_BYTES,
+    LONE_SURROGATE,
+    MAX_STORED_INTEGER,
     TRACKING_PATH,
+    Access,
+    PayloadError,
+    TrackingCall,
     close_after_timeout,
     error_response,
     guarded,
     json_response,
     open_to_pages,
+    parse_json,
     read_body,
     tracking_preflight,
-)
-from analytics_web.collector.store import EventStore, RequestRecord
-from analytics_web.collector.validation import (
-    MAX_COUNT,
-    parse_request,
-    retry_count_of,
-    write_key_from_authorization,
 )
 
 STORE_KEY = web.AppKey("store", EventStore)
@@ -48,19 +45,27 @@ async def track(request: web.Request) -> web.StreamResponse:
     return open_to_pages(request, await _track(request))
 
 
+def not_allowed(allowed: frozenset[str]) -> Callable[[str], str | None]:
+    """Why a write key is refused: only when the collector was given a list without it."""
+
+    def refusal(write_key: str) -> str | None:
+        if allowed and write_key not in allowed:
+            return f"write key {write_key!r} is not allowed here"
+        return None
+
+    return refusal
+
+
 async def _track(request: web.Request) -> web.StreamResponse:
-    endpoint = request.match_info["endpoint"]
     store = request.app[STORE_KEY]
-    raw = b""
-    write_key = write_key_from_authorization(request.headers.get("Authorization"))
-    retry_count: int | None = None
+    call = TrackingCall(request)
 
     def request_record(status: int, **fields: object) -> RequestRecord:
         return RequestRecord(
             path=request.path,
             status=status,
-            bytes=request.content_length or len(raw),  # on the wire, before gzip is undone
-            retry_count=retry_count,
+            bytes=request.content_length or len(call.raw),  # on the wire, before gzip is undone
+            retry_count=call.retry_count,
             content_type=request.content_type,
             content_encoding=request.headers.get("Content-Encoding"),
             **fields,  # type: ignore[arg-type]
@@ -70,22 +75,14 @@ async def _track(request: web.Request) -> web.StreamResponse:
         store.log_request(request_record(status, **fields))
 
     try:
-        raw = await read_body(request, MAX_WIRE_BYTES)
-        # Retries say so in an X-Retry-Count header or, to stay CORS-simple, as "retryCount".
-        retry_count = retry_count_of(request.headers.get("X-Retry-Count"), "X-Retry-Count")
-        body = decode_body(raw, request.headers.get("Content-Encoding"))
-        parsed = parse_request(endpoint, body, request.headers.get("Authorization"))
-        write_key = parsed.write_key
-        retry_count = retry_count if retry_count is not None else parsed.retry_count
-        allowed = request.app[WRITE_KEYS_KEY]
-        if allowed and write_key not in allowed:
-            raise PayloadError(f"write key {write_key!r} is not allowed here", status=401)
+        parsed = await call.read(not_allowed(request.app[WRITE_KEYS_KEY]))
     except PayloadError as error:
-        fault = request.app[FAULTS_KEY].take(write_key)
+        fault = request.app[FAULTS_KEY].take(call.write_key)
         if fault is not None:
-            return await _apply_fault(request, fault, record, write_key)
-        record(error.status, write_key=write_key, error=str(error))
+            return await _apply_fault(request, fault, record, call.write_key)
+        record(error.status, write_key=call.write_key, error=str(error))
         return error_response(error)
+    write_key = parsed.write_key
 
     fault = request.app[FAULTS_KEY].take(write_key)
     if fault is not None and (fault.status is not None or fault.drop):
@@ -152,7 +149,7 @@ async def list_events(request: web.Request) -> web.Response:
         type=_query_text(request, "type"),
         user=_query_text(request, "user"),
         since=_query_text(request, "since"),
-        after_id=_query_int(request, "after", 0, MAX_COUNT),
+        after_id=_query_int(request, "after", 0, MAX_STORED_INTEGER),
         limit=limit if limit is not None else 1000,
         newest_first=request.query.get("order") == "desc",
     )

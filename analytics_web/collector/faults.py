@@ -7,7 +7,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-MAX_COUNT = 1_000_000
+# How many requests one fault may apply to.
+MAX_FAULT_COUNT = 1_000_000
 # Longer than any test needs, short enough that a typo cannot hang a client for good.
 MAX_FAULT_SECONDS = 600
 
@@ -53,7 +54,7 @@ class Fault:
         if not isinstance(drop, bool):
             raise ValueError(f'"drop" must be true or false, got {drop!r:.40}')
         return cls(
-            count=_integer(document, "count", 1, MAX_COUNT, default=1),
+            count=_integer(document, "count", 1, MAX_FAULT_COUNT, default=1),
             status=_integer(document, "status", 400, 599, default=None),
             retry_after=_seconds(document, "retryAfter", default=None),
             delay=_seconds(document, "delay", default=0.0),

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from analytics_web.collector.access import Access
 from analytics_web.collector.app import create_app
 from analytics_web.collector.faults import Fault, FaultPlan
-from analytics_web.collector.http import BODY_TIMEOUT_S
 from analytics_web.collector.store import EventStore
-from analytics_web.serving import ThreadedServer, bind_socket, http_url, serve_forever
+from analytics_web.serving import ThreadedServer, serve_in_foreground
+from analytics_web.tracking_api import BODY_TIMEOUT_S, Access
 
 
 class CollectorServer(ThreadedServer):
@@ -53,27 +52,25 @@ class CollectorServer(ThreadedServer):
         super().stop()
         self.store.close()
 
-    def __enter__(self) -> CollectorServer:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
 
 def serve(db_path: Path, *, host: str, port: int, write_keys: Iterable[str] = ()) -> None:
     """Run the collector in the foreground until interrupted (Ctrl-C)."""
     store = EventStore(db_path)
-    try:
-        sock = bind_socket(host, port)
-        access = Access(bind_host=host)
+
+    def announce(url: str, access: Access) -> None:
         print(
-            f"collector listening on {http_url(host, sock.getsockname()[1])}/v1"
-            f"  (events in {db_path.resolve()})\n"
+            f"collector listening on {url}/v1  (events in {db_path.resolve()})\n"
             f"read API token (for /v1/events, /v1/stats, /v1/requests, /admin from other"
             f" hosts): {access.token}",
             flush=True,
         )
-        serve_forever(create_app(store, write_keys=write_keys, access=access), sock)
+
+    try:
+        serve_in_foreground(
+            host,
+            port,
+            lambda access: create_app(store, write_keys=write_keys, access=access),
+            announce,
+        )
     finally:
         store.close()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from analytics_web.collector.times import event_times, format_time, utc_now
+from analytics_web.tracking_api import event_times, format_time, utc_now
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -122,7 +122,7 @@ class EventStore:
         batch_sent_at: object = None,
     ) -> StoreResult:
         """Store messages new to this write key, each with the times Segment keeps (see
-        :mod:`analytics_web.collector.times`); with ``request``, log it (its stored and
+        :mod:`analytics_web.tracking_api.times`); with ``request``, log it (its stored and
         duplicate counts filled in) in the same transaction, so a reader never sees the events
         of a request before the request itself."""
         received = utc_now()

@@ -20,7 +20,7 @@ import json
 import logging
 import sqlite3
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,26 +28,26 @@ from typing import Any
 
 from aiohttp import web
 
-from analytics_web.collector.access import Access
-from analytics_web.collector.body import PayloadError, decode_body
-from analytics_web.collector.http import (
-    ACCESS_KEY,
-    MAX_WIRE_BYTES,
-    TRACKING_PATH,
-    close_after_timeout,
-    error_response,
-    guarded,
-    json_response,
-    open_to_pages,
-    read_body,
-    tracking_preflight,
-)
-from analytics_web.collector.times import event_times, format_time, utc_now
-from analytics_web.collector.validation import parse_request
 from analytics_web.cookies import identity_of_events
 from analytics_web.paths import dist_dir
 from analytics_web.proxy.forwarder import MAX_BACKOFF_S, Forwarder
 from analytics_web.proxy.spool import Spool
+from analytics_web.tracking_api import (
+    ACCESS_KEY,
+    TRACKING_PATH,
+    Access,
+    PayloadError,
+    TrackingCall,
+    close_after_timeout,
+    error_response,
+    event_times,
+    format_time,
+    guarded,
+    json_response,
+    open_to_pages,
+    tracking_preflight,
+    utc_now,
+)
 
 log = logging.getLogger(__name__)
 
@@ -162,16 +162,22 @@ async def track(request: web.Request) -> web.StreamResponse:
     return open_to_pages(request, await _track(request))
 
 
+def not_relayed(write_keys: frozenset[str]) -> Callable[[str], str | None]:
+    """Why a write key is refused: the proxy relays only its own, never as an open relay."""
+
+    def refusal(write_key: str) -> str | None:
+        return None if write_key in write_keys else f"write key {write_key!r} is not relayed here"
+
+    return refusal
+
+
 async def _track(request: web.Request) -> web.StreamResponse:
     settings = request.app[SETTINGS_KEY]
     try:
-        raw = await read_body(request, MAX_WIRE_BYTES)
-        body = decode_body(raw, request.headers.get("Content-Encoding"))
-        parsed = parse_request(
-            request.match_info["endpoint"], body, request.headers.get("Authorization")
-        )
-        if parsed.write_key not in settings.write_keys:
-            raise PayloadError(f"write key {parsed.write_key!r} is not relayed here", status=401)
+        # A retry's X-Retry-Count is the upstream's business: the proxy neither checks it
+        # nor passes it on.
+        call = TrackingCall(request, retry_header=False)
+        parsed = await call.read(not_relayed(settings.write_keys))
     except PayloadError as error:
         return error_response(error)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import ssl
 from pathlib import Path
 
-from analytics_web.collector.access import Access
 from analytics_web.proxy.app import ProxySettings, create_proxy_app
-from analytics_web.serving import ThreadedServer, bind_socket, http_url, serve_forever
+from analytics_web.serving import ThreadedServer, serve_in_foreground
+from analytics_web.tracking_api import Access
 
 
 class ProxyServer(ThreadedServer):
@@ -26,23 +26,19 @@ class ProxyServer(ThreadedServer):
         app = create_proxy_app(settings, spool_path, access=self.access)
         super().__init__(app, host=host, port=port, ssl_context=ssl_context)
 
-    def __enter__(self) -> ProxyServer:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
 
 def serve(settings: ProxySettings, spool_path: Path, *, host: str, port: int) -> None:
     """Run the proxy in the foreground until interrupted (Ctrl-C)."""
-    sock = bind_socket(host, port)
-    access = Access(bind_host=host)
-    url = http_url(host, sock.getsockname()[1])
-    print(
-        f"proxy listening on {url}: Tracking API at {url}/v1, bundle at {url}/analytics.min.js,"
-        f" forwarding to {settings.upstream} (spool {spool_path.resolve()})\n"
-        f"stats token (for {url}/stats from other hosts): {access.token}",
-        flush=True,
+
+    def announce(url: str, access: Access) -> None:
+        print(
+            f"proxy listening on {url}: Tracking API at {url}/v1, bundle at"
+            f" {url}/analytics.min.js, forwarding to {settings.upstream}"
+            f" (spool {spool_path.resolve()})\n"
+            f"stats token (for {url}/stats from other hosts): {access.token}",
+            flush=True,
+        )
+
+    serve_in_foreground(
+        host, port, lambda access: create_proxy_app(settings, spool_path, access=access), announce
     )
-    serve_forever(create_proxy_app(settings, spool_path, access=access), sock)

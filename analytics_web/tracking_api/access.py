@@ -1,10 +1,10 @@
-"""Who may read the stored events and inject faults.
+"""Who may use a server's own endpoints: the collector's event reading and fault injection,
+the proxy's stats.
 
-The Tracking API takes events from pages on any origin. Reading them back and injecting faults
-is for the collector's own pages (the demo's debugger), for tools on the same machine, and for
-whoever holds the token printed at start: a page on another site must not read a developer's
-events or make real clients see 503s, and a DNS-rebinding name pointed at 127.0.0.1 must not
-pass for the collector's own origin.
+The Tracking API takes events from pages on any origin. The rest is for the server's own pages
+(the demo's debugger), for tools on the same machine, and for whoever holds the token printed
+at start: a page on another site must not read a developer's events or make real clients see
+503s, and a DNS-rebinding name pointed at 127.0.0.1 must not pass for the server's own origin.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """From a request's bytes to a JSON document, refusing whatever would hurt the server or
 could not be stored and served back as JSON.
 
-The collector decodes bodies itself (its server runs with ``auto_decompress=False``), so every
-refusal is its own: a clear 4xx with a message, logged like any other, never a 500.
+The collector and the proxy decode bodies themselves (their servers run with
+``auto_decompress=False``), so every refusal is theirs: a clear 4xx with a message, logged like
+any other, never a 500.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""The HTTP pieces the collector and the proxy share: the Tracking API's routes and CORS,
-bounded body reading, JSON answers, and the guard on endpoints that are not for any page."""
+"""The Tracking API over HTTP: its routes and CORS, bounded body reading, JSON answers, the
+guard on endpoints that are not for any page, and :class:`TrackingCall`, one request read from
+its bytes to its checked messages."""
 
 from __future__ import annotations
 
@@ -8,9 +9,22 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from analytics_web.collector.access import Access
-from analytics_web.collector.body import MAX_REQUEST_BYTES, PayloadError, dumps, too_large
-from analytics_web.collector.validation import BATCH_PATHS, SINGLE_MESSAGE_PATHS
+from analytics_web.tracking_api.access import Access
+from analytics_web.tracking_api.body import (
+    MAX_REQUEST_BYTES,
+    PayloadError,
+    decode_body,
+    dumps,
+    too_large,
+)
+from analytics_web.tracking_api.validation import (
+    BATCH_PATHS,
+    SINGLE_MESSAGE_PATHS,
+    ParsedRequest,
+    parse_request,
+    retry_count_of,
+    write_key_from_authorization,
+)
 
 ACCESS_KEY = web.AppKey("access", Access)
 BODY_TIMEOUT_KEY = web.AppKey("body_timeout", float)
@@ -110,3 +124,38 @@ def guarded(handler: Handler) -> Handler:
             return error_response(error)
 
     return check
+
+
+class TrackingCall:
+    """One POST to the Tracking API (``/v1/batch``, ``/v1/t`` ...), read step by step in this
+    order, the first refusal winning: the body within its bounds, the ``X-Retry-Count``
+    header (when ``retry_header``), the body's encoding undone, the JSON and every message
+    checked, the write key accepted. What is known when a step refuses it (the bytes, the
+    write key, the retry count) stays readable, for a request log."""
+
+    def __init__(self, request: web.Request, *, retry_header: bool = True) -> None:
+        self.request = request
+        self.retry_header = retry_header
+        self.raw = b""
+        self.write_key = write_key_from_authorization(request.headers.get("Authorization"))
+        self.retry_count: int | None = None
+
+    async def read(self, refusal: Callable[[str], str | None]) -> ParsedRequest:
+        """The request's write key and messages; ``refusal(write_key)`` says why a key is not
+        taken here (answered 401), or None. Raises PayloadError."""
+        headers = self.request.headers
+        self.raw = await read_body(self.request, MAX_WIRE_BYTES)
+        if self.retry_header:
+            # Retries say so in this header or, to stay CORS-simple, as "retryCount".
+            self.retry_count = retry_count_of(headers.get("X-Retry-Count"), "X-Retry-Count")
+        body = decode_body(self.raw, headers.get("Content-Encoding"))
+        parsed = parse_request(
+            self.request.match_info["endpoint"], body, headers.get("Authorization")
+        )
+        self.write_key = parsed.write_key
+        if self.retry_count is None:
+            self.retry_count = parsed.retry_count
+        refused = refusal(parsed.write_key)
+        if refused:
+            raise PayloadError(refused, status=401)
+        return parsed

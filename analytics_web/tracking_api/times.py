@@ -50,13 +50,6 @@ class EventTimes:
     original_timestamp: datetime | None
     timestamp: datetime
 
-    @property
-    def skew_ms(self) -> int | None:
-        """How far ahead of the receiver's the sender's clock was (negative: behind)."""
-        if self.sent_at is None or self.original_timestamp is None:
-            return None
-        return round((self.original_timestamp - self.timestamp).total_seconds() * 1000)
-
     def as_json(self) -> dict[str, Any]:
         return {
             "receivedAt": format_time(self.received_at),

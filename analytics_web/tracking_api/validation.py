@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from analytics_web.collector.body import PayloadError, parse_json
+from analytics_web.tracking_api.body import PayloadError, parse_json
 
 MAX_EVENT_BYTES = 32 * 1024
-# Counts are stored in SQLite INTEGER columns: signed 64 bits.
-MAX_COUNT = 2**63 - 1
+# A count from the wire (a retry count, an id to page after) must fit an SQLite INTEGER column:
+# signed 64 bits.
+MAX_STORED_INTEGER = 2**63 - 1
 
 # Long and one-letter paths (the latter are what Analytics.js itself posts to) per message type.
 SINGLE_MESSAGE_PATHS: dict[str, str] = {
@@ -53,8 +54,14 @@ def retry_count_of(value: object, where: str) -> int | None:
         return None
     if isinstance(value, str) and value.isascii() and value.isdigit():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
-        raise PayloadError(f"{where} must be an integer from 0 to {MAX_COUNT}, got {value!r:.40}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not 0 <= value <= MAX_STORED_INTEGER
+    ):
+        raise PayloadError(
+            f"{where} must be an integer from 0 to {MAX_STORED_INTEGER}, got {value!r:.40}"
+        )
     return value
 
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page
 
 from analytics_web.collector import CollectorServer
-from analytics_web.collector.times import format_time, parse_time
+from analytics_web.tracking_api.times import format_time, parse_time
 from tests.support.pages import batching, open_page
 from tests.support.polling import wait_until
 

@@ -16,8 +16,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Route
 
 from analytics_web.collector import CollectorServer
-from analytics_web.collector.times import parse_time
 from analytics_web.serving import ThreadedServer
+from analytics_web.tracking_api.times import parse_time
 from tests.support.collector_client import upstream_received, wait_for_events
 from tests.support.first_party import first_party_app, settings_for
 from tests.support.pages import call

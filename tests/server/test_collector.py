@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from analytics_web.collector import CollectorServer, Fault
-from analytics_web.collector.validation import MAX_EVENT_BYTES, SINGLE_MESSAGE_PATHS
+from analytics_web.tracking_api.validation import MAX_EVENT_BYTES, SINGLE_MESSAGE_PATHS
 from tests.support.collector_client import basic_auth, post, track
 
 

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics_web.collector import CollectorServer
-from analytics_web.collector.body import MAX_GZIP_MEMBERS, PayloadError, parse_json
-from analytics_web.collector.validation import parse_request
+from analytics_web.tracking_api.body import MAX_GZIP_MEMBERS, PayloadError, parse_json
+from analytics_web.tracking_api.validation import parse_request
 from tests.support.collector_client import accepts_events, post, request, track
 
 

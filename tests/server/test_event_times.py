@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from analytics_web.collector.store import EventStore
-from analytics_web.collector.times import format_time, parse_time
+from analytics_web.tracking_api.times import format_time, parse_time
 from tests.support.collector_client import post, track
 
 HOURS_AHEAD = timedelta(hours=3)

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from analytics_web.collector import CollectorServer, Fault
-from analytics_web.collector.times import parse_time
 from analytics_web.proxy import ProxyServer
 from analytics_web.proxy.app import PROXY_MARK
+from analytics_web.tracking_api.times import parse_time
 from tests.support.collector_client import (
     basic_auth,
     batch,

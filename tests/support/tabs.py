@@ -1,7 +1,7 @@
 """One browser tab, whatever drives it: Playwright (Chromium, Firefox) or WebDriver (WebKit).
 
-The engine-shared tests (tests/test_engines.py) are written once against this small surface and
-run in all three engines. It holds only what those tests do to a page: open a URL (and wait
+The engine-shared tests (those taking the ``tab`` fixture, across tests/browser/) are written
+once against this small surface and run in all three engines. It holds only what those tests do to a page: open a URL (and wait
 for its load event), run script, click, reload, go back, wait for a URL or a condition, read
 cookies, go offline and back, close the tab.
 
