@@ -1,11 +1,14 @@
 """Sending the spool to the upstream Tracking API, oldest first, until it has everything.
 
-The retry policy is the browser library's (see SPEC.md): 5xx but 501/505/511, 408, 410, 429,
-460 and network errors are retried with exponential backoff and jitter, ``Retry-After``
-honoured; any other 4xx is a refusal. Unlike a browser the proxy never gives up on a retryable
-failure: its spool is on disk and an upstream that is down for hours comes back. A refused
-batch is split until the refused events are found; those are kept aside, counted, and never
-sent again.
+The retry policy is the browser library's (docs/delivery.md, "Retries"), which is
+analytics-next's: 5xx but 501/505/511, 408, 410, 429, 460 and network errors are retried with
+exponential backoff and jitter, ``Retry-After`` honoured; any other 4xx is a refusal. Unlike a
+browser the proxy never gives up on a retryable failure: its spool is on disk and an upstream
+that is down for hours comes back. A refused batch is split until the refused events are
+found; those are kept aside, counted, and never sent again.
+
+The upstream is reached through a :class:`Transport` (HTTP by default), so a test can stand in
+for it.
 """
 
 from __future__ import annotations
@@ -17,13 +20,15 @@ import logging
 import random
 import sqlite3
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import Protocol
 
 import aiohttp
 
-from analytics_web.collector.times import format_time, utc_now
 from analytics_web.proxy.spool import Spool, Spooled
+from analytics_web.tracking_api import format_time, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +81,48 @@ def batch_body(events: list[Spooled], sent_at: str) -> bytes:
     return f'{{"batch":[{",".join(stamped)}],"sentAt":"{sent_at}"}}'.encode()
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What the upstream said: its status (0 when nothing came back), its Retry-After header
+    and the start of its text (or what went wrong on the way)."""
+
+    status: int
+    retry_after: str | None
+    text: str
+
+
+class Transport(Protocol):
+    """How the forwarder posts to the upstream: over HTTP (:class:`HttpTransport`), or a
+    stand-in a test hands it."""
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> Answer: ...
+
+    async def close(self) -> None: ...
+
+
+class HttpTransport:
+    """POST with aiohttp, one session for the forwarder's life; a failure on the way (refused,
+    reset, timed out) is an Answer with status 0, never an exception."""
+
+    def __init__(self, timeout_s: float = REQUEST_TIMEOUT_S) -> None:
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self._session: aiohttp.ClientSession | None = None
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> Answer:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        try:
+            async with self._session.post(url, data=body, headers=dict(headers)) as response:
+                text = await response.text(errors="replace")
+                return Answer(response.status, response.headers.get("Retry-After"), text[:300])
+        except (aiohttp.ClientError, TimeoutError, OSError) as failure:
+            return Answer(0, None, str(failure) or repr(failure))
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
 @dataclass
 class UpstreamStatus:
     """What /stats says about the upstream."""
@@ -111,23 +158,21 @@ class Forwarder:
         *,
         max_backoff_s: float = MAX_BACKOFF_S,
         max_batch_bytes: int = MAX_BATCH_BYTES,
+        transport: Transport | None = None,
     ) -> None:
         self.spool = spool
         self.batch_url = upstream.rstrip("/") + "/batch"
         self.max_backoff_s = max_backoff_s
         self.max_batch_bytes = max_batch_bytes
         self.status = UpstreamStatus()
+        self.transport = transport or HttpTransport()
         self._work = asyncio.Event()
-        self._session: aiohttp.ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         self._work.set()
 
     async def start(self) -> None:
-        self._session = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
-        )
         self._task = asyncio.create_task(self._run(), name="forwarder")
 
     async def stop(self) -> None:
@@ -135,8 +180,7 @@ class Forwarder:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        if self._session is not None:
-            await self._session.close()
+        await self.transport.close()
 
     async def _run(self) -> None:
         last_prune = 0.0
@@ -187,23 +231,13 @@ class Forwarder:
 
     async def _post(self, write_key: str, events: list[Spooled]) -> tuple[int, float | None, str]:
         """(status, Retry-After in seconds, error text); status 0 when nothing came back."""
-        assert self._session is not None, "start() the forwarder first"
         credentials = base64.b64encode(f"{write_key}:".encode()).decode()
         self.status.requests += 1
-        try:
-            async with self._session.post(
-                self.batch_url,
-                data=batch_body(events, format_time(utc_now())),
-                headers={
-                    "Authorization": f"Basic {credentials}",
-                    "Content-Type": "application/json",
-                },
-            ) as response:
-                text = await response.text(errors="replace")
-                status, retry_after = response.status, response.headers.get("Retry-After")
-        except (aiohttp.ClientError, TimeoutError, OSError) as failure:
-            self.status.last_status, self.status.last_error = 0, str(failure) or repr(failure)
-            return 0, None, self.status.last_error
-        self.status.last_status = status
-        self.status.last_error = None if status < 300 else text[:300]
-        return status, retry_after_s(retry_after), text[:300]
+        answer = await self.transport.post(
+            self.batch_url,
+            batch_body(events, format_time(utc_now())),
+            {"Authorization": f"Basic {credentials}", "Content-Type": "application/json"},
+        )
+        self.status.last_status = answer.status
+        self.status.last_error = None if 0 < answer.status < 300 else answer.text
+        return answer.status, retry_after_s(answer.retry_after), answer.text
