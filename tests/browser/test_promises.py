@@ -67,7 +67,8 @@ def test_timeout_sets_how_long_a_callback_may_wait(
     open_page(page, site, write_key)
     page.evaluate("analytics.timeout(50)")
     timing = page.evaluate(TIMED_TRACK, "Impatient")
-    assert 40 <= timing["calledBack"] < 300
+    # Well before the API's answer at 1.5 s; a busy machine may run the timer late.
+    assert 40 <= timing["calledBack"] < 1000
     received(1)
 
 

@@ -526,6 +526,8 @@ def test_a_tracked_card_or_svg_link_leads_where_its_link_does(
     """As analytics-next: the element's href (an SVG link's xlink:href too), or the first link
     inside it, is where the page goes once the event is safe."""
     open_page(tab, site, write_key, "links.html")
+    # Long enough that the page leaves once the event is acknowledged, not at the timeout.
+    tab.evaluate("analytics.timeout(5000)")
     tab.evaluate(f"analytics.trackLink(document.querySelector('{element}'), 'Card Clicked')")
     tab.click(clicked)
     tab.wait_for_url(f"**/blank.html?from={target}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -85,7 +86,9 @@ def forward_all(tmp_path: Path, upstream: Upstream, count: int) -> dict[str, Any
             await forwarder.stop()
             spool.close()
 
-    return asyncio.run(scenario())
+    # A worker that ran a Playwright test still has that test's event loop set on its thread.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, scenario()).result()
 
 
 def test_a_refused_batch_is_split_until_the_refused_events_are_found(tmp_path: Path):
