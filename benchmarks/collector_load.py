@@ -18,10 +18,12 @@ import statistics
 import tempfile
 import time
 import uuid
+from datetime import date
 from pathlib import Path
 
 import aiohttp
 
+from benchmarks.results import record
 from tests.support.ports import free_port
 from tests.support.processes import start_cli, stop_process
 
@@ -117,16 +119,22 @@ def main() -> None:
             stored = connection.execute("SELECT COUNT(*) FROM events").fetchone()[0]
             requests = connection.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
     quantiles = statistics.quantiles(latencies, n=100)
-    print(
-        f"{args.clients} concurrent clients x {args.batches} batches x {args.size} events "
-        f"({sent:,} events, {requests:,} requests) in {elapsed:.1f} s"
+    report = "\n".join(
+        [
+            f"## The collector under load, {date.today()}",
+            "",
+            f"`python -m benchmarks.collector_load`: {args.clients} concurrent clients x"
+            f" {args.batches} batches x {args.size} events ({sent:,} events, {requests:,}"
+            f" requests) in {elapsed:.1f} s, the clients on the same machine.",
+            "",
+            f"- {requests / elapsed:,.0f} requests/s, {sent / elapsed:,.0f} events/s",
+            f"- answer latency p50 {statistics.median(latencies) * 1000:.1f} ms,"
+            f" p99 {quantiles[98] * 1000:.1f} ms",
+            f"- stored {stored:,} of {sent:,} events" + ("" if stored == sent else " (LOST SOME)"),
+        ]
     )
-    print(f"  {requests / elapsed:,.0f} requests/s, {sent / elapsed:,.0f} events/s")
-    print(
-        f"  answer latency p50 {statistics.median(latencies) * 1000:.1f} ms,"
-        f" p99 {quantiles[98] * 1000:.1f} ms"
-    )
-    print(f"  stored {stored:,} of {sent:,} events" + ("" if stored == sent else "  <-- LOST SOME"))
+    print(report)
+    record("collector", report)
 
 
 if __name__ == "__main__":

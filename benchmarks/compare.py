@@ -35,6 +35,7 @@ from playwright.sync_api import Playwright, sync_playwright
 from analytics_web.build import build
 from analytics_web.collector import CollectorServer
 from analytics_web.serving import ThreadedServer
+from benchmarks.results import record
 from tests.support import webkit
 from tests.support.browsers import launch_args
 from tests.support.polling import wait_until
@@ -490,7 +491,7 @@ def main() -> None:
     report = (
         "\n\n".join(
             [
-                f"# analytics-web beside analytics-next, {date.today()}",
+                f"## analytics-web beside analytics-next, {date.today()}",
                 f"`./dev bench` (benchmarks/compare.py; {args.rounds} CPU rounds per library and "
                 f"browser, medians; {CALLS:,} track() calls a round, batching size 10 / 5 s, sent to a "
                 "sink that only answers; the other rows against the local collector). Ratios below 1 favour "
@@ -501,8 +502,8 @@ def main() -> None:
         + "\n"
     )
     print(report)
-    args.out.write_text(report)
-    print(f"wrote {args.out}", file=sys.stderr)
+    record("compare", report, args.out)
+    print(f"wrote its section of {args.out}", file=sys.stderr)
 
 
 @contextmanager

@@ -21,9 +21,11 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from benchmarks.collector_load import load, load_arguments
+from benchmarks.results import record
 from tests.support.ports import free_port
 from tests.support.processes import start_cli, stop_process
 
@@ -110,33 +112,35 @@ def main() -> None:
                 stop_process(process)
         events, forwarded = stored(upstream_db)
 
-    print(
-        f"{args.clients} concurrent clients x {args.batches} batches x {args.size} events"
-        f" ({through.sent:,} events) on {sys.platform}, one proxy process"
-    )
-    print("| | straight to the upstream | through the proxy | added by the proxy |")
-    print("|---|---:|---:|---:|")
-    print(
-        f"| events/s | {straight.sent / straight.elapsed:,.0f}"
-        f" | {through.sent / through.elapsed:,.0f} | |"
-    )
-    print(
-        f"| answer p50 | {straight.p50_ms:.1f} ms | {through.p50_ms:.1f} ms"
-        f" | {through.p50_ms - straight.p50_ms:+.1f} ms |"
-    )
-    print(
-        f"| answer p99 | {straight.p99_ms:.1f} ms | {through.p99_ms:.1f} ms"
-        f" | {through.p99_ms - straight.p99_ms:+.1f} ms |"
-    )
-    print(
-        f"proxy peak memory {memory:.0f} MB; all forwarded {drained_s:.1f} s after the last answer"
-    )
     lost = through.sent - events
-    print(
-        f"upstream stored {events:,} of {through.sent:,} events, sent {forwarded:,}"
-        + ("" if lost == 0 else f"  <-- LOST {lost}")
-        + ("" if forwarded == events else f"  ({forwarded - events} resent, deduplicated)")
+    report = "\n".join(
+        [
+            f"## The proxy under load, {date.today()}",
+            "",
+            f"`python -m benchmarks.proxy_load`: {args.clients} concurrent clients x"
+            f" {args.batches} batches x {args.size} events ({through.sent:,} events) on"
+            f" {sys.platform}, one proxy process, the collector as its upstream on the same"
+            " machine.",
+            "",
+            "| | straight to the upstream | through the proxy | added by the proxy |",
+            "| --- | ---: | ---: | ---: |",
+            f"| events/s | {straight.sent / straight.elapsed:,.0f}"
+            f" | {through.sent / through.elapsed:,.0f} | |",
+            f"| answer p50 | {straight.p50_ms:.1f} ms | {through.p50_ms:.1f} ms"
+            f" | {through.p50_ms - straight.p50_ms:+.1f} ms |",
+            f"| answer p99 | {straight.p99_ms:.1f} ms | {through.p99_ms:.1f} ms"
+            f" | {through.p99_ms - straight.p99_ms:+.1f} ms |",
+            "",
+            f"Proxy peak memory {memory:.0f} MB; all forwarded {drained_s:.1f} s after the last"
+            f" answer; the upstream stored {events:,} of {through.sent:,} events, sent"
+            f" {forwarded:,}"
+            + ("" if lost == 0 else f" (LOST {lost})")
+            + ("" if forwarded == events else f" ({forwarded - events} resent, deduplicated)")
+            + ".",
+        ]
     )
+    print(report)
+    record("proxy", report)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from datetime import date
 
 from analytics_web.paths import SOURCE_ROOT
 from analytics_web.snippet import render
+from benchmarks.results import record
 
 WRITE_KEY = "0123456789abcdefABCDEF0123456789"
 
@@ -47,11 +48,21 @@ def main() -> None:
     version, theirs = segment_snippet()
     ours_raw, ours_gzip = sizes(ours())
     theirs_raw, theirs_gzip = sizes(theirs)
-    print(f"Snippet size, {date.today()} (write key of {len(WRITE_KEY)} chars, page() included)\n")
-    print(f"| | analytics-web | @segment/snippet {version} | ours/theirs |")
-    print("| --- | ---: | ---: | ---: |")
-    print(f"| raw bytes | {ours_raw} | {theirs_raw} | {ours_raw / theirs_raw:.2f} |")
-    print(f"| gzip -9 bytes | {ours_gzip} | {theirs_gzip} | {ours_gzip / theirs_gzip:.2f} |")
+    report = "\n".join(
+        [
+            f"## The snippet beside Segment's, {date.today()}",
+            "",
+            f"`python -m benchmarks.snippet_size`: the JavaScript inside the <script> element, same"
+            f" write key ({len(WRITE_KEY)} chars), both with page().",
+            "",
+            f"| | analytics-web | @segment/snippet {version} | ours/theirs |",
+            "| --- | ---: | ---: | ---: |",
+            f"| raw bytes | {ours_raw:,} | {theirs_raw:,} | {ours_raw / theirs_raw:.2f} |",
+            f"| gzip -9 bytes | {ours_gzip:,} | {theirs_gzip:,} | {ours_gzip / theirs_gzip:.2f} |",
+        ]
+    )
+    print(report)
+    record("snippet", report)
 
 
 if __name__ == "__main__":
