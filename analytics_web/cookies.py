@@ -5,7 +5,7 @@ anonymous user every week. A cookie set by the site's own server in an HTTP resp
 capped that way. The library reads these cookies first and adopts their ids, and never writes
 an id cookie that already holds the same value, so the server-set cookie is the one that stays.
 
-Use it on page responses with any framework (see the README for Flask, Django and Starlette)::
+Use it on page responses with any framework (docs/proxy.md has it for Flask, Django and Starlette)::
 
     identity = server_identity(request.cookies, secure=request.is_secure)
     for cookie in identity.cookies:

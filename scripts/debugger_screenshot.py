@@ -1,4 +1,4 @@
-"""Make docs/debugger.png, the README's picture of the event debugger: a visitor's walk through
+"""Make docs/debugger.png, the picture of the event debugger in docs/collector.md: a visitor's walk through
 the demo site in Chromium, then the debugger with one event opened.
 
     .venv/bin/python -m scripts.debugger_screenshot [--out docs/debugger.png]

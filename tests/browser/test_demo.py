@@ -1,4 +1,4 @@
-"""The README's run command: `analytics-web demo` serves a site whose events a person can watch
+"""docs/collector.md's run command: `analytics-web demo` serves a site whose events a person can watch
 arrive in the debugger."""
 
 from __future__ import annotations

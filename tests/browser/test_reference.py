@@ -11,7 +11,7 @@ from tests.support.collector_client import wait_for_events
 from tests.support.pages import open_page
 from tests.support.site import serve_segment_cdn
 
-# Keys analytics-next puts on every event and analytics-web does not, on purpose (README,
+# Keys analytics-next puts on every event and analytics-web does not, on purpose (docs/parity.md,
 # "Where we differ"): sentAt and writeKey go once on the batch body, and _metadata describes
 # analytics-next's own plugin bundling.
 ONLY_IN_ANALYTICS_NEXT = {"_metadata", "sentAt", "writeKey"}

@@ -1,5 +1,5 @@
 """Route views with the routers real apps use: React Router 7 (<BrowserRouter> and
-createBrowserRouter) and Vue Router 4 (web and hash history), set up as the README's SPA recipe
+createBrowserRouter) and Vue Router 4 (web and hash history), set up as docs/spa.md's recipe
 says (tests/apps), driven with real clicks, back/forward and direct loads. Each test checks
 the views an analyst would get: how many, and each one's path, url, title and referrer."""
 

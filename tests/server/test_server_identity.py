@@ -1,6 +1,7 @@
-"""Server-set ids on a site's own pages, with the README's code for Flask, Django and Starlette:
-the first page of a first visit already carries the id, a returning visitor keeps theirs, and
-every cookie is one the library reads (raw id, one year, the whole site, Lax, not HttpOnly)."""
+"""Server-set ids on a site's own pages, with the code docs/proxy.md gives for Flask, Django and
+Starlette, run as written there: the first page of a first visit already carries the id, a
+returning visitor keeps theirs, and every cookie is one the library reads (raw id, one year,
+the whole site, Lax, not HttpOnly)."""
 
 from __future__ import annotations
 
@@ -12,27 +13,32 @@ from typing import Any
 import pytest
 
 from analytics_web.cookies import server_identity
+from analytics_web.paths import SOURCE_ROOT
 
 Visit = Callable[[dict[str, str], bool], list[str]]
-
+RECIPES = SOURCE_ROOT / "docs" / "proxy.md"
 
 pytestmark = pytest.mark.usefixtures("django_configured")
 
 
-# -- each framework as the README sets it up ----------------------------------------------------
+def recipe(introduced_by: str, **names: Any) -> dict[str, Any]:
+    """Run the first Python block of docs/proxy.md after the words ``introduced_by``, with
+    ``names`` defined as the site around it would define them; return what it defined."""
+    text = RECIPES.read_text()
+    start = text.index("```python\n", text.index(introduced_by)) + len("```python\n")
+    namespace = dict(names)
+    exec(text[start : text.index("```", start)], namespace)
+    return namespace
+
+
+# -- each framework as the docs set it up -------------------------------------------------------
 
 
 def flask_visit(cookies: dict[str, str], https: bool) -> list[str]:
     from flask import Flask, request
 
     app = Flask(__name__)
-
-    @app.after_request
-    def keep_visitor(response):
-        identity = server_identity(request.cookies, secure=request.is_secure)
-        for cookie in identity.cookies:
-            response.set_cookie(**cookie.set_cookie_args())
-        return response
+    recipe("pushes the year back). Flask:", app=app, request=request)
 
     @app.get("/")
     def home() -> str:
@@ -49,15 +55,7 @@ def django_visit(cookies: dict[str, str], https: bool) -> list[str]:
     from django.http import HttpRequest, HttpResponse
     from django.test import RequestFactory
 
-    def keep_visitor(get_response):
-        def middleware(request: HttpRequest) -> HttpResponse:
-            response: HttpResponse = get_response(request)
-            identity = server_identity(request.COOKIES, secure=request.is_secure())
-            for cookie in identity.cookies:
-                response.set_cookie(**cookie.set_cookie_args())
-            return response
-
-        return middleware
+    keep_visitor = recipe("Django (a middleware", server_identity=server_identity)["keep_visitor"]
 
     def home(request: HttpRequest) -> HttpResponse:
         return HttpResponse("<h1>Home</h1>")
@@ -73,24 +71,21 @@ def starlette_visit(cookies: dict[str, str], https: bool) -> list[str]:
     from starlette.middleware import Middleware
     from starlette.middleware.base import BaseHTTPMiddleware
     from starlette.requests import Request
-    from starlette.responses import HTMLResponse, Response
+    from starlette.responses import HTMLResponse
     from starlette.routing import Route
     from starlette.testclient import TestClient
-
-    async def keep_visitor(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        identity = server_identity(request.cookies, secure=request.url.scheme == "https")
-        for cookie in identity.cookies:
-            response.set_cookie(**cookie.set_cookie_args())  # type: ignore[arg-type]
-        return response
 
     async def home(request: Request) -> HTMLResponse:
         return HTMLResponse("<h1>Home</h1>")
 
-    app = Starlette(
+    app = recipe(
+        "Starlette:",
+        server_identity=server_identity,
+        Starlette=Starlette,
+        Middleware=Middleware,
+        BaseHTTPMiddleware=BaseHTTPMiddleware,
         routes=[Route("/", home)],
-        middleware=[Middleware(BaseHTTPMiddleware, dispatch=keep_visitor)],
-    )
+    )["app"]
     base_url = "https://testserver" if https else "http://testserver"
     with TestClient(app, base_url=base_url, cookies=cookies) as client:
         return client.get("/").headers.get_list("set-cookie")

@@ -1,5 +1,5 @@
 """A visitor's walk through the demo site, shared by the demo tests and the script that makes
-the README's screenshot of the debugger."""
+the screenshot of the debugger in docs/collector.md."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 the proxy mounted at /t/, and pages rendered with the snippet pointing there.
 
 ``/plain/<page>`` is a page as any site serves it; ``/identified/<page>`` sets the visitor's id
-cookies from the server with :func:`analytics_web.cookies.server_identity`, as the README shows.
+cookies from the server with :func:`analytics_web.cookies.server_identity`, as docs/proxy.md shows.
 ``?batch=N`` batches events by N.
 """
 

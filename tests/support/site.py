@@ -80,7 +80,7 @@ class TestSite:
         return web.FileResponse(path, headers={"Content-Type": "text/javascript"})
 
     async def example(self, request: web.Request) -> web.StreamResponse:
-        """The README's examples (docs/examples), served as a site would serve them."""
+        """The documentation's examples (docs/examples), served as a site would serve them."""
         path = EXAMPLES / request.match_info["file"]
         if not path.is_file() or path.parent != EXAMPLES:
             raise web.HTTPNotFound()
