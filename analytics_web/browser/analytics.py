@@ -22,7 +22,7 @@ from analytics_web.browser.enrichment import page_enrichment
 from analytics_web.browser.events import build_event
 from analytics_web.browser.identity import Group, User
 from analytics_web.browser.middleware import source_middleware
-from analytics_web.browser.page_context import page_info
+from analytics_web.browser.page_context import page_info, snapshot
 from analytics_web.browser.pipeline import Pipeline
 from analytics_web.browser.querystring import apply_query, landing_query
 from analytics_web.browser.routing import RouteTracker
@@ -528,21 +528,53 @@ class Analytics(Emitter):
         (identity), then run it through the plugins. A refused call changes nothing."""
         if not self.initialized:
             return self.defer(method, args)
-        if method == "page" and self.routes and not (moment and moment["route"]):
-            self.routes.page_counted()
         try:
             call = self.resolve(method, args)
         except:
             call = {"problem": "the arguments could not be read", "callback": None}
         if call["problem"]:
             return self.refuse(method, call["problem"], args, call["callback"])
+        if method == "page" and self.routes and not (moment and moment["route"]):
+            if self.routes.landing():
+                return self.land(call, args, moment)
+            self.routes.page_counted()
+        return self.make(method, call, args, moment, None)
+
+    def land(self, call, args, moment):
+        """The page's first page() is its landing view, made once it settles as a route's view
+        does: a redirect moves it to where it led and the route may still set its title. Its
+        callback keeps the timeout from the call, with the event as it stands then."""
+        ctx = Context(self.build("page", call, moment))
+        settling = call["callback"]
+        call["callback"] = None
+
+        def held(resolve):
+            self.routes.hold_landing(
+                lambda settled: resolve(self.make("page", call, args, settled, ctx)), moment
+            )
+
+        promise = handled(__new__(Promise(held)))
+        if is_function(settling):
+            self.call_back(promise, ctx, settling)
+        return promise
+
+    def build(self, method, call, moment):
+        """The call's event, made at the moment of the call (its page and time) when given."""
         options = call["options"]
         if moment and options["timestamp"] is js_undefined:
             options = Object.assign({"timestamp": moment["time"]}, options)
         page = moment["page"] if moment else page_info()
-        ctx = Context(
-            build_event(method, call["fields"], options, call["ids"], self.integrations, page)
-        )
+        return build_event(method, call["fields"], options, call["ids"], self.integrations, page)
+
+    def make(self, method, call, args, moment, landing):
+        """Build the event (into the ``landing`` context made at the call, when given), check
+        it, commit what it changes (identity), then run it through the plugins."""
+        event = self.build(method, call, moment)
+        if landing:
+            event["messageId"] = landing.event["messageId"]
+            landing.event = event
+        ctx = landing or Context(event)
+        options = call["options"]
         direct = self.pipeline.direct_route(ctx)
         checked = serialized(ctx.event)
         if checked["problem"]:
@@ -690,7 +722,9 @@ class Analytics(Emitter):
     def defer(self, method, args, moment):
         """A call made before load() (or recorded by a snippet, with its ``moment``): kept
         with the page and time of the call."""
-        moment = moment or {"page": page_info(), "time": now_iso()}
+        if not moment:
+            recorded = snapshot()
+            moment = {"page": page_info(recorded), "time": now_iso(), "recorded": recorded}
 
         def hold(resolve):
             self.deferred.push(

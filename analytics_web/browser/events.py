@@ -35,7 +35,8 @@ def build_event(kind, fields, options, ids, defaults, page):
     anonymousId, traits; a timestamp already checked), ``ids`` the user's {userId,
     anonymousId} as of this call, ``defaults`` the load-time integrations, ``page`` the
     page the call was made on."""
-    if kind == "page":
+    if kind == "page":  # on a copy: a landing view is built again once it settles
+        fields = Object.assign({}, fields)
         page = page_call(fields, page)
     given_id = options["messageId"]
     event = {

@@ -83,6 +83,9 @@ class RouteTracker:
     one task after the app sets a new title, or ROUTE_SETTLE_MS after the change, and at once
     when the next change comes or the page is hidden or left. The previous URL is its referrer.
 
+    The page's own first page() is its landing view (``hold_landing``), settled the same way:
+    an app or a snippet calls it as it starts, before its router has redirected.
+
     A replaceState while a view settles is a redirect and moves that view; before the page has
     counted any view, a replaceState only corrects the landing URL, and one that only takes
     query parameters away is the page tidying its URL, never a view. The page's other events made
@@ -114,6 +117,8 @@ class RouteTracker:
         trackers.push(self)
 
     def unload(self):
+        if self.pending and self.pending["send"]:
+            self.settle(None)  # the app's own page(): made, not dropped
         self.drop()
         self.send_behind()
         self.listeners.unload()
@@ -142,15 +147,34 @@ class RouteTracker:
         page = snapshot()
         page["c"] = None  # the landing page's canonical link names it, not this route
         page["r"] = route_url(previous)
-        self.start(page)
+        self.start(page, now_iso())
 
     def land(self):
         """The landing page view (initialPageview), settled like a route's: a redirect may move
         it and the app may still set the title. Its referrer is the page's own."""
-        self.start(snapshot())
+        self.start(snapshot(), now_iso())
+
+    def landing(self):
+        """Is the page's first view still to come (none counted, none settling)?"""
+        return not self.counted and not self.pending
+
+    def hold_landing(self, send, moment):
+        """The app's first page() as the landing view: ``send(moment)`` makes it once settled,
+        with the page the visitor ended up on and the time of the call. A call a snippet
+        recorded keeps its page unless the app has since redirected (a URL that only lost query
+        parameters is the same page: the landing keeps its campaign)."""
+        page = snapshot()
+        recorded = moment["recorded"] if moment else None
+        if recorded and (recorded["u"] == page["u"] or tidied(page["u"], recorded["u"])):
+            page = recorded
+        self.start(page, moment["time"] if moment else now_iso())
+        self.pending["send"] = send
 
     def page_counted(self):
-        """The app counted a view itself (its page()): the one settling is not counted again."""
+        """The app counted a view itself (its page()): ours settling is not counted again; the
+        app's own landing view goes as it is."""
+        if self.pending and self.pending["send"]:
+            self.settle(None)
         self.drop()
         self.counted = True
         self.send_behind()
@@ -167,8 +191,8 @@ class RouteTracker:
         self.behind = []
         waiting.forEach(lambda send: send())
 
-    def start(self, page):
-        self.pending = {"page": page, "time": now_iso(), "title": document.title}
+    def start(self, page, time):
+        self.pending = {"page": page, "time": time, "title": document.title, "send": None}
         self.titles.observe(
             document.head or document.documentElement,
             {"subtree": True, "childList": True, "characterData": True},
@@ -203,7 +227,9 @@ class RouteTracker:
         self.drop()
         self.counted = True
         pending["page"]["t"] = document.title
-        self.record({"page": page_info(pending["page"]), "time": pending["time"], "route": True})
+        moment = {"page": page_info(pending["page"]), "time": pending["time"], "route": True}
+        make = pending["send"] or self.record  # (Transcrypt drops the parentheses of (a or b)())
+        make(moment)
         self.send_behind()
 
     def drop(self):

@@ -28,7 +28,7 @@ def recorded_moment(args):
         return None
     args.pop()
     at = __new__(Date(last["at"])) if last["at"] else __new__(Date())
-    return {"page": page_info(last), "time": at.toISOString()}
+    return {"page": page_info(last), "time": at.toISOString(), "recorded": last}
 
 
 def take_over(analytics, call):

@@ -1,7 +1,8 @@
 // A React Router 7 app written the way its docs write one, for the route-view tests: titles set
 // by each route in an effect, a <Navigate replace> redirect, links and navigate(). window.APP
 // (from tests/pages/router_app.html) says which router: "react-browser" (<BrowserRouter>) or
-// "react-data" (createBrowserRouter). Analytics is set up as the README's SPA recipe says.
+// "react-data" (createBrowserRouter), and how the landing view is counted (see below).
+// Analytics is set up as docs/spa.md's recipe says.
 import { useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
@@ -10,9 +11,14 @@ import {
 } from 'react-router-dom';
 import { AnalyticsBrowser } from 'analytics-web';
 
-const { writeKey, apiHost, base, app } = window.APP;
-window.analytics = AnalyticsBrowser.load(
-  { writeKey }, { apiHost, protocol: 'http', initialPageview: true });
+const { writeKey, apiHost, base, app, landing } = window.APP;
+// The landing view: "initial" (initialPageview), "start" (the app's page() as it starts),
+// "ready" (its page() once the router has rendered) or "snippet" (the snippet's page()).
+if (landing !== 'snippet') {
+  window.analytics = AnalyticsBrowser.load(
+    { writeKey }, { apiHost, protocol: 'http', initialPageview: landing === 'initial' });
+}
+if (landing === 'start') window.analytics.page();
 
 function Titled({ title }) {
   useEffect(() => { document.title = title; }, [title]);
@@ -26,6 +32,7 @@ function User() {
 
 function Layout() {
   const navigate = useNavigate();
+  useEffect(() => { if (landing === 'ready') window.analytics.page(); }, []);
   window.navigateTo = (to) => navigate(to);  // what app code calls after a form, say
   return (
     <>

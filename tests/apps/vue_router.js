@@ -1,17 +1,22 @@
 // A Vue Router 4 app written the way its docs write one, for the route-view tests: titles from
 // route meta in afterEach, a redirect route, router-links and router.push(). window.APP (from
-// tests/pages/router_app.html) says which history: "vue-history" (createWebHistory),
-// "vue-hash" (createWebHashHistory), or "vue-ready" (createWebHistory, the landing view
-// counted by the app's own page() once router.isReady(), as many Vue apps do).
+// tests/pages/router_app.html) says which history: "vue-history" (createWebHistory) or
+// "vue-hash" (createWebHashHistory), and how the landing view is counted (see below).
 import { createApp, h } from 'vue';
 import {
   RouterLink, RouterView, createRouter, createWebHashHistory, createWebHistory,
 } from 'vue-router';
 import { AnalyticsBrowser } from 'analytics-web';
 
-const { writeKey, apiHost, base, app } = window.APP;
-window.analytics = AnalyticsBrowser.load(
-  { writeKey }, { apiHost, protocol: 'http', initialPageview: app !== 'vue-ready' });
+const { writeKey, apiHost, base, app, landing } = window.APP;
+// The landing view: "initial" (initialPageview), "start" (the app's page() as it starts),
+// "ready" (its page() once router.isReady(), as many Vue apps do) or "snippet" (the
+// snippet's page()).
+if (landing !== 'snippet') {
+  window.analytics = AnalyticsBrowser.load(
+    { writeKey }, { apiHost, protocol: 'http', initialPageview: landing === 'initial' });
+}
+if (landing === 'start') window.analytics.page();
 
 const titled = (title) => ({ render: () => h('h1', title) });
 const router = createRouter({
@@ -35,4 +40,4 @@ createApp({
     h('main', [h(RouterView)]),
   ],
 }).use(router).mount('#root');
-if (app === 'vue-ready') router.isReady().then(() => window.analytics.page());
+if (landing === 'ready') router.isReady().then(() => window.analytics.page());

@@ -14,7 +14,7 @@ from playwright.sync_api import Page
 
 from tests.support.pages import batching, open_page
 from tests.support.tabs import Tab
-from tests.support.workloads import queue_product_lists
+from tests.support.workloads import queue_product_lists, wait_until_compressed
 
 
 def another_site(site) -> str:
@@ -29,6 +29,7 @@ def test_leaving_for_another_site_delivers_every_queued_event(
     open_page(tab, site, write_key, **batching(200, 60_000))
     queued = queue_product_lists(tab, count)
     assert queued > count * 2_500
+    wait_until_compressed(tab, count)
     tab.goto(another_site(site))
     events = received(count, timeout=15)
     assert len({event["messageId"] for event in events}) == count
@@ -40,10 +41,7 @@ def test_closing_the_tab_delivers_every_queued_event(
 ):
     open_page(tab, site, write_key, **batching(200, 60_000))
     queue_product_lists(tab, 100)
-    # A visitor closes the tab a moment after the page last did something, which is the time the
-    # library takes to gzip what waits (10 ms for 300 KB). Closed within those milliseconds, the
-    # first 64 KB go and Chromium keeps the rest for the next visit (./dev bench measures both).
-    tab.evaluate("new Promise(resolve => setTimeout(resolve, 250))")
+    wait_until_compressed(tab, 100)
     tab.close()
     events = received(100, timeout=15)
     assert len({event["messageId"] for event in events}) == 100

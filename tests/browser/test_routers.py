@@ -5,18 +5,19 @@ the views an analyst would get: how many, and each one's path, url, title and re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.collector_client import wait_for_events
+from tests.support.tabs import Tab
 
 
 @dataclass(frozen=True)
 class App:
-    name: str  # tests/pages/router_app.html's app: which router and which history
+    name: str  # tests/pages/router_app.html's app: which router and which history [.landing]
     page: str  # a route other than home: its link's text, path and title
     page_path: str
     redirect: str  # a link to a route that redirects to ``page``, and its path
@@ -25,7 +26,11 @@ class App:
 
     @property
     def hash(self) -> bool:
-        return self.name == "vue-hash"
+        return self.name.split(".")[0] == "vue-hash"
+
+    def counting_landing(self, landing: str) -> App:
+        """This app with its landing view counted another way (router_app.html's ``landing``)."""
+        return replace(self, name=f"{self.name}.{landing}")
 
 
 REACT = {"page": "Pricing", "page_path": "/pricing", "redirect": "Old pricing"}
@@ -92,7 +97,7 @@ def views(site, collector, write_key: str, app: App) -> Views:
 ELSEWHERE = "blank.html"  # a page of another origin (localhost, not 127.0.0.1) to arrive from
 
 
-def arrive(page: Page, site, url: str) -> str:
+def arrive(page: Page | Tab, site, url: str) -> str:
     """Follow a link from another site to ``url``, as a visitor does; returns that referrer
     (the other site's origin, which is what browsers send across origins)."""
     elsewhere = site.url.replace("127.0.0.1", "localhost")
@@ -105,7 +110,7 @@ def arrive(page: Page, site, url: str) -> str:
         }""",
         url,
     )
-    page.wait_for_url(lambda now: not now.startswith(elsewhere))
+    page.wait_for_url(f"{site.url}/**")
     return elsewhere + "/"
 
 
@@ -194,15 +199,26 @@ def test_a_view_still_settling_when_the_visitor_leaves_is_sent(page: Page, site,
     assert (path, url, referrer) == (views.path("/users/9"), views.url("/users/9"), views.url("/"))
 
 
-def test_vue_apps_that_count_the_landing_after_isready_get_one_view(
-    page: Page, site, collector, write_key: str, router_apps: None
+# A direct load of a URL the router redirects, however the app counts its landing view: its own
+# page() as it starts (before the router has redirected), once the router is ready, the
+# snippet's page() (before or after the app's code runs), or initialPageview.
+LANDINGS = ["start", "ready", "snippet", "initial"]
+REDIRECTING = [APPS[1], APPS[2]]  # createBrowserRouter, createWebHistory
+
+
+@pytest.mark.parametrize("landing", LANDINGS)
+@pytest.mark.parametrize("routed", REDIRECTING, ids=[app.name for app in REDIRECTING])
+def test_a_direct_load_of_a_redirecting_url_is_one_view_however_the_landing_is_counted(
+    tab: Tab, site, collector, write_key: str, router_apps: None, routed: App, landing: str
 ):
-    ready = App("vue-ready", **VUE, redirect_path="/legacy")
-    views = Views(site, collector, write_key, ready)
-    referrer = arrive(page, site, views.url("/legacy"))  # redirected before it is ready
-    expect(page).to_have_title("About")
-    click(page, "Done", "Done")
+    app = routed.counting_landing(landing)
+    views = Views(site, collector, write_key, app)
+    referrer = arrive(tab, site, views.url(app.redirect_path))
+    tab.wait_for_function(f"document.title === {app.page!r}")
+    assert tab.url == views.url(app.page_path)
+    tab.click("nav a:last-of-type")  # Done: the view after it, so nothing came in between
+    tab.wait_for_function("document.title === 'Done'")
     assert views.wait(2) == [
-        views.of("/about", "About", referrer),
-        views.of("/done", "Done", views.url("/about")),
+        views.of(app.page_path, app.page, referrer),
+        views.of("/done", "Done", views.url(app.page_path)),
     ]

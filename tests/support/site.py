@@ -88,14 +88,18 @@ class TestSite:
 
     async def router_app(self, request: web.Request) -> web.Response:
         """A router app of tests/apps (bundled by the router_apps fixture), served for every
-        path under its base as an SPA's server serves its index.html."""
-        key, app = request.match_info["key"], request.match_info["app"]
+        path under its base as an SPA's server serves its index.html. The base names the app
+        and how it counts its landing view: ``vue-history`` or ``vue-history.start``."""
+        key, base = request.match_info["key"], request.match_info["app"]
+        app, _, landing = base.partition(".")
         html = self.templates.get_template("router_app.html").render(
             key=key,
             app=app,
-            base=f"/apps/{key}/{app}",
+            landing=landing or "initial",
+            base=f"/apps/{key}/{base}",
             bundle=app.split("-")[0],
             api_host=self.api_host,
+            snippet=partial(render, key, api_host=self.api_host, protocol="http"),
         )
         return web.Response(text=html, content_type="text/html")
 

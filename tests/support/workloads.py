@@ -30,3 +30,14 @@ QUEUE_PRODUCT_LISTS = """(count) => {
 def queue_product_lists(page: Page | Tab, count: int) -> int:
     """`count` track calls of ~3 KB each; returns about how many bytes of events they make."""
     return page.evaluate(QUEUE_PRODUCT_LISTS, count)
+
+
+def wait_until_compressed(page: Page | Tab, count: int) -> None:
+    """Until the packer has gzipped ``count`` queued events, as it does within milliseconds of
+    the calls: a visitor leaving later than that takes every one with them. (Left sooner, what
+    does not fit the browser's keepalive budget stays for the next visit; ./dev bench measures
+    that case.) Reads the library's own state, as nothing on the page shows it."""
+    page.wait_for_function(
+        "analytics.segment.packer.members.reduce((n, member) => n + member.items.length, 0)"
+        f" >= {count}"
+    )
