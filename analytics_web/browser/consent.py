@@ -13,24 +13,19 @@ __pragma__("noalias", "type")
 # them, stamped with context.consent, or discards them. The decision itself is remembered for
 # the next pages under one key (it holds no personal data: strictly necessary storage).
 
+from analytics_web.browser.webstorage import read_json, write_json
+
 DECISION_KEY = "aw_consent"
 
 
 def read_decision():
-    try:
-        stored = JSON.parse(localStorage.getItem(DECISION_KEY))
-    except:
-        return None
+    stored = read_json("localStorage", DECISION_KEY)
     return stored["preferences"] if stored and typeof(stored["preferences"]) == "object" else None
 
 
 def remember(preferences):
-    try:
-        localStorage.setItem(
-            DECISION_KEY, JSON.stringify({"preferences": preferences, "at": Date.now()})
-        )
-    except:
-        pass  # not remembered: the banner asks again on the next page
+    # Refused by the storage: not remembered, the banner asks again on the next page.
+    write_json("localStorage", DECISION_KEY, {"preferences": preferences, "at": Date.now()})
 
 
 class Consent:

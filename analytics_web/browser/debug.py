@@ -11,6 +11,8 @@ __pragma__("noalias", "type")
 # destination answered, in the console. On for the rest of the tab's session, as in
 # Analytics.js.
 
+from analytics_web.browser.webstorage import read_text, remove_key, write_text
+
 DEBUG_KEY = "aw_debug"
 BADGE = "background:#3b5bdb;color:#fff;border-radius:3px;padding:0 4px"
 
@@ -26,20 +28,14 @@ def label(event):
 
 class Debug:
     def __init__(self):
-        try:
-            self.enabled = sessionStorage.getItem(DEBUG_KEY) == "true"
-        except:
-            self.enabled = False
+        self.enabled = read_text("sessionStorage", DEBUG_KEY) == "true"
 
     def toggle(self, on):
         self.enabled = on != False
-        try:
-            if self.enabled:
-                sessionStorage.setItem(DEBUG_KEY, "true")
-            else:
-                sessionStorage.removeItem(DEBUG_KEY)
-        except:
-            pass
+        if self.enabled:
+            write_text("sessionStorage", DEBUG_KEY, "true")
+        else:
+            remove_key("sessionStorage", DEBUG_KEY)
 
     def log(self, text, details):
         if details is js_undefined:  # else the console prints "undefined" after the text

@@ -18,6 +18,14 @@ __pragma__("noalias", "type")
 # heartbeat (:beat) and the lease of a tab adopting it (:lock).
 
 from analytics_web.browser.util import make_uuid
+from analytics_web.browser.webstorage import (
+    read_json,
+    read_text,
+    remove_key,
+    stored_keys,
+    write_json,
+    write_text,
+)
 
 QUEUE_PREFIX = "aw_queue:"
 TAB_ID_KEY = "aw_tab"
@@ -32,29 +40,6 @@ PART = ":p"
 # With 3,000 events waiting (2 MB), writing them all cost each task with a call 37 ms in
 # Chromium; writing one part of 64 KB, a few ms at most.
 PART_BYTES = 64 * 1024
-
-
-# Storage is named, not passed: in a sandboxed frame merely reading window.localStorage throws,
-# so the lookup has to happen inside the try.
-
-
-def read_json(storage, key):
-    try:
-        return JSON.parse(window[storage].getItem(key))
-    except:
-        return None
-
-
-def write_json(storage, key, value):
-    return write_text(storage, key, JSON.stringify(value))
-
-
-def write_text(storage, key, text):
-    try:
-        window[storage].setItem(key, text)
-        return True
-    except:
-        return False
 
 
 def event_json(item):
@@ -89,13 +74,6 @@ def stored_part(items):
     return pieces.join("")
 
 
-def remove_key(storage, key):
-    try:
-        window[storage].removeItem(key)
-    except:
-        pass
-
-
 def suffix_of(key, prefix):
     """What follows the tab's id in one of its keys under ``prefix``: "" for the queue itself,
     ":beat", ":lock", ":p3"; None for a key that is not one of these tabs' keys at all."""
@@ -117,16 +95,7 @@ def part_number(part, key):
 
 def stored_parts(key):
     """The keys of the parts stored for the queue ``key``, in order."""
-    found = []
-    try:
-        index = 0
-        while index < localStorage.length:
-            name = localStorage.key(index)
-            index += 1
-            if name is not None and name.indexOf(key + PART) == 0:
-                found.push(name)
-    except:
-        pass  # no localStorage: no parts
+    found = stored_keys("localStorage").filter(lambda name: name.indexOf(key + PART) == 0)
     return found["sort"](lambda a, b: part_number(a, key) - part_number(b, key))
 
 
@@ -163,19 +132,13 @@ def tab_id(prefix):
     """This tab's id: kept in sessionStorage, so a reload keeps it and gets its queue back. A
     duplicated tab copies sessionStorage, so an id whose queue is still open belongs to another
     live tab and a new one is made."""
-    try:
-        known = sessionStorage.getItem(TAB_ID_KEY)
-    except:
-        known = None
+    known = read_text("sessionStorage", TAB_ID_KEY)
     if known:
         key = prefix + known
         if not alive(key, read_json("localStorage", key), Date.now()):
             return known
     made = make_uuid()
-    try:
-        sessionStorage.setItem(TAB_ID_KEY, made)
-    except:
-        pass
+    write_text("sessionStorage", TAB_ID_KEY, made)
     return made
 
 

@@ -11,6 +11,8 @@ __pragma__("noalias", "type")
 # Values are written the way Analytics.js writes them (JSON in localStorage, raw ids in cookies)
 # and read in any form Analytics.js ever wrote, so a site can switch libraries and keep visitors.
 
+from analytics_web.browser.webstorage import read_text, remove_key, write_json
+
 ONE_YEAR_DAYS = 365
 
 
@@ -48,23 +50,13 @@ class LocalStore:
     kind = "localStorage"
 
     def read(self, key):
-        try:
-            return parse_stored(localStorage.getItem(key))
-        except:
-            return None
+        return parse_stored(read_text("localStorage", key))
 
     def write(self, key, value):
-        try:
-            localStorage.setItem(key, JSON.stringify(value))
-            return True
-        except:
-            return False
+        return write_json("localStorage", key, value)
 
     def remove(self, key):
-        try:
-            localStorage.removeItem(key)
-        except:
-            pass
+        remove_key("localStorage", key)
 
 
 class CookieStore:
