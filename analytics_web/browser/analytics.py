@@ -26,7 +26,7 @@ from analytics_web.browser.page_context import page_info, snapshot
 from analytics_web.browser.pipeline import Pipeline
 from analytics_web.browser.querystring import apply_query, landing_query
 from analytics_web.browser.routing import RouteTracker
-from analytics_web.browser.segmentio import SegmentDestination, serialized
+from analytics_web.browser.segmentio import SegmentDestination
 from analytics_web.browser.settings import (
     cdn_settings,
     delivery_settings,
@@ -46,6 +46,7 @@ from analytics_web.browser.util import (
     now_iso,
     rejected,
 )
+from analytics_web.browser.wire import serialized
 
 # The instance loaded with each write key on this page. A second load() with the same key (a
 # hot reload, React's strict mode running an effect twice) retires the first, so a route change

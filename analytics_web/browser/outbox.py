@@ -26,6 +26,7 @@ from analytics_web.browser.webstorage import (
     write_json,
     write_text,
 )
+from analytics_web.browser.wire import event_json
 
 QUEUE_PREFIX = "aw_queue:"
 TAB_ID_KEY = "aw_tab"
@@ -40,13 +41,6 @@ PART = ":p"
 # With 3,000 events waiting (2 MB), writing them all cost each task with a call 37 ms in
 # Chromium; writing one part of 64 KB, a few ms at most.
 PART_BYTES = 64 * 1024
-
-
-def event_json(item):
-    """An item's event as JSON: the text its call measured (so no event is serialised twice,
-    and objects the caller changes after the call change nothing), or, for an item from
-    storage, made now."""
-    return item["text"] or JSON.stringify(item["event"])
 
 
 def stored_part(items):

@@ -14,16 +14,10 @@ __pragma__("noalias", "type")
 # stored members for whatever came since.
 
 from analytics_web.browser.gzip import gzipped, stored_member
-from analytics_web.browser.outbox import event_json
+from analytics_web.browser.wire import BODY_OVERHEAD, MAX_REQUEST_BYTES, event_json, total_bytes
 
 # Below this, what is not yet safe goes uncompressed at exit anyway: not worth a compression.
 PACK_FROM_BYTES = 16 * 1024
-MAX_REQUEST_BYTES = 500 * 1024
-BODY_OVERHEAD = 200  # {"batch":[...],"sentAt":"...","writeKey":"...","retryCount":n}
-
-
-def total_bytes(items):
-    return items.reduce(lambda total, item: total + item["bytes"] + 1, BODY_OVERHEAD)
 
 
 class Packer:

@@ -16,8 +16,8 @@ __pragma__("noalias", "type")
 from analytics_web.browser.context import for_every_call, make_plugin
 from analytics_web.browser.gzip import gzipped
 from analytics_web.browser.listeners import Listeners
-from analytics_web.browser.outbox import Outbox, event_json
-from analytics_web.browser.packing import MAX_REQUEST_BYTES, Packer, total_bytes
+from analytics_web.browser.outbox import Outbox
+from analytics_web.browser.packing import Packer
 from analytics_web.browser.retry import MAX_ATTEMPTS, is_retryable, retry_wait_ms
 from analytics_web.browser.transport import (
     KEEPALIVE_BUDGET,
@@ -27,74 +27,23 @@ from analytics_web.browser.transport import (
     post,
     request_headers,
 )
-from analytics_web.browser.util import handled, make_error, now_iso, rejected
+from analytics_web.browser.util import handled, make_error, rejected
+from analytics_web.browser.wire import (
+    MAX_REQUEST_BYTES,
+    body_end,
+    body_text,
+    chunks,
+    serialized,
+    total_bytes,
+)
 
 NAME = "Segment.io"
-DEFAULT_API_HOST = "api.segment.io/v1"
-MAX_EVENT_BYTES = 32 * 1024
 # The outbox bounds: past them new events are refused, so those already waiting are kept.
 # Waiting events live in localStorage, of which an origin has about 5 MB in all: 1 MB (some
 # 1,400 events of 700 bytes) leaves the site the rest. Events that never go (an ad blocker in
 # front of the API) would otherwise fill it, and the site's own setItem calls would fail.
 MAX_QUEUED_EVENTS = 10000
 MAX_QUEUED_BYTES = 1024 * 1024
-
-
-def api_url(api_host, protocol, path):
-    """Where to POST: ``apiHost`` is host+path without a scheme (Analytics.js), or a full URL,
-    or a same-origin path such as ``/t/v1`` for sites that proxy the API past ad blockers."""
-    host = (api_host or DEFAULT_API_HOST).replace(__new__(RegExp("/+$")), "")
-    if host.indexOf("://") > 0 or host.indexOf("/") == 0:
-        return host + path
-    return (protocol or "https") + "://" + host + path
-
-
-NON_ASCII = __new__(RegExp("[^\\x00-\\x7f]"))
-
-
-def utf8_bytes(text):
-    """UTF-8 size of a string: its length when it is ASCII (most events), else encoded."""
-    if not NON_ASCII.test(text):
-        return len(text)
-    return __new__(TextEncoder()).encode(text).length
-
-
-def serialized(event):
-    """{text, bytes} of an event the API can take, or {problem} saying why it cannot."""
-    try:
-        text = JSON.stringify(event)
-    except:
-        return {
-            "problem": "the event cannot be turned into JSON (a circular reference or a BigInt in it?)"
-        }
-    size = utf8_bytes(text)
-    if size > MAX_EVENT_BYTES:
-        return {
-            "problem": "the event is "
-            + size
-            + " bytes; the API takes at most "
-            + MAX_EVENT_BYTES
-            + " (32 KB)"
-        }
-    return {"text": text, "bytes": size}
-
-
-def chunks(items, limit):
-    """Items grouped in arrival order so each request body stays under ``limit`` bytes."""
-    groups = []
-    current = []
-
-    def place(item):
-        nonlocal current
-        if len(current) and total_bytes(current) + item["bytes"] + 1 > limit:
-            groups.push(current)
-            current = []
-        current.push(item)
-
-    items.forEach(place)
-    if len(current):  # an empty array is true in JavaScript
-        groups.push(current)
-    return groups
 
 
 class SegmentDestination:
@@ -321,24 +270,10 @@ class SegmentDestination:
         self.waiting = []
         chunks(items, MAX_REQUEST_BYTES).forEach(self.send)
 
-    def body_end(self, items):
-        """What closes a body after its batch array: sentAt, the write key, the retry count."""
-        retries = Math.max.apply(None, items.map(lambda item: item["attempts"]))
-        end = (
-            ',"sentAt":'
-            + JSON.stringify(now_iso())
-            + ',"writeKey":'
-            + JSON.stringify(self.write_key)
-        )
-        return end + (',"retryCount":' + retries if retries > 0 else "") + "}"
-
-    def body_text(self, items):
-        return '{"batch":[' + items.map(event_json).join(",") + "]" + self.body_end(items)
-
     async def send(self, items):
         """One request for these items, then what its answer means for them."""
         self.in_flight += 1
-        text = self.body_text(items)
+        text = body_text(items, self.write_key)
         gzip = await gzipped(text) if self.compress == True else None
         body = as_blob([gzip or text])
         keepalive = fits_keepalive(body.size)
@@ -470,10 +405,10 @@ class SegmentDestination:
                 ):
                     rest = rest.concat(body["items"])
 
-            self.packer.bodies(items, self.body_end).forEach(launch)
+            self.packer.bodies(items, lambda group: body_end(group, self.write_key)).forEach(launch)
 
         def plain(group):
-            body = as_blob([self.body_text(group)])
+            body = as_blob([body_text(group, self.write_key)])
             if fits_keepalive(body.size) and self.exit_post(group, body, False):
                 return
             # A beacon carries no headers: with headers of its own the site's API may need

@@ -12,8 +12,8 @@ __pragma__("noalias", "type")
 # through updateCDNSettings as analytics-next does (Segment's consent wrapper reads and changes
 # it there), and takes the delivery settings from the result.
 
-from analytics_web.browser.segmentio import api_url
 from analytics_web.browser.util import is_function, is_object
+from analytics_web.browser.wire import api_url
 
 # Options analytics-web acts on; any other is named on the console, never silently ignored.
 SUPPORTED_OPTIONS = [

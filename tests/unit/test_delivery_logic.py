@@ -81,7 +81,7 @@ def items_of(sizes: list[int]) -> list[dict]:
     limit=st.integers(min_value=1_000, max_value=100_000),
 )
 def test_chunks_keep_order_and_stay_under_the_limit_unless_one_item_is_larger(node, sizes, limit):
-    groups = node.call("segmentio", "chunks", items_of(sizes), limit)
+    groups = node.call("wire", "chunks", items_of(sizes), limit)
     assert [item["event"]["i"] for group in groups for item in group] == list(range(len(sizes)))
     overhead = 200  # the body around the events
     for group in groups:
@@ -93,12 +93,12 @@ def test_chunks_keep_order_and_stay_under_the_limit_unless_one_item_is_larger(no
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(max_size=300))
 def test_utf8_bytes_is_the_encoded_size(node, text):
-    assert node.call("segmentio", "utf8_bytes", text) == len(text.encode("utf-8", "surrogatepass"))
+    assert node.call("wire", "utf8_bytes", text) == len(text.encode("utf-8", "surrogatepass"))
 
 
 def test_an_event_is_refused_by_its_utf8_size_not_its_length(node):
-    fits = node.call("segmentio", "serialized", {"text": "\u6f22" * 10_000})
-    wide = node.call("segmentio", "serialized", {"text": "\u6f22" * 12_000})
+    fits = node.call("wire", "serialized", {"text": "\u6f22" * 10_000})
+    wide = node.call("wire", "serialized", {"text": "\u6f22" * 12_000})
     assert (
         fits["bytes"]
         == len(json.dumps({"text": "\u6f22" * 10_000}, ensure_ascii=False).encode()) - 1
@@ -118,4 +118,4 @@ def test_an_event_is_refused_by_its_utf8_size_not_its_length(node):
     ],
 )
 def test_where_events_go(node, api_host, protocol, url):
-    assert node.call("segmentio", "api_url", api_host, protocol, "/batch") == url
+    assert node.call("wire", "api_url", api_host, protocol, "/batch") == url
