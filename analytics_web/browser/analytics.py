@@ -194,7 +194,7 @@ class Analytics(Emitter):
             self.users = User(Object.assign({}, options, {"disableClientPersistence": True}))
             self.groups = Group(Object.assign({}, options, {"disableClientPersistence": True}))
         elif not disabled:
-            self.deliver()
+            self.start_delivering()
         else:
             self.users = User(options)
             self.groups = Group(options)
@@ -224,7 +224,7 @@ class Analytics(Emitter):
             lambda: self.mark_ready(self)
         )
 
-    def deliver(self):
+    def start_delivering(self):
         """Identity kept in the browser's stores and events sent to the Tracking API: from load,
         or once the visitor consents. What an undecided page kept in memory is carried over."""
         self.delivering = True
@@ -279,9 +279,9 @@ class Analytics(Emitter):
             )
         else:
             if not self.delivering:
-                self.deliver()
+                self.start_delivering()
             anonymous_id = self.users.anonymousId()
-            held.forEach(lambda ctx: self.release(ctx, anonymous_id))
+            held.forEach(lambda ctx: self.send_consented(ctx, anonymous_id))
         if before and JSON.stringify(before) != JSON.stringify(preferences):
             self.track(
                 "Segment Consent Preference Updated",
@@ -290,7 +290,7 @@ class Analytics(Emitter):
             )
         return preferences
 
-    def release(self, ctx, anonymous_id):
+    def send_consented(self, ctx, anonymous_id):
         """A call kept until consent, now sent: with the visitor's stored id if they had one."""
         ctx.event["anonymousId"] = (
             anonymous_id if ctx.event["anonymousId"] == ctx.memory_id else ctx.event["anonymousId"]
@@ -600,8 +600,8 @@ class Analytics(Emitter):
                 )
             self.consent_state.stamp(ctx.event)
         if self.routes and self.routes.pending and not (moment and moment["route"]):
-            return self.run(ctx, call["callback"], self.behind_view(ctx, direct, checked))
-        return self.run(ctx, call["callback"], self.send_event(ctx, direct, checked))
+            return self.answer_call(ctx, call["callback"], self.behind_view(ctx, direct, checked))
+        return self.answer_call(ctx, call["callback"], self.send_event(ctx, direct, checked))
 
     def heard(self, method, event):
         """What 'track', 'page' ... listeners get, as analytics-next gives it: the event's own
@@ -632,7 +632,7 @@ class Analytics(Emitter):
         ctx.setFailedDelivery({"reason": make_error("sent behind the page view of its route")})
         return Promise.resolve(ctx)
 
-    def run(self, ctx, callback, promise):
+    def answer_call(self, ctx, callback, promise):
         """The call's promise: what send_event() answered, or what behind_view() did."""
         if self.debugger.enabled or is_function(callback):  # else: one promise less per call
             promise = handled(promise.then(*self.reporting(ctx)))

@@ -157,7 +157,7 @@ class Pipeline:
             return Promise.resolve()
         destination = plugin.type == "destination"
         if destination:
-            in_turn(self.plugins, plugin)  # its events wait for it there (see deliver)
+            in_turn(self.plugins, plugin)  # its events wait for it there (see hand_to)
 
         def loaded(result):
             if not destination:
@@ -252,10 +252,10 @@ class Pipeline:
         shared = len(destinations) > 1 or len(self.middleware)
         if shared:
             results = await Promise.all(
-                destinations.map(lambda plugin: self.deliver(plugin, ctx, shared))
+                destinations.map(lambda plugin: self.hand_to(plugin, ctx, shared))
             )
         else:  # Segment.io alone, the usual case: one promise less per call
-            results = [await self.deliver(destinations[0], ctx, False)] if len(destinations) else []
+            results = [await self.hand_to(destinations[0], ctx, False)] if len(destinations) else []
         plugins.filter(lambda plugin: plugin.type == "after" and is_function(plugin[kind])).forEach(
             lambda plugin: answer(plugin[kind], plugin, ctx)
         )
@@ -274,7 +274,7 @@ class Pipeline:
         )
         return False
 
-    async def deliver(self, destination, ctx, shared):
+    async def hand_to(self, destination, ctx, shared):
         """One destination's delivery, on its own copy of the event when others have the event
         too (``shared``; a lone destination works on the pipeline's copy, made at the call),
         after its middleware. Resolves {context, error, segment}; never rejects, so no
@@ -287,7 +287,7 @@ class Pipeline:
                 lambda ok: (
                     ok
                     and self.plugins.indexOf(destination) >= 0
-                    and self.deliver(destination, later, False)
+                    and self.hand_to(destination, later, False)
                 )
             )
             self.debug.note(debug_label(ctx.event) + ': kept for "' + name + '" until it loads')

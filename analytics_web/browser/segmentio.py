@@ -93,7 +93,7 @@ class SegmentDestination:
         return make_plugin(
             NAME,
             "destination",
-            Object.assign({"unload": self.unload}, for_every_call(self.deliver)),
+            Object.assign({"unload": self.unload}, for_every_call(self.accept_call)),
         )
 
     def unload(self):
@@ -104,7 +104,7 @@ class SegmentDestination:
         clearTimeout(self.timer)
         self.outbox.hand_over()
 
-    def deliver(self, ctx, checked):
+    def accept_call(self, ctx, checked):
         """Accept one event. Resolves with ctx once it is safe (ctx.failedDelivery() says when
         delivery is still pending); rejects when it will never be sent. ``checked``: what
         serialized() said of this very event, when the caller has it already."""
@@ -170,7 +170,7 @@ class SegmentDestination:
             call["context"].setFailedDelivery(failure)
         call["resolve"](call["context"])
 
-    def refuse(self, items, error):
+    def drop_refused(self, items, error):
         """The API refused these events for good: their calls reject, everyone hears."""
         self.done(items)
 
@@ -285,11 +285,11 @@ class SegmentDestination:
                 post(self.url, body, headers, keepalive) or post(self.url, body, headers, False)
             )
             items.forEach(lambda item: self.riding.delete(item))
-            await self.settle(items, answer)
+            await self.read_answer(items, answer)
         finally:
             self.answered()
 
-    async def settle(self, items, answer):
+    async def read_answer(self, items, answer):
         items = items.filter(lambda item: self.outbox.has(item))  # not acknowledged already
         status = answer["status"]
         if 200 <= status < 300:
@@ -298,7 +298,7 @@ class SegmentDestination:
             return
         if not is_retryable(status):
             text = await answer["text"]().catch(lambda error: "")
-            self.refuse(
+            self.drop_refused(
                 items,
                 make_error(
                     "the API rejected " + len(items) + " event(s) with " + status + ": " + text
@@ -307,7 +307,7 @@ class SegmentDestination:
             return
 
         if not self.retry_queue:
-            self.refuse(
+            self.drop_refused(
                 items,
                 make_error(
                     "not delivered ("
@@ -434,7 +434,7 @@ class SegmentDestination:
 
         def answered(answer):
             items.forEach(lambda item: self.riding.delete(item))
-            return self.settle(items, answer)
+            return self.read_answer(items, answer)
 
         request.then(answered)
         return True
