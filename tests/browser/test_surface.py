@@ -239,13 +239,14 @@ def test_track_link_on_the_snippets_stub_works_once_the_bundle_arrives(
     page: Page, site, write_key, received, slow_bundle
 ):
     page.goto(f"{site.url}/snippet_only.html?key={write_key}", wait_until="domcontentloaded")
-    page.evaluate("""() => {
+    on_stub = page.evaluate("""() => {
         const link = document.createElement('a');
         link.id = 'stubbed'; link.href = '/blank.html?from=stub'; link.textContent = 'go';
         document.body.append(link);
         analytics.trackLink(link, 'Stub Link Clicked');
+        return Array.isArray(window.analytics);
     }""")
-    assert page.evaluate("Array.isArray(window.analytics)")
+    assert on_stub, "the bundle came before the call"
     page.wait_for_function("window.analytics.initialized === true")
     page.click("#stubbed")
     page.wait_for_url("**/blank.html?from=stub")
