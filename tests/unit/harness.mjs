@@ -33,6 +33,86 @@ globalThis.document = {
   },
 };
 
+// A browser around the delivery code for scenario tests (test_delivery_scenarios.py), installed
+// by the scenario: timers on a clock the test moves (tick), fetch answering what the test
+// scripts (answers: {status, headers, hold}), navigator, Web Storage in memory, and window and
+// document as event targets. restore() gives the real timers back.
+globalThis.fakeBrowser = () => {
+  const real = { setTimeout, clearTimeout, setInterval, clearInterval, fetch: globalThis.fetch };
+  const absent = ['localStorage', 'sessionStorage', 'navigator', 'addEventListener', 'removeEventListener'];
+  const before = Object.fromEntries(absent.map((name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)]));
+  let now = 0;
+  let nextId = 1;
+  const timers = new Map();
+  const schedule = (fn, ms, every) => { timers.set(nextId, { at: now + (ms || 0), fn, every }); return nextId++; };
+  Object.assign(globalThis, {
+    setTimeout: (fn, ms) => schedule(fn, ms, 0),
+    setInterval: (fn, ms) => schedule(fn, ms, ms || 1),
+    clearTimeout: (id) => timers.delete(id),
+    clearInterval: (id) => timers.delete(id),
+  });
+  const storage = () => {
+    const data = new Map();
+    return {
+      getItem: (key) => (data.has(key) ? data.get(key) : null),
+      setItem: (key, value) => { data.set(key, String(value)); },
+      removeItem: (key) => { data.delete(key); },
+      key: (index) => [...data.keys()][index] ?? null,
+      get length() { return data.size; },
+    };
+  };
+  globalThis.localStorage = storage();
+  globalThis.sessionStorage = storage();
+  const events = new EventTarget();
+  globalThis.addEventListener = events.addEventListener.bind(events);
+  globalThis.removeEventListener = events.removeEventListener.bind(events);
+  Object.assign(globalThis.document, {
+    visibilityState: 'visible',
+    addEventListener: () => {},
+    removeEventListener: () => {},
+  });
+  Object.defineProperty(globalThis, 'navigator', {
+    value: { onLine: true, sendBeacon: () => false }, configurable: true, writable: true,
+  });
+  const requests = [];
+  const answers = [];
+  globalThis.fetch = async (url, init) => {
+    const batch = JSON.parse(await init.body.text());
+    requests.push({ url, keepalive: init.keepalive, ids: batch.batch.map((event) => event.messageId), retryCount: batch.retryCount || 0 });
+    const answer = answers.shift() || { status: 200 };
+    if (answer.hold) await answer.hold;
+    const headers = answer.headers || {};
+    return { status: answer.status, headers: { get: (name) => headers[name] ?? null }, text: async () => answer.text || '' };
+  };
+  const turn = () => new Promise((resolve) => setImmediate(resolve));  // promise chains run
+  const settle = async () => { for (let i = 0; i < 10; i++) await turn(); };
+  return {
+    requests,
+    answers,
+    settle,
+    now: () => now,
+    async tick(ms) {
+      const until = now + ms;
+      for (;;) {
+        await settle();
+        const [id, timer] = [...timers].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0] || [];
+        if (!timer) break;
+        now = timer.at;
+        if (timer.every) timer.at += timer.every; else timers.delete(id);
+        timer.fn();
+      }
+      now = until;
+      await settle();
+    },
+    restore() {
+      Object.assign(globalThis, real);
+      for (const [name, descriptor] of Object.entries(before)) {
+        if (descriptor) Object.defineProperty(globalThis, name, descriptor); else delete globalThis[name];
+      }
+    },
+  };
+};
+
 const modules = {};
 async function load(name) {
   modules[name] ??= await import(pathToFileURL(`${folder}/analytics_web.browser.${name}.js`).href);

@@ -1,0 +1,155 @@
+"""Segment.io's delivery as a state machine, driven in Node on a fake clock with scripted API
+answers (the harness's fakeBrowser): batching by size and by time, one batch in flight,
+retries and their waits, refusals, flush() and the outbox across page loads. Each scenario
+takes milliseconds; the browser tests prove the same in real engines, at real speed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+# A destination with ``settings`` over the defaults; track() makes a call and returns its
+# messageId; each call's outcome lands in ``settled`` as [id, 'delivered' | 'pending' | error].
+SCENARIO = """async ({SegmentDestination}) => {
+    const browser = fakeBrowser();
+    try {
+        const reported = [];
+        const settled = [];
+        const make = () => SegmentDestination('wk', Object.assign({
+            url: 'https://api.example/v1/batch', batchSize: 1, batchTimeout: 0, compress: false,
+            retryQueue: true, stored: true,
+        }, %(settings)s), (error) => reported.push(error.message), () => {});
+        let destination = make();
+        let made = 0;
+        const track = () => {
+            const id = 'm-' + made++;
+            const ctx = {event: {type: 'track', event: 'Clicked', messageId: id, properties: {}},
+                         setFailedDelivery(failure) { this.failure = failure; },
+                         failedDelivery() { return this.failure; }};
+            destination.accept_call(ctx).then(
+                (done) => settled.push([id, done.failure ? 'pending' : 'delivered']),
+                (error) => settled.push([id, error.message]));
+            return id;
+        };
+        const sent = () => browser.requests.map((request) => request.ids);
+        %(body)s
+    } finally {
+        browser.restore();
+    }
+}"""
+
+
+def scenario(node, body: str, **settings: Any) -> Any:
+    return node.run("segmentio", SCENARIO % {"settings": json.dumps(settings), "body": body})
+
+
+def test_a_full_batch_goes_at_once(node):
+    assert scenario(
+        node,
+        "track(); track(); track(); await browser.settle(); return sent();",
+        batchSize=3,
+        batchTimeout=10_000,
+    ) == [["m-0", "m-1", "m-2"]]
+
+
+def test_a_batch_not_full_goes_when_its_timeout_ends(node):
+    before, after = scenario(
+        node,
+        """track(); track();
+        await browser.tick(4999);
+        const before = sent();
+        await browser.tick(1);
+        return [before, sent()];""",
+        batchSize=10,
+        batchTimeout=5000,
+    )
+    assert before == [] and after == [["m-0", "m-1"]]
+
+
+def test_while_a_batch_is_in_flight_the_next_waits_for_its_answer(node):
+    during, after = scenario(
+        node,
+        """let answer;
+        browser.answers.push({status: 200, hold: new Promise((resolve) => { answer = resolve; })});
+        track(); track(); await browser.settle();
+        track(); track(); await browser.tick(5000);
+        const during = sent();
+        answer(); await browser.settle();
+        return [during, sent()];""",
+        batchSize=2,
+        batchTimeout=1000,
+    )
+    assert during == [["m-0", "m-1"]]
+    assert after == [["m-0", "m-1"], ["m-2", "m-3"]]
+
+
+def test_a_503_settles_the_call_pending_and_is_retried_after_the_backoff(node):
+    settled, before, after = scenario(
+        node,
+        """browser.answers.push({status: 503});
+        track(); await browser.settle();
+        const early = settled.slice();
+        await browser.tick(449);  // the first wait: 500 ms, less 10% at most
+        const before = browser.requests.length;
+        await browser.tick(101);
+        return [early, before, browser.requests.map((request) => request.retryCount)];""",
+    )
+    assert settled == [["m-0", "pending"]]  # safe in the outbox after one attempt
+    assert before == 1
+    assert after == [0, 1]
+
+
+def test_a_429_waits_as_long_as_retry_after_says(node):
+    before, after = scenario(
+        node,
+        """browser.answers.push({status: 429, headers: {'Retry-After': '7'}});
+        track();
+        await browser.tick(6999);
+        const before = browser.requests.length;
+        await browser.tick(1);
+        return [before, browser.requests.length];""",
+    )
+    assert (before, after) == (1, 2)
+
+
+def test_a_refusal_rejects_the_call_and_is_not_retried(node):
+    settled, reported, requests = scenario(
+        node,
+        """browser.answers.push({status: 400, text: 'no such write key'});
+        track();
+        await browser.tick(120000);
+        return [settled, reported, browser.requests.length];""",
+    )
+    message = "analytics-web: the API rejected 1 event(s) with 400: no such write key"
+    assert settled == [["m-0", message]] and reported == [message] and requests == 1
+
+
+def test_flush_resolves_once_the_api_has_acknowledged(node):
+    order = scenario(
+        node,
+        """const order = [];
+        browser.answers.push({status: 503});
+        track();
+        destination.flush().then(() => order.push('flushed after ' + browser.requests.length));
+        await browser.settle();
+        order.push('first answer');
+        await browser.tick(1000);
+        return order;""",
+        batchSize=100,
+        batchTimeout=60_000,
+    )
+    assert order == ["first answer", "flushed after 2"]
+
+
+def test_an_event_the_network_lost_goes_with_the_next_page(node):
+    sent = scenario(
+        node,
+        """browser.answers.push({status: 0});  // the network dropped
+        track(); await browser.settle();
+        destination.unload();  // the page goes; its outbox stays in localStorage
+        destination = make();  // the next page of this tab
+        await browser.settle();
+        return sent();""",
+        retryQueue=True,
+    )
+    assert sent == [["m-0"], ["m-0"]]
