@@ -235,8 +235,10 @@ class SegmentDestination:
             self.send_waiting()
 
     def resend(self, items):
-        """Items from an earlier page, an adopted tab or a retry: they go with the next request."""
-        if len(items):
+        """Items from an earlier page, an adopted tab or a retry: they go with the next request.
+        Not once unloaded: whoever took the outbox over sends them (a retry timer outlives an
+        instance replaced in the same page)."""
+        if len(items) and not self.retired:
             self.waiting = self.waiting.concat(items)
             self.send_waiting()
 

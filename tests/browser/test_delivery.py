@@ -16,7 +16,7 @@ from playwright.sync_api import BrowserContext, Page
 
 from analytics_web.collector import Fault
 from tests.support.collector_client import stored_events
-from tests.support.pages import batching, call, open_page
+from tests.support.pages import batching, call, open_page, page_url, send_marker
 from tests.support.polling import wait_until
 from tests.support.tabs import Tab
 
@@ -702,3 +702,25 @@ def test_a_header_of_the_sites_own_goes_to_an_api_elsewhere_and_on_leaving(
     track_many(tab, 5)
     tab.click("#leave")
     stored_once(received, 6)
+
+
+def test_an_instance_replaced_while_its_retry_waits_does_not_send_again(
+    tab: Tab, site, write_key, collector, received
+):
+    """A hot reload (or React's strict mode) loads a second instance for the write key while
+    the first waits to retry: the newer one takes the outbox over and sends the event; the
+    first one's retry timer must not send it a second time."""
+    collector.inject(Fault(status=503, count=1, write_key=write_key))
+    tab.goto(page_url(site, write_key, "module.html"))
+    tab.wait_for_function("window.moduleReady === true")
+    tab.evaluate("""async () => {
+        const [first] = await AnalyticsBrowser.load(here);
+        await first.track('Once');  // answered 503: a retry waits about 500 ms
+        await AnalyticsBrowser.load(here);
+        // Past the first one's retry: a timer set after its timer fires after it.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+    }""")
+    send_marker(tab, site.api_host, write_key)
+    assert [event["event"] for event in received(2)] == ["Once", "Marker"]
+    statuses = [r["status"] for r in collector.store.requests(write_key=write_key)]
+    assert statuses == [503, 200, 200]  # the 503, the newer instance's send, the marker

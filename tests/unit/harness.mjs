@@ -36,15 +36,18 @@ globalThis.document = {
 // A browser around the delivery code for scenario tests (test_delivery_scenarios.py), installed
 // by the scenario: timers on a clock the test moves (tick), fetch answering what the test
 // scripts (answers: {status, headers, hold}), navigator, Web Storage in memory, and window and
-// document as event targets. restore() gives the real timers back.
+// document as event targets. restore() gives the real timers and clock back.
 globalThis.fakeBrowser = () => {
   const real = { setTimeout, clearTimeout, setInterval, clearInterval, fetch: globalThis.fetch };
+  const realNow = Date.now;
+  const start = realNow();
   const absent = ['localStorage', 'sessionStorage', 'navigator', 'addEventListener', 'removeEventListener'];
   const before = Object.fromEntries(absent.map((name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)]));
   let now = 0;
   let nextId = 1;
   const timers = new Map();
   const schedule = (fn, ms, every) => { timers.set(nextId, { at: now + (ms || 0), fn, every }); return nextId++; };
+  Date.now = () => start + now;  // the tabs' heartbeats and leases read this clock too
   Object.assign(globalThis, {
     setTimeout: (fn, ms) => schedule(fn, ms, 0),
     setInterval: (fn, ms) => schedule(fn, ms, ms || 1),
@@ -106,6 +109,7 @@ globalThis.fakeBrowser = () => {
     },
     restore() {
       Object.assign(globalThis, real);
+      Date.now = realNow;
       for (const [name, descriptor] of Object.entries(before)) {
         if (descriptor) Object.defineProperty(globalThis, name, descriptor); else delete globalThis[name];
       }

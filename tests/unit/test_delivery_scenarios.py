@@ -153,3 +153,39 @@ def test_an_event_the_network_lost_goes_with_the_next_page(node):
         retryQueue=True,
     )
     assert sent == [["m-0"], ["m-0"]]
+
+
+# -- the outbox across tabs: one localStorage, each tab its own sessionStorage id -------------
+
+ANOTHER_TAB = "sessionStorage.removeItem('aw_tab');  // a new tab: its own id"
+
+
+def test_a_closed_tabs_queue_is_sent_by_another_tab_after_the_grace(node):
+    before, after = scenario(
+        node,
+        f"""browser.answers.push({{status: 0}});
+        track(); await browser.settle();
+        destination.unload();  // the tab closes with m-0 not acknowledged
+        {ANOTHER_TAB}
+        destination = make();
+        await browser.tick(999);  // the closing tab's own next page may take it back first
+        const before = sent();
+        await browser.tick(200);
+        return [before, sent()];""",
+    )
+    assert before == [["m-0"]]
+    assert after == [["m-0"], ["m-0"]]
+
+
+def test_a_live_tabs_queue_is_left_to_it(node):
+    sends = scenario(
+        node,
+        f"""browser.answers.push({{status: 0}});
+        track(); await browser.settle();  // this tab retries m-0 itself
+        const first = destination;
+        {ANOTHER_TAB}
+        destination = make();
+        await browser.tick(30000);
+        return sent().flat().filter((id) => id === 'm-0').length;""",
+    )
+    assert sends == 2  # the first attempt and this tab's own retry; never the other tab's
