@@ -41,7 +41,7 @@ globalThis.fakeBrowser = () => {
   const real = { setTimeout, clearTimeout, setInterval, clearInterval, fetch: globalThis.fetch };
   const realNow = Date.now;
   const start = realNow();
-  const absent = ['localStorage', 'sessionStorage', 'navigator', 'addEventListener', 'removeEventListener'];
+  const absent = ['localStorage', 'sessionStorage', 'navigator', 'addEventListener', 'removeEventListener', 'dispatchEvent'];
   const before = Object.fromEntries(absent.map((name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)]));
   let now = 0;
   let nextId = 1;
@@ -69,6 +69,7 @@ globalThis.fakeBrowser = () => {
   const events = new EventTarget();
   globalThis.addEventListener = events.addEventListener.bind(events);
   globalThis.removeEventListener = events.removeEventListener.bind(events);
+  globalThis.dispatchEvent = events.dispatchEvent.bind(events);
   Object.assign(globalThis.document, {
     visibilityState: 'visible',
     addEventListener: () => {},
@@ -79,9 +80,18 @@ globalThis.fakeBrowser = () => {
   });
   const requests = [];
   const answers = [];
+  let started = 0;
   globalThis.fetch = async (url, init) => {
-    const batch = JSON.parse(await init.body.text());
-    requests.push({ url, keepalive: init.keepalive, ids: batch.batch.map((event) => event.messageId), retryCount: batch.retryCount || 0 });
+    started += 1;
+    const gzip = (init.headers || {})['Content-Encoding'] === 'gzip';
+    const text = gzip
+      ? await new Response(init.body.stream().pipeThrough(new DecompressionStream('gzip'))).text()
+      : await init.body.text();
+    const batch = JSON.parse(text);
+    requests.push({
+      url, keepalive: init.keepalive, gzip, size: init.body.size,
+      ids: batch.batch.map((event) => event.messageId), retryCount: batch.retryCount || 0,
+    });
     const answer = answers.shift() || { status: 200 };
     if (answer.hold) await answer.hold;
     const headers = answer.headers || {};
@@ -89,10 +99,20 @@ globalThis.fakeBrowser = () => {
   };
   const turn = () => new Promise((resolve) => setImmediate(resolve));  // promise chains run
   const settle = async () => { for (let i = 0; i < 10; i++) await turn(); };
+  // Until ``holds()``, on real time (compression runs on Node's thread pool), 5 s at most.
+  const until = async (holds) => {
+    for (let waited = 0; !holds(); waited += 2) {
+      if (waited > 5000) throw new Error('waited 5 s for ' + holds);
+      await new Promise((resolve) => real.setTimeout(resolve, 2));
+    }
+  };
   return {
     requests,
     answers,
     settle,
+    until,
+    // Every request made so far has reached the fake API (read, decompressed).
+    arrived: () => until(() => requests.length === started),
     now: () => now,
     async tick(ms) {
       const until = now + ms;

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 # A destination with ``settings`` over the defaults; track() makes a call and returns its
-# messageId; each call's outcome lands in ``settled`` as [id, 'delivered' | 'pending' | error].
+# messageId (``properties`` its properties); each call's outcome lands in ``settled`` as [id, 'delivered' | 'pending' | error].
 SCENARIO = """async ({SegmentDestination}) => {
     const browser = fakeBrowser();
     try {
@@ -21,9 +21,9 @@ SCENARIO = """async ({SegmentDestination}) => {
         }, %(settings)s), (error) => reported.push(error.message), () => {});
         let destination = make();
         let made = 0;
-        const track = () => {
+        const track = (properties = {}) => {
             const id = 'm-' + made++;
-            const ctx = {event: {type: 'track', event: 'Clicked', messageId: id, properties: {}},
+            const ctx = {event: {type: 'track', event: 'Clicked', messageId: id, properties},
                          setFailedDelivery(failure) { this.failure = failure; },
                          failedDelivery() { return this.failure; }};
             destination.accept_call(ctx).then(
@@ -189,3 +189,41 @@ def test_a_live_tabs_queue_is_left_to_it(node):
         return sent().flat().filter((id) => id === 'm-0').length;""",
     )
     assert sends == 2  # the first attempt and this tab's own retry; never the other tab's
+
+
+# -- leaving the page ------------------------------------------------------------------------
+
+LEAVE = "dispatchEvent(new Event('pagehide'));"
+
+
+def test_leaving_sends_the_waiting_batch_in_a_request_that_outlives_the_page(node):
+    requests, settled = scenario(
+        node,
+        f"""track(); track(); track();
+        {LEAVE}
+        await browser.settle();
+        return [browser.requests.map((r) => [r.ids, r.keepalive]), settled];""",
+        batchSize=100,
+        batchTimeout=60_000,
+    )
+    assert requests == [[["m-0", "m-1", "m-2"], True]]
+    assert settled == [["m-0", "pending"], ["m-1", "pending"], ["m-2", "pending"]]
+
+
+def test_leaving_with_300_kb_waiting_sends_it_all_gzipped_within_the_keepalive_budget(node):
+    requests = scenario(
+        node,
+        f"""const big = 'x'.repeat(3000);
+        for (let i = 0; i < 100; i++) track({{list: i, blob: big}});
+        // The packer compresses what waits in the background, within milliseconds.
+        await browser.until(() => destination.packer.members.length > 0);
+        {LEAVE}
+        await browser.arrived();
+        return browser.requests.map((r) => [r.ids.length, r.keepalive, r.gzip, r.size]);""",
+        batchSize=1000,
+        batchTimeout=60_000,
+        compress=None,
+    )
+    assert sum(count for count, *_ in requests) == 100
+    assert all(keepalive and gzip for _, keepalive, gzip, _ in requests)
+    assert sum(size for *_, size in requests) < 64 * 1024
