@@ -7,12 +7,7 @@ __pragma__("noalias", "pop")
 __pragma__("noalias", "keys")
 __pragma__("noalias", "type")
 
-from analytics_web.browser.arguments import (
-    resolve_alias,
-    resolve_identity,
-    resolve_page,
-    resolve_track,
-)
+from analytics_web.browser.arguments import resolve_call
 from analytics_web.browser.autotrack import track_forms, track_links
 from analytics_web.browser.consent import Consent
 from analytics_web.browser.context import Context
@@ -42,7 +37,6 @@ from analytics_web.browser.util import (
     is_string,
     is_thenable,
     make_error,
-    make_uuid,
     now_iso,
     rejected,
 )
@@ -530,7 +524,7 @@ class Analytics(Emitter):
         if not self.initialized:
             return self.defer(method, args)
         try:
-            call = self.resolve(method, args)
+            call = resolve_call(method, args, self.users, self.groups)
         except:
             call = {"problem": "the arguments could not be read", "callback": None}
         if call["problem"]:
@@ -672,53 +666,6 @@ class Analytics(Emitter):
 
         state["timer"] = setTimeout(once, self.timeout_ms)
         promise.then(once, once)
-
-    def resolve(self, method, args):
-        """{fields, options, callback, ids, commit, problem} of one call."""
-        ids = {"userId": self.users.id(), "anonymousId": self.users.anonymousId()}
-        if method == "track":
-            call = resolve_track(args[0], args[1], args[2], args[3])
-        elif method == "page" or method == "screen":
-            call = resolve_page(args[0], args[1], args[2], args[3], args[4])
-        elif method == "alias":
-            call = resolve_alias(args[0], args[1], args[2], args[3], self.users)
-        else:
-            return self.resolve_identity(method, args, ids)
-        call["ids"] = ids
-        return call
-
-    def resolve_identity(self, method, args, ids):
-        """identify() and group(): the event carries the id and traits as they will be once the
-        call is accepted; commit() stores them, only then."""
-        entity = self.users if method == "identify" else self.groups
-        found = resolve_identity(entity, args)
-        if (
-            method == "group"
-            and not found["problem"]
-            and (found["id"] is None or found["id"] is js_undefined)
-        ):
-            found["problem"] = "needs a group id (a string or number)"
-        if found["problem"]:
-            return found
-        current = entity.id()
-        new_id = None if found["id"] is None else String(found["id"])
-        switching = current is not None and new_id is not None and current != new_id
-        traits = (
-            found["traits"] if switching else Object.assign({}, entity.traits(), found["traits"])
-        )
-        found["fields"] = {"traits": traits}
-        if method == "group":
-            found["fields"]["groupId"] = new_id
-            found["commit"] = lambda: self.groups.store(new_id, traits)
-        else:
-            if (
-                switching
-            ):  # another person on this browser: a new anonymous id, as in analytics-next
-                ids["anonymousId"] = make_uuid()
-            ids["userId"] = new_id
-            found["commit"] = lambda: self.users.store(new_id, traits, ids["anonymousId"])
-        found["ids"] = ids
-        return found
 
     def defer(self, method, args, moment):
         """A call made before load() (or recorded by a snippet, with its ``moment``): kept

@@ -11,7 +11,7 @@ __pragma__("noalias", "type")
 # {'fields': {...}, 'options': {...}, 'callback': fn or None, 'problem': None or 'what is wrong'}.
 # A call with a problem is reported to the caller and never sent.
 
-from analytics_web.browser.util import describe, is_function, is_object, is_string
+from analytics_web.browser.util import describe, is_function, is_object, is_string, make_uuid
 
 
 def first_function(values):
@@ -153,3 +153,49 @@ def resolve_alias(user_id, previous_id, options, callback, user):
         previous_id = current or user.anonymousId()
     fields = {"userId": String(user_id), "previousId": String(previous_id)}
     return resolved(fields, options if is_object(options) else None, first_function(args), problem)
+
+
+def resolve_call(method, args, users, groups):
+    """{fields, options, callback, ids, commit, problem} of one call: the ids its event carries
+    (``users``' as of now), and for identify() and group() commit(), which stores what the call
+    changes once it is accepted."""
+    ids = {"userId": users.id(), "anonymousId": users.anonymousId()}
+    if method == "track":
+        call = resolve_track(args[0], args[1], args[2], args[3])
+    elif method == "page" or method == "screen":
+        call = resolve_page(args[0], args[1], args[2], args[3], args[4])
+    elif method == "alias":
+        call = resolve_alias(args[0], args[1], args[2], args[3], users)
+    else:
+        return resolve_entity(users if method == "identify" else groups, method, args, ids)
+    call["ids"] = ids
+    return call
+
+
+def resolve_entity(entity, method, args, ids):
+    """identify() and group(): the event carries the id and traits as they will be once the
+    call is accepted; commit() stores them, only then."""
+    found = resolve_identity(entity, args)
+    if (
+        method == "group"
+        and not found["problem"]
+        and (found["id"] is None or found["id"] is js_undefined)
+    ):
+        found["problem"] = "needs a group id (a string or number)"
+    if found["problem"]:
+        return found
+    current = entity.id()
+    new_id = None if found["id"] is None else String(found["id"])
+    switching = current is not None and new_id is not None and current != new_id
+    traits = found["traits"] if switching else Object.assign({}, entity.traits(), found["traits"])
+    found["fields"] = {"traits": traits}
+    if method == "group":
+        found["fields"]["groupId"] = new_id
+        found["commit"] = lambda: entity.store(new_id, traits)
+    else:
+        if switching:  # another person on this browser: a new anonymous id, as in analytics-next
+            ids["anonymousId"] = make_uuid()
+        ids["userId"] = new_id
+        found["commit"] = lambda: entity.store(new_id, traits, ids["anonymousId"])
+    found["ids"] = ids
+    return found
