@@ -679,13 +679,17 @@ def test_delivery_strategy_headers_go_with_every_request(
         [write_key, f"{site.url}/echo/v1"],
     )
     tab.evaluate("analytics.track('One').then(() => analytics.track('Two'))")
-    sent = [
-        {name.lower(): value for name, value in request["headers"].items()}
-        for request in site.echoed
-        if write_key.encode() in request["body"]
-    ]
-    assert [headers["x-site-token"] for headers in sent] == tokens
-    assert {headers["content-type"] for headers in sent} == {"text/plain"}
+
+    def sent() -> list[dict[str, str]]:
+        return [
+            {name.lower(): value for name, value in request["headers"].items()}
+            for request in site.echoed
+            if write_key.encode() in request["body"]
+        ]
+
+    assert wait_until(lambda: len(sent()) >= 2, 10)
+    assert [headers["x-site-token"] for headers in sent()] == tokens
+    assert {headers["content-type"] for headers in sent()} == {"text/plain"}
 
 
 def test_a_header_of_the_sites_own_goes_to_an_api_elsewhere_and_on_leaving(
