@@ -3,36 +3,15 @@ real time it happened (timestamp = receivedAt - (sentAt - timestamp as sent)).""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Page
 
 from analytics_web.collector import CollectorServer
-from analytics_web.tracking_api.times import format_time, parse_time
+from tests.support.event_times import HOURS_AHEAD, TOLERANCE, times_of
 from tests.support.pages import batching, open_page
 from tests.support.polling import wait_until
-
-HOURS_AHEAD = timedelta(hours=3)
-# Between the sender's stamps and the receipt: a request on this machine, with room to spare.
-TOLERANCE = timedelta(seconds=5)
-
-
-def times_of(record: dict) -> dict[str, datetime]:
-    """The four times of a stored event, each of which must be there and readable."""
-    times = {
-        name: parse_time(record[name])
-        for name in ("receivedAt", "sentAt", "originalTimestamp", "timestamp")
-    }
-    return {name: value for name, value in times.items() if value is not None}
-
-
-def skewed_stamps(happened_ago: timedelta) -> tuple[str, str]:
-    """(timestamp, sentAt) as a sender 3 hours ahead writes them for an event that happened
-    ``happened_ago`` before it was sent (now)."""
-    sender_now = datetime.now(UTC) + HOURS_AHEAD
-    return format_time(sender_now - happened_ago), format_time(sender_now)
-
 
 # -- from a browser whose clock is wrong -----------------------------------------------------
 

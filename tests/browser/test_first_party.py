@@ -19,6 +19,7 @@ from analytics_web.collector import CollectorServer
 from analytics_web.serving import ThreadedServer
 from analytics_web.tracking_api.times import parse_time
 from tests.support.collector_client import upstream_received, wait_for_events
+from tests.support.event_times import HOURS_AHEAD
 from tests.support.first_party import first_party_app, settings_for
 from tests.support.pages import call
 from tests.support.polling import wait_until
@@ -166,7 +167,6 @@ def test_a_static_copy_at_segments_path_sends_to_segment(
 
 # -- event times through the spool ---------------------------------------------------------------
 
-HOURS_AHEAD = timedelta(hours=3)
 HOLD_S = 3.0
 # Clock readings taken around the browser's calls, in two processes: a little room either way.
 SLACK = timedelta(milliseconds=300)

@@ -13,19 +13,7 @@ import pytest
 from analytics_web.collector.store import EventStore
 from analytics_web.tracking_api.times import format_time, parse_time
 from tests.support.collector_client import post, track
-
-HOURS_AHEAD = timedelta(hours=3)
-# Between the sender's stamps and the receipt: a request on this machine, with room to spare.
-TOLERANCE = timedelta(seconds=5)
-
-
-def times_of(record: dict) -> dict[str, datetime]:
-    """The four times of a stored event, each of which must be there and readable."""
-    times = {
-        name: parse_time(record[name])
-        for name in ("receivedAt", "sentAt", "originalTimestamp", "timestamp")
-    }
-    return {name: value for name, value in times.items() if value is not None}
+from tests.support.event_times import HOURS_AHEAD, TOLERANCE, times_of
 
 
 def skewed_stamps(happened_ago: timedelta) -> tuple[str, str]:
