@@ -538,10 +538,11 @@ class Analytics(Emitter):
     def land(self, call, args, moment):
         """The page's first page() is its landing view, made once it settles as a route's view
         does: a redirect moves it to where it led and the route may still set its title. Its
-        callback keeps the timeout from the call, with the event as it stands then."""
-        ctx = Context(self.build("page", call, moment))
+        callback keeps the timeout from the call, with the event as it stands then (built
+        now only for a callback to hear)."""
         settling = call["callback"]
         call["callback"] = None
+        ctx = Context(self.build("page", call, moment)) if is_function(settling) else None
 
         def held(resolve):
             self.routes.hold_landing(
@@ -549,7 +550,7 @@ class Analytics(Emitter):
             )
 
         promise = handled(__new__(Promise(held)))
-        if is_function(settling):
+        if ctx:
             self.call_back(promise, ctx, settling)
         return promise
 

@@ -324,39 +324,33 @@ class Outbox:
 
     def adopt(self):
         """Claim the queues of tabs that closed or stopped beating; check again later for
-        queues that were still fresh."""
-        try:
-            self.adopt_from_storage()
-        except:
-            pass  # no localStorage here (sandboxed frame, blocked storage): nothing to adopt
-
-    def adopt_from_storage(self):
+        queues that were still fresh. (No localStorage here: no keys, nothing to adopt.)"""
         now = Date.now()
         recheck = None
-        index = 0
-        while index < localStorage.length:
-            key = localStorage.key(index)
-            index += 1
+
+        def look_at(key):
+            nonlocal recheck
             suffix = suffix_of(key, self.prefix)
             if suffix is None or key.indexOf(self.key) == 0:
-                continue  # another site's key, or this tab's own
+                return  # another site's key, or this tab's own
             if suffix != "":
                 # A part whose queue is gone (an earlier version took the queue, or storage
                 # refused it): taken as a closed tab's.
                 queue_key = key.slice(0, len(key) - len(suffix))
                 if suffix.indexOf(PART) == 0 and read_json("localStorage", queue_key) is None:
                     self.claim(queue_key)
-                continue
+                return
             queue = read_json("localStorage", key)
             if queue is None:
-                continue
+                return
             if alive(key, queue, now):
                 recheck = recheck or STALE_AFTER_MS
-                continue
-            if not queue["open"] and now - queue["beat"] < CLOSED_GRACE_MS:
+            elif not queue["open"] and now - queue["beat"] < CLOSED_GRACE_MS:
                 recheck = CLOSED_GRACE_MS
-                continue
-            self.claim(key)
+            else:
+                self.claim(key)
+
+        stored_keys("localStorage").forEach(look_at)
         if recheck:
             self.check_later(recheck)
 
