@@ -1,6 +1,7 @@
 """Build the browser bundle: Transcrypt turns analytics_web/browser into ES modules, esbuild
-bundles them into dist/ (IIFE readable and minified, ES module, source maps), and a manifest
-records each file's size and Subresource Integrity hash.
+bundles them into dist/ (the core, minified, as a script and an ES module; each feature file
+beside it in both forms; the single-file variant, minified and readable; source maps), and a
+manifest records each file's size and Subresource Integrity hash.
 
 A build whose inputs (browser sources, build settings, tool versions) are unchanged since the
 last one is skipped: the stamp in dist/.build-stamp says what dist/ was built from.
@@ -27,7 +28,15 @@ from analytics_web.paths import BROWSER_DIR, SOURCE_ROOT
 log = logging.getLogger(__name__)
 
 TRANSCRYPT_VERSION = "3.9.5"
-ENTRIES = {"standalone": "standalone.py", "module": "module.py"}
+ENTRIES = {"standalone": "standalone.py", "module": "module.py", "full": "full.py"}
+# The features a page fetches on first use (analytics_web/browser/features.py): name -> module.
+FEATURES = {
+    "autotrack": "autotrack",
+    "consent": "consent",
+    "debug": "debug_console",
+    "plugins": "plugins",
+    "querystring": "querystring",
+}
 SLIM_RUNTIME = BROWSER_DIR / "runtime.js"
 RUNTIME_IMPORT = re.compile(
     r"^import \{([^}]*)\} from '\./org\.transcrypt\.__runtime__\.js';$", re.M
@@ -69,15 +78,28 @@ class BuildError(RuntimeError):
 @dataclass(frozen=True)
 class Output:
     file: str
-    entry: str
+    entry: str  # the Transcrypt entry whose folder holds the module
     format: str
     minify: bool
+    module: str = ""  # the module bundled, when not the entry itself
+
+    @property
+    def source(self) -> str:
+        return f"analytics_web.browser.{self.module}.js" if self.module else f"{self.entry}.js"
 
 
+# Built in this order: the feature files first, so the core can carry their SRI hashes.
+FEATURE_OUTPUTS = tuple(
+    Output(f"analytics.{name}.{kind}.js", "full", fmt, minify=True, module=module)
+    for name, module in FEATURES.items()
+    for kind, fmt in (("min", "iife"), ("esm", "esm"))
+)
 OUTPUTS = (
-    Output("analytics.js", "standalone", "iife", minify=False),
+    *FEATURE_OUTPUTS,
     Output("analytics.min.js", "standalone", "iife", minify=True),
     Output("analytics.esm.js", "module", "esm", minify=True),
+    Output("analytics.full.min.js", "full", "iife", minify=True),
+    Output("analytics.js", "full", "iife", minify=False),
 )
 
 
@@ -120,8 +142,16 @@ def build(root: Path = SOURCE_ROOT, *, force: bool = False) -> list[FileFacts]:
         (work / name / "package.json").write_text('{"type": "module"}\n')
 
     dist.mkdir(exist_ok=True)
+    # One terser name cache for every file: a feature file reads the core's objects by the same
+    # short property names the core gave them.
+    names = root / ".build" / "terser-names.json"
+    names.unlink(missing_ok=True)
+    integrity: dict[str, str] = {}
     for output in OUTPUTS:
-        _esbuild(esbuild, work / output.entry / f"{output.entry}.js", dist / output.file, output)
+        bundled = dist / output.file
+        _esbuild(esbuild, work / output.entry / output.source, bundled, output, integrity, names)
+        if output in FEATURE_OUTPUTS and output.format == "iife":
+            integrity[output.file.split(".")[1]] = FileFacts.of(bundled).integrity
     for output in OUTPUTS:
         _name_real_sources(dist / f"{output.file}.map")
     facts = _facts(dist)
@@ -139,7 +169,7 @@ def build(root: Path = SOURCE_ROOT, *, force: bool = False) -> list[FileFacts]:
 def transpiled_dir(root: Path = SOURCE_ROOT) -> Path:
     """The browser modules as Transcrypt made them (with the slim runtime), one .js each: what
     the bundle is made from, and what the unit tests import in Node."""
-    return root / ".build" / "transcrypt" / "standalone"
+    return root / ".build" / "transcrypt" / "full"
 
 
 def format_table(facts: list[FileFacts]) -> str:
@@ -286,8 +316,16 @@ def _declared_names(code: str) -> set[str]:
     return names
 
 
-def _esbuild(esbuild: Path, entry: Path, target: Path, output: Output) -> None:
-    """Bundle with esbuild; minified outputs are then minified by terser (see _terser)."""
+def _esbuild(
+    esbuild: Path,
+    entry: Path,
+    target: Path,
+    output: Output,
+    integrity: dict[str, str],
+    names: Path,
+) -> None:
+    """Bundle with esbuild; minified outputs are then minified by terser (see _terser).
+    ``integrity``: the SRI hash of each feature file built so far, which the core carries."""
     bundled = target.with_suffix(".bundle.js") if output.minify else target
     command = [
         str(esbuild),
@@ -299,12 +337,14 @@ def _esbuild(esbuild: Path, entry: Path, target: Path, output: Output) -> None:
         "--legal-comments=none",
         f"--define:ANALYTICS_WEB_VERSION={json.dumps(__version__)}",
         f"--define:SNIPPET_EVENT_METHODS={json.dumps(_event_methods())}",
+        f"--define:FEATURE_INTEGRITY={json.dumps(integrity)}",
+        "--external:./analytics.*.esm.js",  # the ES module's features: files of their own
         f"--outfile={bundled}",
         "--log-level=warning",
     ]
     _run(command, cwd=entry.parent)
     if output.minify:
-        _terser(esbuild.parent / "terser", bundled, target, module=output.format == "esm")
+        _terser(esbuild.parent / "terser", bundled, target, names, module=output.format == "esm")
         bundled.unlink()
         bundled.with_suffix(".js.map").unlink()
 
@@ -315,7 +355,7 @@ def _esbuild(esbuild: Path, entry: Path, target: Path, output: Output) -> None:
 INTERNAL_PROPERTY = r"/^[a-z][a-z0-9]*(_[a-z0-9]+)+$/"
 
 
-def _terser(terser: Path, source: Path, target: Path, *, module: bool) -> None:
+def _terser(terser: Path, source: Path, target: Path, names: Path, *, module: bool) -> None:
     """Minify with terser, which compresses this code about 10% smaller than esbuild does,
     mostly by shortening internal property names; the source map follows through. Every
     Python function becomes a `function` expression; unsafe_arrows writes those that read
@@ -329,6 +369,8 @@ def _terser(terser: Path, source: Path, target: Path, *, module: bool) -> None:
         "--mangle",
         "--mangle-props",
         f"regex={INTERNAL_PROPERTY}",
+        "--name-cache",
+        str(names),
         "--ecma",
         "2019",
         "--source-map",

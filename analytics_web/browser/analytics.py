@@ -8,18 +8,15 @@ __pragma__("noalias", "keys")
 __pragma__("noalias", "type")
 
 from analytics_web.browser.arguments import resolve_call
-from analytics_web.browser.autotrack import track_forms, track_links
-from analytics_web.browser.consent import Consent
 from analytics_web.browser.context import Context
-from analytics_web.browser.debug import Debug, label
+from analytics_web.browser.debug import Debug
 from analytics_web.browser.emitter import Emitter
 from analytics_web.browser.enrichment import page_enrichment
 from analytics_web.browser.events import build_event
+from analytics_web.browser.features import Features
 from analytics_web.browser.identity import Group, User
-from analytics_web.browser.middleware import source_middleware
-from analytics_web.browser.page_context import page_info, snapshot
+from analytics_web.browser.page_context import landing_query, page_info, snapshot
 from analytics_web.browser.pipeline import Pipeline
-from analytics_web.browser.querystring import apply_query, landing_query
 from analytics_web.browser.routing import RouteTracker
 from analytics_web.browser.segmentio import SegmentDestination
 from analytics_web.browser.settings import (
@@ -80,6 +77,22 @@ SETUP_METHODS = [
     "debug",
     "timeout",
 ]
+# The calls made by a feature's file (features.py), and which: a page fetches it the first
+# time it makes one, and its calls wait, in order, while it loads.
+FEATURE_OF = {
+    "register": "plugins",
+    "deregister": "plugins",
+    "addSourceMiddleware": "plugins",
+    "addDestinationMiddleware": "plugins",
+    "trackLink": "autotrack",
+    "trackClick": "autotrack",
+    "trackForm": "autotrack",
+    "trackSubmit": "autotrack",
+    "queryString": "querystring",
+}
+# Features without which no event may go: a consent gate or a plugin (a PII scrubber) that
+# could not be loaded stops every event the page makes after asking for it.
+GUARDS = ["consent", "plugins"]
 
 
 class Analytics(Emitter):
@@ -98,7 +111,10 @@ class Analytics(Emitter):
         self.routes = None
         self.integrations = {}
         self.deferred = []
-        self.debugger = Debug()
+        self.features = Features()
+        self.fetching = 0  # features on their way: calls wait meanwhile
+        self.blocked = None  # the error of a guarding feature that could not be loaded
+        self.debugger = Debug(self.features)
         self.pipeline = Pipeline(self, self.debugger)
         self.failedInitializations = self.pipeline.failed  # destinations that failed to load
         self.timeout_ms = DEFAULT_TIMEOUT_MS
@@ -111,6 +127,7 @@ class Analytics(Emitter):
         self.Integrations = {}
         self.init = self.initialize
         LEGACY_NO_OPS.forEach(self.no_op)
+        Object.keys(FEATURE_OF).forEach(self.by_feature)
 
         def keep(resolve):
             self.mark_ready = resolve
@@ -138,14 +155,79 @@ class Analytics(Emitter):
         self.pipeline.left_out = destinations.filter(lambda name: not listed[name])
         disable = options["disable"]
         off = disable(cdn) if is_function(disable) else disable
-        if is_thenable(off):
-            off.then(
-                lambda answer: self.start(write_key, options, answer == True),
-                lambda error: self.start(write_key, options, False),
+        wanted = self.features_wanted(options)
+        if is_thenable(off) or len(wanted):
+            answered = Promise.resolve(off).then(lambda answer: answer == True, lambda error: False)
+            Promise.all([answered].concat(wanted.map(self.fetch_feature))).then(
+                lambda got: self.start(write_key, options, got[0])
             )
         else:
             self.start(write_key, options, off == True)
         return self
+
+    def features_wanted(self, options):
+        """The features this page asks for before it starts: by its load options, its landing
+        URL, the tab's debug flag and the calls made before load()."""
+        wanted = self.deferred.map(
+            lambda call: (
+                FEATURE_OF[call["method"]]
+                or (call["method"] == "debug" and call["args"][0] != False and "debug")
+            )
+        )
+        if is_object(options["consent"]):
+            wanted.push("consent")
+        if Array.isArray(options["plugins"]) and len(options["plugins"]):
+            wanted.push("plugins")
+        if self.debugger.enabled:
+            wanted.push("debug")
+        if options["useQueryString"] != False and landing_query().indexOf("ajs_") >= 0:
+            wanted.push("querystring")
+        return wanted.filter(lambda name, at: name and wanted.indexOf(name) == at)
+
+    def fetch_feature(self, name):
+        """Fetch a feature's file; the calls made meanwhile wait and are made once it is here
+        (or has failed: see through())."""
+        self.fetching += 1
+
+        def settled():
+            self.fetching -= 1
+            error = self.features.failed[name]
+            if error:
+                console.error(error.message)
+                if GUARDS.indexOf(name) >= 0:
+                    self.blocked = error
+            if not self.fetching and self.initialized:
+                waiting = self.deferred
+                self.deferred = []
+                waiting.forEach(self.replay)
+
+        return self.features.need(name).then(settled)
+
+    def waits(self, feature):
+        """Whether a call must wait (it is kept, in order, and made later): before load(),
+        while a feature loads, or for its own ``feature`` not here yet (fetched now)."""
+        if (
+            feature
+            and self.initialized
+            and not self.features.ready[feature]
+            and not self.features.failed[feature]
+        ):
+            self.fetch_feature(feature)
+        return not self.initialized or self.fetching > 0
+
+    def by_feature(self, method):
+        """analytics[method](...), made by its feature's file once that is here."""
+
+        def call(*args):
+            feature = FEATURE_OF[method]
+            if self.waits(feature):
+                return self.defer(method, args)
+            error = self.features.failed[feature]
+            if error:
+                return self.refuse(method, error, args, None)
+            return self.features.ready[feature][method].apply(None, [self].concat(args))
+
+        self[method] = call
 
     def destinations_known(self, options):
         """Names of the destination plugins given before load (settings.plugins, register() on
@@ -171,20 +253,22 @@ class Analytics(Emitter):
         waiting.filter(lambda call: LISTENER_METHODS.indexOf(call["method"]) >= 0).forEach(
             self.replay
         )
-        if is_object(options["consent"]):
-            self.consent_state = Consent(
+        asks_consent = is_object(options["consent"])
+        consent = self.features.ready["consent"]
+        if asks_consent and consent:
+            self.consent_state = consent.Consent(
                 options["consent"], not options["disableClientPersistence"]
             )
             self.pipeline.gate = self.consent_state.allows
         self.integrations = integration_flags(options["integrations"])
         hints = options["highEntropyValuesClientHints"]
         if Array.isArray(hints) and len(hints):
-            self.pipeline.register(page_enrichment(hints))  # events wait for the hints
+            self.pipeline.load(page_enrichment(hints))  # events wait for the hints
         else:
             self.pipeline.add(page_enrichment(None))
-        if (
-            self.consent_state and not self.consent_state.preferences
-        ):  # undecided: memory only, sent nowhere
+        if asks_consent and not (
+            self.consent_state and self.consent_state.preferences
+        ):  # undecided (or no consent file): memory only, sent nowhere
             self.users = User(Object.assign({}, options, {"disableClientPersistence": True}))
             self.groups = Group(Object.assign({}, options, {"disableClientPersistence": True}))
         elif not disabled:
@@ -204,8 +288,9 @@ class Analytics(Emitter):
         waiting.filter(lambda call: SETUP_METHODS.indexOf(call["method"]) >= 0).forEach(self.replay)
         # The landing URL's ajs_ calls before the page's own, as in analytics-next: the landing
         # view and the calls made before load belong to the visitor the link named.
-        if options["useQueryString"] != False and not disabled:
-            apply_query(self, landing_query(), options["useQueryString"])
+        query = self.features.ready["querystring"]
+        if query and options["useQueryString"] != False and not disabled:
+            query.apply_query(self, landing_query(), options["useQueryString"])
         if options["initialPageview"] == True:
             if self.routes:
                 self.routes.land()  # settled as route views are: redirects, the title
@@ -250,59 +335,17 @@ class Analytics(Emitter):
             self.segment.unload()
 
     def consent(self, choice):
-        """The visitor's decision: true (every category), false (none) or {category: bool}.
-        Events kept while undecided go out stamped with it, or are discarded; the decision is
-        remembered for the next pages. Without a choice: the current preferences (None while
-        undecided)."""
-        if not self.initialized:
+        """The visitor's decision (consent.py); without a choice, the current preferences."""
+        if self.waits(None):
             return self.defer("consent", [choice])
         if not self.consent_state:
             console.warn(
                 "analytics-web: consent() needs load(writeKey, {consent: {categories: [...]}})"
+                if not self.features.failed["consent"]
+                else self.features.failed["consent"].message
             )
             return None
-        if choice is js_undefined:
-            return self.consent_state.preferences
-        before = self.consent_state.preferences
-        preferences = self.consent_state.decide(choice)
-        held = self.held
-        self.held = []
-        if self.consent_state.refused_all():
-            self.debugger.note(
-                len(held) + " event(s) kept until consent were discarded: consent refused"
-            )
-        else:
-            if not self.delivering:
-                self.start_delivering()
-            anonymous_id = self.users.anonymousId()
-            held.forEach(lambda ctx: self.send_consented(ctx, anonymous_id))
-        if before and JSON.stringify(before) != JSON.stringify(preferences):
-            self.track(
-                "Segment Consent Preference Updated",
-                {},
-                {"consent": {"categoryPreferences": preferences}},
-            )
-        return preferences
-
-    def send_consented(self, ctx, anonymous_id):
-        """A call kept until consent, now sent: with the visitor's stored id if they had one."""
-        ctx.event["anonymousId"] = (
-            anonymous_id if ctx.event["anonymousId"] == ctx.memory_id else ctx.event["anonymousId"]
-        )
-        self.consent_state.stamp(ctx.event)
-        self.debugger.note(label(ctx.event) + ": sent now that the visitor consented")
-        self.pipeline.run(ctx).catch(lambda error: self.undelivered(error, [ctx.event]))
-
-    def hold(self, ctx, callback):
-        """Before the visitor decides: kept in memory only; the call settles now, pending."""
-        ctx.memory_id = self.users.anonymousId()
-        self.held.push(ctx)
-        self.debugger.note(label(ctx.event) + ": held until the visitor decides on consent")
-        ctx.setFailedDelivery({"reason": make_error("held until the visitor decides on consent")})
-        promise = Promise.resolve(ctx)
-        if is_function(callback):
-            self.call_back(promise, ctx, callback)
-        return promise
+        return self.consent_state.choose(self, choice)
 
     def replay(self, call):
         """A call made before load(), made now (event calls with their own page and time)."""
@@ -387,76 +430,9 @@ class Analytics(Emitter):
             self.refuse("use", "needs a function of analytics that does not throw", [factory], None)
         return self
 
-    def queryString(self, query):
-        """The calls a query string asks for (?ajs_event=...), as on a landing URL."""
-        return Promise.all(apply_query(self, query, self.options["useQueryString"]))
-
     def pageview(self, url):
         """Analytics.js 1's pageview(url), as analytics-next keeps it: a page call for that path."""
         return self.page({"path": url}).then(lambda ctx: self)
-
-    def trackLink(self, links, event, properties, options):
-        """Track clicks on links (one, an array or a jQuery-like list); the page navigates once
-        the event is safe, or after timeout ms. event and properties may be functions of
-        the link."""
-        return track_links(self, "trackLink", links, event, properties, options)
-
-    def trackClick(self, links, event, properties, options):
-        return track_links(self, "trackClick", links, event, properties, options)
-
-    def trackForm(self, forms, event, properties, options):
-        """Track form submits; the form submits once the event is safe, or after timeout ms,
-        and submits even when tracking fails."""
-        return track_forms(self, "trackForm", forms, event, properties, options)
-
-    def trackSubmit(self, forms, event, properties, options):
-        return track_forms(self, "trackSubmit", forms, event, properties, options)
-
-    # -- plugins and middleware --------------------------------------------------------------
-
-    def register(self, *plugins):
-        """Load plugins; resolves once they are loaded. Events made meanwhile wait for them,
-        but for destinations (see Pipeline.register)."""
-        if not self.initialized:
-            return self.defer("register", plugins)
-
-        def registered(results):
-            self.emit("register", plugins.map(lambda plugin: plugin.name))
-            return Context({"type": "register"})
-
-        return handled(
-            Promise.all(plugins.map(lambda plugin: self.pipeline.register(plugin))).then(registered)
-        )
-
-    def deregister(self, *names):
-        if not self.initialized:
-            return self.defer("deregister", names)
-        return handled(Promise.all(names.map(lambda name: self.pipeline.deregister(name))))
-
-    def addSourceMiddleware(self, fn):
-        """fn({payload, next, integrations}) for every event, before enrichment, in the order
-        added; an event it does not pass to next() is dropped."""
-        if not self.initialized:
-            return self.defer("addSourceMiddleware", [fn])
-        if not is_function(fn):
-            return rejected(make_error("addSourceMiddleware() needs a function"))
-        return handled(
-            self.pipeline.register(source_middleware(fn, self.integrations)).then(lambda: self)
-        )
-
-    def addDestinationMiddleware(self, name, *fns):
-        """fn({payload, next, integration}) on one destination's copy of each event ('*': every
-        destination but Segment.io, as in analytics-next; name it to reach it too)."""
-        if not self.initialized:
-            return self.defer("addDestinationMiddleware", [name].concat(fns))
-        if not is_string(name) or not fns.every(is_function):
-            return rejected(
-                make_error(
-                    'addDestinationMiddleware() needs a destination name (or "*") and functions'
-                )
-            )
-        fns.forEach(lambda fn: self.pipeline.middleware.push({"name": name, "fn": fn}))
-        return Promise.resolve(self)
 
     def timeout(self, ms):
         """How long a callback may wait for its call to settle (default 300 ms)."""
@@ -472,14 +448,14 @@ class Analytics(Emitter):
         return self.users
 
     def reset(self):
-        if not self.initialized:
+        if self.waits(None):
             return self.defer("reset", [])
         self.users.reset()
         self.groups.reset()
         self.emit("reset")
 
     def setAnonymousId(self, anonymous_id):
-        if not self.initialized:
+        if self.waits(None):
             return self.defer("setAnonymousId", [anonymous_id])
         return self.users.anonymousId(anonymous_id)
 
@@ -506,7 +482,11 @@ class Analytics(Emitter):
         return self.readiness.then(plugins_ready).then(run)
 
     def debug(self, on):
+        """Every call in the console from now on (the debug console's file is fetched first:
+        calls made meanwhile wait for it), or no longer (false)."""
         self.debugger.toggle(on)
+        if self.debugger.enabled:
+            self.waits("debug")
         return self
 
     def flush(self):
@@ -521,14 +501,15 @@ class Analytics(Emitter):
     def dispatch(self, method, args, moment):
         """One call: resolve its arguments, build its event, check it, commit what it changes
         (identity), then run it through the plugins. A refused call changes nothing."""
-        if not self.initialized:
-            return self.defer(method, args)
+        if self.waits(None):
+            return self.defer(method, args, moment)
         try:
             call = resolve_call(method, args, self.users, self.groups)
         except:
             call = {"problem": "the arguments could not be read", "callback": None}
-        if call["problem"]:
-            return self.refuse(method, call["problem"], args, call["callback"])
+        problem = call["problem"] or self.blocked
+        if problem:
+            return self.refuse(method, problem, args, call["callback"])
         if method == "page" and self.routes and not (moment and moment["route"]):
             if self.routes.landing():
                 return self.land(call, args, moment)
@@ -583,17 +564,13 @@ class Analytics(Emitter):
             # Plugins get an event of their own: what the caller changes later never reaches it.
             # (On the direct route the text just measured is what is sent and stored.)
             ctx.event = JSON.parse(checked["text"])
-        self.debugger.call(ctx.event)
+        self.debugger.show("call", ctx.event)
         if self.event_listeners[method]:
             self.emit.apply(self, [method].concat(self.heard(method, ctx.event)))
         if self.consent_state:
-            if not self.consent_state.preferences:
-                return self.hold(ctx, call["callback"])
-            if self.consent_state.refused_all():
-                return self.refuse(
-                    method, "not sent: the visitor refused consent", args, call["callback"]
-                )
-            self.consent_state.stamp(ctx.event)
+            stopped = self.consent_state.gate(self, ctx, method, args, call["callback"])
+            if stopped:
+                return stopped
         if self.routes and self.routes.pending and not (moment and moment["route"]):
             return self.answer_call(ctx, call["callback"], self.behind_view(ctx, direct, checked))
         return self.answer_call(ctx, call["callback"], self.send_event(ctx, direct, checked))
@@ -640,11 +617,11 @@ class Analytics(Emitter):
         event = ctx.event
 
         def settled(result):
-            self.debugger.outcome(event, result, None)
+            self.debugger.show("outcome", event, result, None)
             return result
 
         def failed(error):
-            self.debugger.outcome(event, None, error)
+            self.debugger.show("outcome", event, None, error)
             ctx.setFailedDelivery({"reason": error})
             raise error
 
@@ -683,9 +660,10 @@ class Analytics(Emitter):
         return handled(__new__(Promise(hold)))
 
     def refuse(self, method, problem, args, callback, kind):
-        """A call that will never be sent: its promise rejects (with an Error, or ``kind``), its
-        callback hears it, and so do 'error' listeners and the debug console."""
-        error = make_error(method + "(): " + problem, kind)
+        """A call that will never be sent: its promise rejects (with an Error, or ``kind``; or
+        with ``problem`` itself when that is an error), its callback hears it, and so do
+        'error' listeners and the debug console."""
+        error = make_error(method + "(): " + problem, kind) if is_string(problem) else problem
         self.debugger.problem(error.message, args)
         self.emit("error", error)
         promise = rejected(error)

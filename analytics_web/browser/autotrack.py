@@ -10,8 +10,10 @@ __pragma__("noalias", "type")
 # trackLink/trackClick and trackForm/trackSubmit, as Analytics.js defines them: a click on a
 # link or a form's submit is tracked, and the page waits for the event to be safe before it
 # navigates or submits, at most `timeout` ms (300 by default), so the event is not lost to
-# the navigation and a visitor never waits longer than that.
+# the navigation and a visitor never waits longer than that. A feature file of its own
+# (features.py), fetched the first time a page calls one of them.
 
+from analytics_web.browser.features import publish
 from analytics_web.browser.util import describe, is_function
 
 XLINK = "http://www.w3.org/1999/xlink"
@@ -126,3 +128,27 @@ def track_forms(analytics, method, forms, event, properties, options):
 
     found.forEach(listen)
     return Promise.resolve(analytics)
+
+
+def link_tracker(method):
+    """analytics.trackLink(links, event, properties, options) (and trackClick)."""
+    return lambda analytics, links, event, properties, options: track_links(
+        analytics, method, links, event, properties, options
+    )
+
+
+def form_tracker(method):
+    """analytics.trackForm(forms, event, properties, options) (and trackSubmit)."""
+    return lambda analytics, forms, event, properties, options: track_forms(
+        analytics, method, forms, event, properties, options
+    )
+
+
+feature = publish(
+    {
+        "trackLink": link_tracker("trackLink"),
+        "trackClick": link_tracker("trackClick"),
+        "trackForm": form_tracker("trackForm"),
+        "trackSubmit": form_tracker("trackSubmit"),
+    }
+)

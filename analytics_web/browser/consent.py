@@ -7,12 +7,15 @@ __pragma__("noalias", "pop")
 __pragma__("noalias", "keys")
 __pragma__("noalias", "type")
 
-# Consent, built in: load(writeKey, {consent: {categories, destinations, gpc}}). Until the
+# Consent, a feature file of its own (features.py): load(writeKey, {consent: {categories, destinations, gpc}}). Until the
 # visitor decides, the library keeps its calls in memory (each with its own time and page),
 # writes no id to a cookie or localStorage and sends nothing. consent(preferences) then releases
 # them, stamped with context.consent, or discards them. The decision itself is remembered for
 # the next pages under one key (it holds no personal data: strictly necessary storage).
 
+from analytics_web.browser.debug import label
+from analytics_web.browser.features import publish
+from analytics_web.browser.util import is_function, make_error
 from analytics_web.browser.webstorage import read_json, write_json
 
 DECISION_KEY = "aw_consent"
@@ -88,3 +91,69 @@ class Consent:
         return not Object.keys(self.preferences or {}).some(
             lambda key: self.preferences[key] == True
         )
+
+    # -- what the library does with it (analytics: the Analytics instance) ----------------------
+
+    def choose(self, analytics, choice):
+        """analytics.consent(choice): the visitor's decision, true (every category), false
+        (none) or {category: bool}. Events kept while undecided go out stamped with it, or are
+        discarded; the decision is remembered for the next pages. Without a choice: the current
+        preferences (None while undecided)."""
+        if choice is js_undefined:
+            return self.preferences
+        before = self.preferences
+        preferences = self.decide(choice)
+        held = analytics.held
+        analytics.held = []
+        if self.refused_all():
+            analytics.debugger.show(
+                "note", len(held) + " event(s) kept until consent were discarded: consent refused"
+            )
+        else:
+            if not analytics.delivering:
+                analytics.start_delivering()
+            anonymous_id = analytics.users.anonymousId()
+            held.forEach(lambda ctx: self.release(analytics, ctx, anonymous_id))
+        if before and JSON.stringify(before) != JSON.stringify(preferences):
+            analytics.track(
+                "Segment Consent Preference Updated",
+                {},
+                {"consent": {"categoryPreferences": preferences}},
+            )
+        return preferences
+
+    def release(self, analytics, ctx, anonymous_id):
+        """A call kept until consent, now sent: with the visitor's stored id if they had one."""
+        ctx.event["anonymousId"] = (
+            anonymous_id if ctx.event["anonymousId"] == ctx.memory_id else ctx.event["anonymousId"]
+        )
+        self.stamp(ctx.event)
+        analytics.debugger.show("note", label(ctx.event) + ": sent now that the visitor consented")
+        analytics.pipeline.run(ctx).catch(lambda error: analytics.undelivered(error, [ctx.event]))
+
+    def gate(self, analytics, ctx, method, args, callback):
+        """A call's event at the consent gate: kept in memory until the visitor decides,
+        refused when they refused everything (a promise then), or stamped and let through
+        (None)."""
+        if not self.preferences:
+            return self.hold(analytics, ctx, callback)
+        if self.refused_all():
+            return analytics.refuse(method, "not sent: the visitor refused consent", args, callback)
+        self.stamp(ctx.event)
+        return None
+
+    def hold(self, analytics, ctx, callback):
+        """Before the visitor decides: kept in memory only; the call settles now, pending."""
+        ctx.memory_id = analytics.users.anonymousId()
+        analytics.held.push(ctx)
+        analytics.debugger.show(
+            "note", label(ctx.event) + ": held until the visitor decides on consent"
+        )
+        ctx.setFailedDelivery({"reason": make_error("held until the visitor decides on consent")})
+        promise = Promise.resolve(ctx)
+        if is_function(callback):
+            analytics.call_back(promise, ctx, callback)
+        return promise
+
+
+feature = publish({"Consent": Consent})

@@ -16,6 +16,7 @@ __pragma__("noalias", "type")
 
 from analytics_web.browser.analytics import Analytics
 from analytics_web.browser.context import Context
+from analytics_web.browser.features import feature_file, source
 from analytics_web.browser.util import is_object, is_string, make_error
 
 # Calls on the object load() returns, as analytics-next has them: made on the instance (which
@@ -27,6 +28,36 @@ PROMISED = [
     "register", "deregister", "addSourceMiddleware", "addDestinationMiddleware", "flush",
     "trackLink", "trackClick", "trackForm", "trackSubmit", "pageview", "consent",
 ]  # fmt: skip
+
+
+def import_feature(name):
+    """A feature's ES module (features.py), beside this one. Each import() is written out, so an
+    app's bundler sees it and makes it a chunk of its own, fetched only when the app needs it
+    (the build keeps these paths external)."""
+    imports = __pragma__(
+        "js",
+        "{}",
+        """({
+            autotrack: () => import('./analytics.autotrack.esm.js'),
+            consent: () => import('./analytics.consent.esm.js'),
+            debug: () => import('./analytics.debug.esm.js'),
+            plugins: () => import('./analytics.plugins.esm.js'),
+            querystring: () => import('./analytics.querystring.esm.js'),
+        })""",
+    )
+
+    def failed(error):
+        raise make_error(
+            feature_file(name).replace(".min.js", ".esm.js")
+            + " could not be imported ("
+            + error
+            + "): ship it beside analytics.esm.js"
+        )
+
+    return imports[name]().then(lambda module: module.feature, failed)
+
+
+source["fetch"] = import_feature
 
 
 class AnalyticsBrowser:

@@ -131,3 +131,15 @@ def campaign(search):
 
     params.forEach(take)
     return found
+
+
+# A hash router's query (#/?ajs_uid=1, #about?ajs_uid=1): what follows the hash's "?".
+HASH_ROUTE = __new__(RegExp("^#[^?]*"))
+
+
+def landing_query():
+    """The landing URL's query string, or, when that carries no ajs_ calls, the one a hash
+    router put in its hash (analytics-next reads the hash only when there is no query string
+    at all; a utm_ query before a hash route is common enough to look past)."""
+    search = location.search
+    return search if search.indexOf("ajs_") >= 0 else location.hash.replace(HASH_ROUTE, "")

@@ -16,9 +16,7 @@ __pragma__("noalias", "type")
 
 from analytics_web.browser.context import Context, copy_of
 from analytics_web.browser.debug import label as debug_label
-from analytics_web.browser.middleware import run_middleware
 from analytics_web.browser.util import (
-    describe,
     is_function,
     is_object,
     is_thenable,
@@ -58,25 +56,6 @@ def reason(error):
     return said.replace("analytics-web: ", "")
 
 
-def plugin_problem(plugin):
-    if not is_object(plugin):
-        return "a plugin is an object with name, type and load(), got " + describe(plugin)
-    if typeof(plugin.name) != "string" or plugin.name == "":
-        return "a plugin needs a name (a non-empty string)"
-    if PLUGIN_TYPES.indexOf(plugin.type) < 0:
-        return (
-            'plugin "'
-            + plugin.name
-            + '" has type '
-            + JSON.stringify(plugin.type)
-            + "; the types are "
-            + PLUGIN_TYPES.join(", ")
-        )
-    if not is_function(plugin.load):
-        return 'plugin "' + plugin.name + '" needs a load(ctx, analytics) method'
-    return None
-
-
 def enabled(plugin, integrations):
     """Destinations honour the event's integrations: {Name: false} turns one off, {All: false}
     all but those named true; All does not apply to Segment.io, as in analytics-next."""
@@ -97,7 +76,8 @@ class Pipeline:
         self.analytics = analytics
         self.debug = debug
         self.plugins = []
-        self.middleware = []  # destination middleware: {'name': destination or '*', 'fn': fn}
+        # destination middleware: {'name': destination or '*', 'run': run(event, extra)}
+        self.middleware = []
         # {for_plugin, loaded}: plugins still loading, loaded resolving true once one has. ready()
         # waits for all of them, events for all but destinations.
         self.loading = []
@@ -141,20 +121,12 @@ class Pipeline:
         self.plugins.forEach(prepare)
         return segment
 
-    def register(self, plugin):
+    def load(self, plugin):
         """Load a plugin, then let it see events. Events wait for a plugin that loads, but for
         a destination: that is a third party (a script an ad blocker stops, a tool that never
         answers), so Segment.io and the others go on, and it gets what it missed once loaded.
         A destination that fails to load is left out with a warning; any other plugin that
-        fails rejects the promise."""
-        problem = plugin_problem(plugin)
-        if problem:
-            return Promise.reject(make_error("register(): " + problem))
-        if plugin.type == "destination" and self.left_out.indexOf(plugin.name) >= 0:
-            self.debug.note(
-                'destination "' + plugin.name + '" not loaded: the settings leave it out'
-            )
-            return Promise.resolve()
+        fails rejects the promise. (register() checks the plugin first: plugins.py.)"""
         destination = plugin.type == "destination"
         if destination:
             in_turn(self.plugins, plugin)  # its events wait for it there (see hand_to)
@@ -162,7 +134,7 @@ class Pipeline:
         def loaded(result):
             if not destination:
                 in_turn(self.plugins, plugin)
-            self.debug.note('plugin "' + plugin.name + '" (' + plugin.type + ") loaded")
+            self.debug.show("note", 'plugin "' + plugin.name + '" (' + plugin.type + ") loaded")
             return True
 
         def failed(error):
@@ -187,27 +159,6 @@ class Pipeline:
         entry["loaded"].then(lambda ok: self.loading.splice(self.loading.indexOf(entry), 1))
         return done
 
-    def deregister(self, name):
-        """Take plugins of that name out, calling their unload()."""
-        found = self.plugins.filter(lambda plugin: plugin.name == name)
-        self.plugins = self.plugins.filter(lambda plugin: plugin.name != name)
-        self.own = self.own.filter(lambda plugin: plugin.name != name)
-
-        def unload(plugin):
-            if not is_function(plugin.unload):
-                return None
-            return (
-                Promise.resolve()
-                .then(lambda: plugin.unload(Context({"type": "deregister"}), self.analytics))
-                .catch(
-                    lambda error: console.warn(
-                        'analytics-web: unload() of "' + name + '" threw: ' + reason(error)
-                    )
-                )
-            )
-
-        return Promise.all(found.map(unload))
-
     async def run(self, ctx):
         """The event through every plugin. Resolves with the context once each destination has
         had it; rejects when a before plugin dropped it or Segment.io refused it."""
@@ -230,7 +181,7 @@ class Pipeline:
                 got = await got
             if not got["failed"] and is_context(got["value"]):
                 ctx = got["value"]
-                self.debug.step(plugin.name, seen, ctx.event)
+                self.debug.show("step", plugin.name, seen, ctx.event)
             elif plugin.type == "before":
                 why = reason(got["error"]) if got["failed"] else "it returned no context"
                 raise make_error('plugin "' + plugin.name + '" dropped the event: ' + why)
@@ -269,8 +220,9 @@ class Pipeline:
     def consented(self, name, event):
         if not self.gate or self.gate(name):
             return True
-        self.debug.note(
-            debug_label(event) + ': not for "' + name + '": its consent categories were refused'
+        self.debug.show(
+            "note",
+            debug_label(event) + ': not for "' + name + '": its consent categories were refused',
         )
         return False
 
@@ -290,7 +242,9 @@ class Pipeline:
                     and self.hand_to(destination, later, False)
                 )
             )
-            self.debug.note(debug_label(ctx.event) + ': kept for "' + name + '" until it loads')
+            self.debug.show(
+                "note", debug_label(ctx.event) + ': kept for "' + name + '" until it loads'
+            )
             return {"context": later, "segment": False}
         copy = copy_of(ctx) if shared else ctx
         kind = copy.event["type"]
@@ -303,12 +257,14 @@ class Pipeline:
         )
         index = 0
         while index < len(chain):
-            event = run_middleware(chain[index]["fn"], copy.event, {"integration": name})
+            event = chain[index]["run"](copy.event, {"integration": name})
             index += 1
             if is_thenable(event):
                 event = await event
             if event is None:
-                self.debug.note('destination middleware dropped the event for "' + name + '"')
+                self.debug.show(
+                    "note", 'destination middleware dropped the event for "' + name + '"'
+                )
                 return result
             copy.event = event
         if not is_function(destination[kind]):
@@ -317,5 +273,5 @@ class Pipeline:
         if is_thenable(got):
             got = await got
         result["error"] = got["error"] if got["failed"] else None
-        self.debug.answered(name, copy.event, result["error"])
+        self.debug.show("answered", name, copy.event, result["error"])
         return result

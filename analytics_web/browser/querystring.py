@@ -9,6 +9,10 @@ __pragma__("noalias", "type")
 
 # The landing URL may carry calls, as in Analytics.js (email links, ads):
 #   ?ajs_aid=ANON  ?ajs_uid=USER&ajs_trait_email=...  ?ajs_event=Clicked&ajs_prop_plan=pro
+# Reading them is a feature file of its own (features.py), fetched only when the landing URL
+# has such parameters (page_context.landing_query, in the core) or the page calls queryString().
+
+from analytics_web.browser.features import publish
 
 
 def prefixed(params, prefix):
@@ -27,18 +31,6 @@ def allowed(value, pattern):
     return value and (not pattern or typeof(pattern.test) != "function" or pattern.test(value))
 
 
-# A hash router's query (#/?ajs_uid=1, #about?ajs_uid=1): what follows the hash's "?".
-HASH_ROUTE = __new__(RegExp("^#[^?]*"))
-
-
-def landing_query():
-    """The landing URL's query string, or, when that carries no ajs_ calls, the one a hash
-    router put in its hash (analytics-next reads the hash only when there is no query string
-    at all; a utm_ query before a hash route is common enough to look past)."""
-    search = location.search
-    return search if search.indexOf("ajs_") >= 0 else location.hash.replace(HASH_ROUTE, "")
-
-
 def apply_query(analytics, query, patterns):
     """Make the calls the query string asks for: anonymous id first, then identify, then track.
     ``query``: "?ajs_uid=..." or a whole URL."""
@@ -54,3 +46,11 @@ def apply_query(analytics, query, patterns):
     if params.js_get("ajs_event"):
         made.push(analytics.track(params.js_get("ajs_event"), prefixed(params, "ajs_prop_")))
     return made
+
+
+def queryString(analytics, query):
+    """analytics.queryString(query): the calls a query string asks for, as on a landing URL."""
+    return Promise.all(apply_query(analytics, query, analytics.options["useQueryString"]))
+
+
+feature = publish({"apply_query": apply_query, "queryString": queryString})

@@ -12,6 +12,7 @@ __pragma__("noalias", "type")
 # time it was made at.
 
 from analytics_web.browser.analytics import Analytics
+from analytics_web.browser.features import script_fetcher, source
 from analytics_web.browser.page_context import page_info
 from analytics_web.browser.settings import segment_options
 from analytics_web.browser.util import is_object
@@ -74,6 +75,7 @@ def install():
     stub = window[key]
     if stub and not Array.isArray(stub):
         return  # a second copy of the bundle on the page: the first one stays in charge
+    source["fetch"] = script_fetcher(script)  # features from beside this script, with its nonce
     analytics = Analytics()
     window[key] = analytics
     if not stub:

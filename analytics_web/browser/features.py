@@ -1,0 +1,112 @@
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
+
+# The parts of the library a page may never use, each in a file of its own beside the bundle,
+# fetched the first time the page needs one (a plain snippet page downloads none of them):
+#   consent     load(key, {consent: ...})                         analytics.consent.min.js
+#   plugins     register, deregister, add*Middleware              analytics.plugins.min.js
+#   autotrack   trackLink, trackClick, trackForm, trackSubmit     analytics.autotrack.min.js
+#   debug       debug(true), or the tab's remembered debug flag   analytics.debug.min.js
+#   querystring the landing URL's ajs_ calls, queryString()       analytics.querystring.min.js
+# analytics.full.min.js has them all built in. Each file hands its exports to the script
+# element that loaded it (publish), so the page's globals stay untouched.
+
+from analytics_web.browser.util import make_error
+
+# The bundle's file name in its URL: its features come from the same folder (and with the same
+# query), never from a third party's host.
+FILE_NAME = __new__(RegExp("[^/?#]*([?#].*)?$"))
+
+
+def feature_file(name):
+    return "analytics." + name + ".min.js"
+
+
+def publish(feature):
+    """A feature file's last step: its exports, for the bundle that asked for it."""
+    script = document.currentScript
+    if script:
+        script.analyticsWebFeature = feature
+    return feature
+
+
+def script_fetcher(bundle):
+    """Features as <script>s beside ``bundle`` (the bundle's own <script>), with its nonce (a
+    strict Content-Security-Policy lets them run) and the SRI hash this build carries for each
+    (a changed or substituted file is refused)."""
+    src = bundle.src if bundle and bundle.src else ""
+
+    def fetch(name):
+        file = feature_file(name)
+        url = src.replace(FILE_NAME, file + "$1")
+
+        def attach(resolve, reject):
+            script = document.createElement("script")
+
+            def loaded():
+                if script.analyticsWebFeature:
+                    resolve(script.analyticsWebFeature)
+                else:
+                    failed()
+
+            def failed():
+                reject(
+                    make_error(
+                        file
+                        + " could not be loaded from "
+                        + url
+                        + " (missing, offline, or refused by the page's Content-Security-Policy"
+                        + " or its integrity check): serve it beside the bundle, or load"
+                        + " analytics.full.min.js, which has every feature in one file"
+                    )
+                )
+
+            script.onload = loaded
+            script.onerror = failed
+            script.crossOrigin = "anonymous"  # SRI is checked on CORS requests only
+            script.integrity = FEATURE_INTEGRITY[name]
+            if bundle and bundle.nonce:
+                script.nonce = bundle.nonce
+            script.src = url
+            document.head.appendChild(script)
+
+        return __new__(Promise(attach))
+
+    return fetch
+
+
+# How this build gets its features, set by its entry point: standalone.py fetches <script>s,
+# module.py imports the ES modules, full.py has them all built in.
+source = {"fetch": script_fetcher(None), "built_in": {}}
+
+
+class Features:
+    """Which features this page has: ``ready`` (loaded, or built in), ``failed`` (the error
+    naming the file), and the fetch of each asked for."""
+
+    def __init__(self):
+        self.fetch = source["fetch"]
+        self.ready = Object.assign({}, source["built_in"])
+        self.failed = {}
+        self.asked = {}
+
+    def need(self, name):
+        """A promise that settles (never rejects) once ``name`` is loaded or has failed."""
+        if self.ready[name]:
+            return Promise.resolve()
+        if not self.asked[name]:
+
+            def loaded(feature):
+                self.ready[name] = feature
+
+            def failed(error):
+                self.failed[name] = error
+
+            self.asked[name] = self.fetch(name).then(loaded, failed)
+        return self.asked[name]
