@@ -9,6 +9,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from analytics_web.snippet import FEATURES, SINGLE_FILE
+
 
 def port_number(text: str) -> int:
     try:
@@ -103,6 +105,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     snippet.add_argument(
         "--integrity", action="store_true", help="add the built bundle's SRI hash (self-hosted)"
     )
+    snippet.add_argument(
+        "--feature",
+        action="append",
+        default=[],
+        choices=FEATURES,
+        help="a feature the page uses, preloaded beside the bundle (repeat for more)",
+    )
+    snippet.add_argument(
+        "--single-file",
+        action="store_true",
+        help=f"load {SINGLE_FILE} (every feature, one request) from beside --src",
+    )
     snippet.set_defaults(run=run_snippet)
 
     demo = commands.add_parser("demo", help="serve the demo site with a collector on one port")
@@ -138,6 +152,7 @@ def run_build(args: argparse.Namespace) -> int:
 def run_snippet(args: argparse.Namespace) -> int:
     from analytics_web.snippet import DEFAULT_SRC, bundle_integrity, render
 
+    bundle = SINGLE_FILE if args.single_file else "analytics.min.js"
     try:
         html = render(
             args.write_key,
@@ -147,7 +162,9 @@ def run_snippet(args: argparse.Namespace) -> int:
             page=not args.no_page,
             load=not args.no_load,
             nonce=args.nonce,
-            integrity=bundle_integrity() if args.integrity else None,
+            integrity=bundle_integrity(bundle) if args.integrity else None,
+            features=args.feature,
+            single_file=args.single_file,
         )
     except (ValueError, OSError) as error:
         print(f"cannot render the snippet: {error}", file=sys.stderr)

@@ -81,7 +81,7 @@ def script_fetcher(bundle):
     return fetch
 
 
-# How this build gets its features, set by its entry point: standalone.py fetches <script>s,
+# How this build gets its features, set by its entry point: takeover.py fetches <script>s,
 # module.py imports the ES modules, full.py has them all built in.
 source = {"fetch": script_fetcher(None), "built_in": {}}
 

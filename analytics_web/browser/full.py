@@ -9,9 +9,11 @@ __pragma__("noalias", "type")
 
 # Entry point of dist/analytics.full.min.js (and the readable analytics.js): the bundle with every
 # feature in it, for sites that would rather make one request than fetch features on first use.
-# every_feature comes first: its features are in place before standalone installs the library.
+# Installed here, once every import has run, so the features are in place first.
 
 from analytics_web.browser.every_feature import source
-from analytics_web.browser.standalone import install
+from analytics_web.browser.takeover import install
 
-__all__ = ["install", "source"]
+install()
+
+__all__ = ["source"]

@@ -18,6 +18,7 @@ import gzip
 import hashlib
 import json
 import logging
+import re
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -54,12 +55,15 @@ log = logging.getLogger(__name__)
 # Long enough for a visitor's pages to share one download, short enough that a new release
 # reaches everyone within the hour; the ETag makes each revalidation a 304.
 BUNDLE_CACHE_CONTROL = "public, max-age=3600"
-BUNDLES = ("analytics.min.js", "analytics.js", "analytics.esm.js")
+# The bundles and the feature files they fetch on first use (analytics.consent.min.js ...), with
+# their source maps: whatever dist/ holds by these names.
+BUNDLE_FILES = re.compile(r"analytics(?:\.[a-z]+)*\.js(?:\.map)?")
 # Segment's snippet, its host set to the proxy, loads the bundle from Segment's path. Served
 # there, the bundle's first line marks its own <script> (the mark analytics_web/browser/
 # standalone.py reads), so it sends back through the proxy's /v1: it cannot otherwise tell the
 # proxy from a static copy of itself on a CDN at that path, which must send to Segment.
 SEGMENT_PATH_BUNDLE = "analytics.min.js"
+SEGMENT_PATH_FEATURE = re.compile(r"analytics\.(?!full\.)[a-z]+\.min\.js")  # not the single file
 PROXY_MARK = (
     b'document.currentScript&&document.currentScript.setAttribute("data-analytics-web-proxy","");\n'
 )
@@ -108,11 +112,16 @@ class Bundle:
         return cls.of(path.read_bytes(), source_map=path.suffix == ".map")
 
 
-def segment_path_bundles(folder: Path) -> dict[str, Bundle]:
-    """The bundle as served at Segment's path: marked (PROXY_MARK), and its source map moved a
-    line down to match."""
+def segment_path_bundles(folder: Path, bundles: dict[str, Bundle]) -> dict[str, Bundle]:
+    """What Segment's path serves: the bundle, marked (PROXY_MARK), its source map moved a line
+    down to match, and the feature files it fetches from beside itself, as they are."""
     bundle = folder / SEGMENT_PATH_BUNDLE
-    served = {SEGMENT_PATH_BUNDLE: Bundle.of(PROXY_MARK + bundle.read_bytes(), source_map=False)}
+    served = {
+        name: found
+        for name, found in bundles.items()
+        if SEGMENT_PATH_FEATURE.fullmatch(name) and name != SEGMENT_PATH_BUNDLE
+    }
+    served[SEGMENT_PATH_BUNDLE] = Bundle.of(PROXY_MARK + bundle.read_bytes(), source_map=False)
     source_map = folder / f"{SEGMENT_PATH_BUNDLE}.map"
     if source_map.is_file():
         document = json.loads(source_map.read_text())
@@ -233,8 +242,11 @@ async def stats(request: web.Request) -> web.Response:
 
 
 def read_bundles(folder: Path) -> dict[str, Bundle]:
-    names = [*BUNDLES, *(f"{name}.map" for name in BUNDLES)]
-    found = {name: Bundle.read(folder / name) for name in names if (folder / name).is_file()}
+    found = {
+        path.name: Bundle.read(path)
+        for path in sorted(folder.glob("analytics*"))
+        if BUNDLE_FILES.fullmatch(path.name) and path.is_file()
+    }
     if "analytics.min.js" not in found:
         raise FileNotFoundError(
             f"no built bundle in {folder}: run `analytics-web build` (or install the wheel)"
@@ -259,7 +271,7 @@ def create_proxy_app(
     app[SETTINGS_KEY] = settings
     app[ACCESS_KEY] = access or Access()
     app[BUNDLES_KEY] = read_bundles(bundles or dist_dir())
-    app[SEGMENT_PATH_KEY] = segment_path_bundles(bundles or dist_dir())
+    app[SEGMENT_PATH_KEY] = segment_path_bundles(bundles or dist_dir(), app[BUNDLES_KEY])
 
     async def spool_and_forwarder(app: web.Application) -> AsyncIterator[None]:
         app[SPOOL_KEY] = spool = Spool(spool_path)
@@ -277,6 +289,8 @@ def create_proxy_app(
     files = "|".join(name.replace(".", r"\.") for name in app[BUNDLES_KEY])
     app.router.add_get(f"/{{file:(?:{files})}}", bundle)
     # Where Segment's snippet asks for analytics.js: keep the snippet, change its host.
-    app.router.add_get("/analytics.js/v1/{key}/{file:analytics\\.min\\.js(?:\\.map)?}", bundle)
+    app.router.add_get(
+        "/analytics.js/v1/{key}/{file:analytics(?:\\.[a-z]+)?\\.min\\.js(?:\\.map)?}", bundle
+    )
     app.router.add_get("/stats", guarded(stats))
     return app

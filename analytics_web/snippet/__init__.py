@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -23,6 +24,12 @@ from analytics_web import __version__
 from analytics_web.paths import dist_dir, snippet_dir
 
 DEFAULT_SRC = "/dist/analytics.min.js"
+# The parts of the library a page fetches on first use, each a file beside the bundle
+# (analytics.<name>.min.js), and the single file that has them all built in.
+FEATURES = ("autotrack", "consent", "debug", "plugins", "querystring")
+SINGLE_FILE = "analytics.full.min.js"
+# A bundle URL's file name (and query): a feature file's URL is the bundle's with its own name.
+FILE_NAME = re.compile(r"[^/?#]*([?#].*)?$")
 # CSP's nonce-source: base64 or base64url characters, at most two "=" at the end.
 NONCE = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
 INTEGRITY = re.compile(r"sha(?:256|384|512)-[A-Za-z0-9+/]+={0,2}")
@@ -66,6 +73,8 @@ def render(
     load: bool = True,
     nonce: str | None = None,
     integrity: str | None = None,
+    features: Iterable[str] = (),
+    single_file: bool = False,
 ) -> Markup:
     """The ``<script>`` to paste in ``<head>``.
 
@@ -75,6 +84,11 @@ def render(
     to the page (Segment's consent wrapper calls it once consent allows); ``nonce`` is put on the inline script and
     on the bundle's script for a Content-Security-Policy; ``integrity`` (an SRI hash, see
     :func:`bundle_integrity`) makes the browser check the bundle it loads.
+
+    ``features`` names the parts the page will use (see :data:`FEATURES`; ``consent`` in the
+    load options implies it): each gets a preload hint, with the nonce and its SRI hash, so the
+    browser fetches it beside the bundle rather than after it. ``single_file=True`` loads
+    ``analytics.full.min.js`` from beside ``src`` instead: every feature, one request.
     """
     if not isinstance(write_key, str) or not write_key:
         raise ValueError("render() needs the source's write key (a non-empty string)")
@@ -108,6 +122,10 @@ def render(
         isinstance(integrity, str) and INTEGRITY.fullmatch(integrity)
     ):
         raise ValueError(f"integrity {integrity!r:.60} is not an SRI hash such as sha384-<base64>")
+    if single_file:
+        src = FILE_NAME.sub(SINGLE_FILE + r"\1", src, count=1)
+    wanted = _features(features, options)
+    preloads = [] if single_file else [_preload(src, name) for name in wanted]
     html = (
         _environment()
         .get_template("snippet.html.jinja")
@@ -119,6 +137,7 @@ def render(
             load=load,
             nonce=nonce,
             integrity=integrity,
+            preloads=preloads,
             methods=stub_methods()["methods"],
             global_key=options.get("globalAnalyticsKey"),
             events=stub_methods()["events"],
@@ -158,6 +177,26 @@ def _check_json(value: object, where: str, depth: int) -> None:
         raise TypeError(f"{where} is a {type(value).__name__}, which JSON cannot hold")
 
 
+def _features(features: Iterable[str], options: dict[str, Any]) -> list[str]:
+    if isinstance(features, str):
+        raise TypeError(f"features must be a list of names, such as [{features!r}]")
+    wanted = list(dict.fromkeys(features))
+    unknown = [name for name in wanted if name not in FEATURES]
+    if unknown:
+        raise ValueError(
+            f"no feature named {', '.join(map(repr, unknown))}: the features are"
+            f" {', '.join(FEATURES)}"
+        )
+    if options.get("consent") and "consent" not in wanted:
+        wanted.append("consent")
+    return wanted
+
+
+def _preload(src: str, feature: str) -> dict[str, str]:
+    file = f"analytics.{feature}.min.js"
+    return {"href": FILE_NAME.sub(file + r"\1", src, count=1), "integrity": bundle_integrity(file)}
+
+
 def bundle_integrity(file: str = "analytics.min.js") -> str:
     """The ``sha384-...`` SRI hash of a built bundle, from dist/manifest.json."""
     manifest = json.loads((dist_dir() / "manifest.json").read_text())
@@ -171,4 +210,12 @@ def install(environment: jinja2.Environment) -> jinja2.Environment:
     return environment
 
 
-__all__ = ["DEFAULT_SRC", "bundle_integrity", "install", "render", "stub_methods"]
+__all__ = [
+    "DEFAULT_SRC",
+    "FEATURES",
+    "SINGLE_FILE",
+    "bundle_integrity",
+    "install",
+    "render",
+    "stub_methods",
+]

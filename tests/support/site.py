@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 from functools import partial
 from pathlib import Path
@@ -58,12 +59,24 @@ class TestSite:
         return web.json_response({"success": True})
 
     async def bundle(self, request: web.Request) -> web.StreamResponse:
-        path = self.dist / request.match_info["file"]
-        if not path.is_file():
+        """A file of dist/. The bundle's query reaches the feature files it fetches (they keep
+        it), so a test's bundle URL says what goes wrong with them, naming files: ``missing``
+        (404), ``drop`` (the connection closes unanswered, as offline) or ``changed`` (a byte
+        added after the build, so its SRI hash no longer matches)."""
+        name = request.match_info["file"]
+        path = self.dist / name
+        if not path.is_file() or name in request.query.getall("missing", []):
             raise web.HTTPNotFound()
         if self.delay_bundle:
             await asyncio.sleep(self.delay_bundle)
-        return web.FileResponse(path, headers={"Cache-Control": "no-store"})
+        if name in request.query.getall("drop", []) and request.transport:
+            request.transport.abort()
+            return web.Response()
+        headers = {"Cache-Control": "no-store"}
+        if name in request.query.getall("changed", []):
+            body = path.read_bytes() + b"\n"
+            return web.Response(body=body, content_type="text/javascript", headers=headers)
+        return web.FileResponse(path, headers=headers)
 
     async def reference(self, request: web.Request) -> web.StreamResponse:
         """@segment/analytics-next's standalone bundle and its lazy chunks (npm devDependency)."""
@@ -116,7 +129,13 @@ class TestSite:
         snippet = partial(
             render, query.get("key", "no-key"), api_host=self.api_host, protocol="http"
         )
-        html = template.render(api_host=self.api_host, query=query, nonce=nonce, snippet=snippet)
+        html = template.render(
+            api_host=self.api_host,
+            query=query,
+            options=json.loads(query.get("options", "{}")),
+            nonce=nonce,
+            snippet=snippet,
+        )
         headers = {}
         if "csp" in query:  # a strict policy: scripts from this origin or with the nonce, no eval
             headers["Content-Security-Policy"] = f"script-src 'self' 'nonce-{nonce}'"
