@@ -167,7 +167,9 @@ def esbuild(entry: Path, outfile: Path, *options: str) -> None:
             str(entry),
             "--bundle",
             "--format=esm",
-            f"--outfile={outfile}",
+            # As --outfile=, but code splitting (which needs a folder) may put chunks beside it.
+            f"--outdir={outfile.parent}",
+            f"--entry-names={outfile.stem}",
             "--log-level=warning",
             *options,
         ],
@@ -183,6 +185,21 @@ def vendor(site: TestSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("vendor")
     site.vendor_dir = folder
     return folder
+
+
+@pytest.fixture(scope="session")
+def npm_app(vendor: Path, dist: Path) -> Path:
+    """tests/apps/npm_app.js bundled as an app's build bundles it: esbuild with code splitting,
+    so each feature the module imports on first use is a chunk of its own. In the folder
+    served at /vendor/: npm-app.js and its chunks, npm-app-<name>-<hash>.js."""
+    esbuild(
+        SOURCE_ROOT / "tests" / "apps" / "npm_app.js",
+        vendor / "npm-app.js",
+        f"--alias:analytics-web={dist / 'analytics.esm.js'}",
+        "--splitting",
+        "--chunk-names=npm-app-[name]-[hash]",
+    )
+    return vendor
 
 
 @pytest.fixture(scope="session")

@@ -239,3 +239,38 @@ def test_the_single_file_has_every_feature_in_one_request(
         "track": "u-9",
     }
     assert all(event["context"]["scrubbed"] for event in events)
+
+
+# Words only each feature's code says: none may be in an app's main file.
+FEATURE_WORDS = {
+    "autotrack": "needs elements (one, an array",
+    "consent": "held until the visitor decides on consent",
+    "debug": "handed to destination",
+    "plugins": "a plugin needs a name",
+    "querystring": "ajs_trait_",
+}
+
+
+def test_an_npm_app_bundled_with_esbuild_ships_no_feature_until_it_uses_one(
+    tab: Tab, site, npm_app, write_key, received
+):
+    main = (npm_app / "npm-app.js").read_text()
+    assert [name for name, words in FEATURE_WORDS.items() if words in main] == []
+    chunks = {path.name.split(".")[1] for path in npm_app.glob("npm-app-analytics.*.esm-*.js")}
+    assert chunks == set(FEATURE_WORDS)  # each a chunk of its own
+    app_files = (
+        "performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname)"
+        ".filter((path) => path.startsWith('/vendor/npm-app'))"
+    )
+    tab.goto(f"{site.url}/npm_app.html?key={write_key}")
+    assert [event["event"] for event in received(1)] == ["App Started"]
+    assert tab.evaluate(app_files) == ["/vendor/npm-app.js"]
+    # Used later, a feature comes as its chunk, and works.
+    tab.evaluate(
+        """appAnalytics.addSourceMiddleware(({payload, next}) => {
+             payload.obj.context.scrubbed = true; next(payload); })
+           .then(() => appAnalytics.track('Scrubbed'))"""
+    )
+    assert received(2)[1]["context"]["scrubbed"] is True
+    fetched = tab.evaluate(app_files)
+    assert len(fetched) == 2 and fetched[1].startswith("/vendor/npm-app-analytics.plugins.esm-")

@@ -24,6 +24,7 @@ from tests.support.first_party import first_party_app, settings_for
 from tests.support.pages import call
 from tests.support.polling import wait_until
 from tests.support.segment_snippet import segment_snippet
+from tests.support.tabs import Tab
 
 # -- in the browser ------------------------------------------------------------------------------
 
@@ -87,6 +88,30 @@ def test_the_library_keeps_a_server_set_id_across_pages_without_rewriting_it(
     assert [write.split(";")[0] for write in first_page_writes] == ["ajs_user_id=user-7"]
     assert page.evaluate("window.__idCookieWrites") == []
     assert page.evaluate("analytics.user().anonymousId()") == server_set
+
+
+@pytest.mark.parametrize("bundle", ["proxy", "segment"])
+def test_a_feature_file_comes_through_the_proxy_from_beside_the_bundle(
+    tab: Tab, first_party: str, upstream: CollectorServer, write_key: str, bundle: str
+):
+    """The bundle at the proxy's /analytics.min.js or at Segment's path there fetches the
+    plugin file from the same place (never a third party's host), and it works."""
+    tab.goto(f"{first_party}/plain/home?bundle={bundle}")
+    tab.wait_for_function("window.analytics.initialized === true")
+    tab.evaluate(
+        """analytics.addSourceMiddleware(({payload, next}) => {
+             payload.obj.context.scrubbed = true; next(payload); })
+           .then(() => analytics.track('Through The Proxy'))"""
+    )
+    events = wait_for_events(upstream, write_key, 2)
+    track = next(event for event in events if event["type"] == "track")
+    assert track["context"]["scrubbed"] is True
+    folder = f"/t/analytics.js/v1/{write_key}/" if bundle == "segment" else "/t/"
+    fetched = tab.evaluate(
+        "performance.getEntriesByType('resource').map((entry) => new URL(entry.name))"
+        ".filter((url) => url.pathname.includes('.plugins.')).map((url) => url.href)"
+    )
+    assert fetched == [f"{first_party}{folder}analytics.plugins.min.js"]
 
 
 def test_segments_snippet_unchanged_but_for_its_host_loads_through_the_proxy(

@@ -11,6 +11,7 @@ import pytest
 
 from analytics_web import __version__
 from analytics_web.paths import SOURCE_ROOT
+from analytics_web.snippet import FEATURES
 
 # Its module fixture (a npm package built and installed) is made once, by one worker.
 pytestmark = pytest.mark.xdist_group("npm package")
@@ -76,6 +77,11 @@ def test_package_json_describes_the_module():
 def test_the_tarball_holds_the_module_and_its_types(consumer: Path):
     installed = consumer / "node_modules" / "analytics-web"
     assert (installed / "dist" / "analytics.esm.js").is_file()
+    # The features it imports on first use, and the script bundles' files with the single file.
+    for name in FEATURES:
+        assert (installed / "dist" / f"analytics.{name}.esm.js").is_file()
+        assert (installed / "dist" / f"analytics.{name}.min.js").is_file()
+    assert (installed / "dist" / "analytics.full.min.js").is_file()
     assert (installed / "types" / "index.d.ts").is_file()
     assert not (installed / "analytics_web").exists()  # Python sources stay out of the npm package
 

@@ -266,15 +266,21 @@ def test_behind_a_trusted_https_front_the_cookies_are_secure(upstream, tmp_path,
         "/analytics.js",
         "/analytics.esm.js",
         "/analytics.js/v1/k/analytics.min.js",
+        # The feature files the bundle fetches from beside itself, on both paths.
+        "/analytics.consent.min.js",
+        "/analytics.plugins.esm.js",
+        "/analytics.full.min.js",
+        "/analytics.js/v1/k/analytics.autotrack.min.js",
     ],
 )
 def test_the_bundle_is_served_cacheable_with_an_etag(proxy, dist, path):
     status, body, headers = request(proxy, path)
     assert status == 200
-    if path.startswith("/analytics.js/"):  # Segment's path: marked as the proxy's, first
-        assert body == PROXY_MARK.decode() + (dist / "analytics.min.js").read_text()
+    file = path.rsplit("/", 1)[1]
+    if path == "/analytics.js/v1/k/analytics.min.js":  # Segment's path: marked as the proxy's
+        assert body == PROXY_MARK.decode() + (dist / file).read_text()
     else:
-        assert body == (dist / path[1:]).read_text()
+        assert body == (dist / file).read_text()
     assert headers["Cache-Control"] == "public, max-age=3600"
     assert headers["Content-Type"].startswith("text/javascript")
     status, _, _ = request(proxy, path, headers={"If-None-Match": headers["ETag"]})
@@ -298,6 +304,13 @@ def test_the_source_map_at_segments_path_maps_the_marked_bundle(proxy, dist):
     assert status == 200
     assert served["mappings"] == ";" + original["mappings"]
     assert served["sources"] == original["sources"]
+
+
+def test_the_segment_path_serves_no_single_file_that_would_send_past_the_proxy(proxy):
+    """Only the bundle there is marked to send back through the proxy; Segment's snippet never
+    asks for the single file, so it is not there to send to Segment's API from the proxy."""
+    status, _, _ = request(proxy, "/analytics.js/v1/k/analytics.full.min.js")
+    assert status == 404
 
 
 def test_the_segment_path_serves_only_listed_write_keys(proxy):

@@ -44,9 +44,13 @@ def first_party_app(settings: ProxySettings, spool: Path, write_key: str) -> web
         name = request.match_info["page"]
         size = int(request.query.get("batch", "0"))
         strategy = {"strategy": "batching", "config": {"size": size, "timeout": 5000}}
+        # ?bundle=segment: from Segment's path on the proxy, as Segment's snippet loads it.
+        segment = request.query.get("bundle") == "segment"
         snippet = render(
             write_key,
-            src="/t/analytics.min.js",
+            src=f"/t/analytics.js/v1/{write_key}/analytics.min.js"
+            if segment
+            else "/t/analytics.min.js",
             api_host="/t/v1",
             load_options={"integrations": {"Segment.io": {"deliveryStrategy": strategy}}}
             if size
