@@ -13,7 +13,7 @@ __pragma__("noalias", "type")
 # the navigation and a visitor never waits longer than that. A feature file of its own
 # (features.py), fetched the first time a page calls one of them.
 
-from analytics_web.browser.features import publish
+from analytics_web.browser.publish import publish
 from analytics_web.browser.util import describe, is_function
 
 XLINK = "http://www.w3.org/1999/xlink"

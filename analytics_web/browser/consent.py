@@ -13,9 +13,8 @@ __pragma__("noalias", "type")
 # them, stamped with context.consent, or discards them. The decision itself is remembered for
 # the next pages under one key (it holds no personal data: strictly necessary storage).
 
-from analytics_web.browser.debug import label
-from analytics_web.browser.features import publish
-from analytics_web.browser.util import is_function, make_error
+from analytics_web.browser.publish import publish
+from analytics_web.browser.util import is_function, label, make_error
 from analytics_web.browser.webstorage import read_json, write_json
 
 DECISION_KEY = "aw_consent"

@@ -11,7 +11,7 @@ __pragma__("noalias", "type")
 # plugins and middleware written for it work here: ctx.event, updateEvent, cancel,
 # failedDelivery.
 
-from analytics_web.browser.util import CALL_TYPES, is_object, make_error, make_uuid
+from analytics_web.browser.util import is_object, make_error, make_uuid
 
 
 class Context:
@@ -57,26 +57,6 @@ class Context:
 
     def toJSON(self):
         return {"id": self.id, "event": self.event}
-
-
-def make_plugin(name, kind, methods):
-    """A plugin of the library's own, shaped as analytics-next's plugins are; ``methods``:
-    the call types it handles (track, page ...) and anything else it needs (unload)."""
-    return Object.assign(
-        {
-            "name": name,
-            "type": kind,
-            "version": ANALYTICS_WEB_VERSION,
-            "isLoaded": lambda: True,
-            "load": lambda ctx, analytics: Promise.resolve(),
-        },
-        methods,
-    )
-
-
-def for_every_call(method):
-    """{track: method, page: method ...}: a plugin method for every call type."""
-    return Object.fromEntries(CALL_TYPES.map(lambda kind: [kind, method]))
 
 
 def copy_of(context):

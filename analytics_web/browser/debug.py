@@ -16,14 +16,6 @@ from analytics_web.browser.webstorage import read_text, remove_key, write_text
 
 DEBUG_KEY = "aw_debug"
 
-# What names an event in the console, per type: a page view without a name is just "page".
-NAMED_BY = {"track": "event", "page": "name", "screen": "name", "group": "groupId"}
-
-
-def label(event):
-    name = event[NAMED_BY[event["type"]] or "userId"]  # identify and alias: the user id
-    return event["type"] + (" " + JSON.stringify(name) if name else "")
-
 
 class Debug:
     def __init__(self, features):

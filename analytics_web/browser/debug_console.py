@@ -10,8 +10,8 @@ __pragma__("noalias", "type")
 # What analytics.debug(true) prints: each call's payload, its way through the plugins and what
 # each destination answered. A feature file of its own (features.py); debug.py is the switch.
 
-from analytics_web.browser.debug import label
-from analytics_web.browser.features import publish
+from analytics_web.browser.publish import publish
+from analytics_web.browser.util import label
 
 BADGE = "background:#3b5bdb;color:#fff;border-radius:3px;padding:0 4px"
 

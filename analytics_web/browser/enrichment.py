@@ -13,8 +13,8 @@ __pragma__("noalias", "type")
 # a PII filter say) sees and can change all of it. It reads the page the event was made on
 # (context.page, captured at call time), never the live one.
 
-from analytics_web.browser.context import for_every_call, make_plugin
 from analytics_web.browser.page_context import campaign, campaign_search
+from analytics_web.browser.plugin_shape import for_every_call, make_plugin
 from analytics_web.browser.util import is_object, merge
 
 LIBRARY_NAME = "analytics-web"

@@ -28,14 +28,6 @@ def feature_file(name):
     return "analytics." + name + ".min.js"
 
 
-def publish(feature):
-    """A feature file's last step: its exports, for the bundle that asked for it."""
-    script = document.currentScript
-    if script:
-        script.analyticsWebFeature = feature
-    return feature
-
-
 def script_fetcher(bundle):
     """Features as <script>s beside ``bundle`` (the bundle's own <script>), with its nonce (a
     strict Content-Security-Policy lets them run) and the SRI hash this build carries for each
@@ -81,9 +73,13 @@ def script_fetcher(bundle):
     return fetch
 
 
-# How this build gets its features, set by its entry point: takeover.py fetches <script>s,
+def not_fetched(name):
+    return Promise.reject(make_error(feature_file(name) + " is not part of this build"))
+
+
+# How this build gets its features, set by its entry point: standalone.py fetches <script>s,
 # module.py imports the ES modules, full.py has them all built in.
-source = {"fetch": script_fetcher(None), "built_in": {}}
+source = {"fetch": not_fetched, "built_in": {}}
 
 
 class Features:

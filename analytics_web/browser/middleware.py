@@ -12,7 +12,7 @@ __pragma__("noalias", "type")
 # event goes on as the payload handed to next(), and is dropped when next is not called (or is
 # called with null) by the time fn returns or its promise settles.
 
-from analytics_web.browser.context import for_every_call, make_plugin
+from analytics_web.browser.plugin_shape import for_every_call, make_plugin
 from analytics_web.browser.util import is_object, is_thenable, make_error, outcome
 
 # What analytics-next's payload (a @segment/facade) answers that middleware written for it call:

@@ -15,17 +15,16 @@ __pragma__("noalias", "type")
 # (see direct_route): the same plugins, run within the call, with no promise between them.
 
 from analytics_web.browser.context import Context, copy_of
-from analytics_web.browser.debug import label as debug_label
+from analytics_web.browser.plugin_shape import PLUGIN_TYPES
 from analytics_web.browser.util import (
     is_function,
     is_object,
     is_thenable,
+    label,
     make_error,
     outcome,
 )
 
-# In the order an event meets them.
-PLUGIN_TYPES = ["before", "enrichment", "destination", "after", "utility"]
 SEGMENT = "Segment.io"
 
 
@@ -85,6 +84,11 @@ class Pipeline:
         self.gate = None  # consent: gate(name) says whether a destination may have events
         self.left_out = []  # destinations the settings no longer list (Segment's consent wrapper)
         self.own = []  # the library's own plugins among self.plugins
+
+    def context(self, kind):
+        """A context for a plugin's own call (register, deregister), made here so that the
+        plugin file has no Context class of its own."""
+        return Context({"type": kind})
 
     def add(self, plugin):
         """A plugin of the library's own, loaded already, synchronous."""
@@ -222,7 +226,7 @@ class Pipeline:
             return True
         self.debug.show(
             "note",
-            debug_label(event) + ': not for "' + name + '": its consent categories were refused',
+            label(event) + ': not for "' + name + '": its consent categories were refused',
         )
         return False
 
@@ -242,9 +246,7 @@ class Pipeline:
                     and self.hand_to(destination, later, False)
                 )
             )
-            self.debug.show(
-                "note", debug_label(ctx.event) + ': kept for "' + name + '" until it loads'
-            )
+            self.debug.show("note", label(ctx.event) + ': kept for "' + name + '" until it loads')
             return {"context": later, "segment": False}
         copy = copy_of(ctx) if shared else ctx
         kind = copy.event["type"]

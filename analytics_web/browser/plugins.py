@@ -12,10 +12,9 @@ __pragma__("noalias", "type")
 # time it adds a plugin or a middleware. The pipeline itself (pipeline.py) is in the core: the
 # library's own plugins run on it.
 
-from analytics_web.browser.context import Context
-from analytics_web.browser.features import publish
 from analytics_web.browser.middleware import run_middleware, source_middleware
-from analytics_web.browser.pipeline import PLUGIN_TYPES
+from analytics_web.browser.plugin_shape import PLUGIN_TYPES
+from analytics_web.browser.publish import publish
 from analytics_web.browser.util import (
     describe,
     handled,
@@ -65,7 +64,7 @@ def register(analytics, *plugins):
 
     def registered(results):
         analytics.emit("register", plugins.map(lambda plugin: plugin.name))
-        return Context({"type": "register"})
+        return analytics.pipeline.context("register")
 
     return handled(
         Promise.all(plugins.map(lambda plugin: load_plugin(analytics, plugin))).then(registered)
@@ -82,7 +81,7 @@ def unload(analytics, plugin):
         return None
     return (
         Promise.resolve()
-        .then(lambda: plugin.unload(Context({"type": "deregister"}), analytics))
+        .then(lambda: plugin.unload(analytics.pipeline.context("deregister"), analytics))
         .catch(
             lambda error: console.warn(
                 'analytics-web: unload() of "' + plugin.name + '" threw: ' + reason(error)

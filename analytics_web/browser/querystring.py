@@ -12,7 +12,7 @@ __pragma__("noalias", "type")
 # Reading them is a feature file of its own (features.py), fetched only when the landing URL
 # has such parameters (page_context.landing_query, in the core) or the page calls queryString().
 
-from analytics_web.browser.features import publish
+from analytics_web.browser.publish import publish
 
 
 def prefixed(params, prefix):

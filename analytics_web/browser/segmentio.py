@@ -13,11 +13,11 @@ __pragma__("noalias", "type")
 # acknowledged. A call settles once its event is safe (acknowledged, or kept after a failed
 # first attempt, offline or at exit), never after more than one request.
 
-from analytics_web.browser.context import for_every_call, make_plugin
 from analytics_web.browser.gzip import gzipped
 from analytics_web.browser.listeners import Listeners
 from analytics_web.browser.outbox import Outbox
 from analytics_web.browser.packing import Packer
+from analytics_web.browser.plugin_shape import for_every_call, make_plugin
 from analytics_web.browser.retry import MAX_ATTEMPTS, is_retryable, retry_wait_ms
 from analytics_web.browser.transport import (
     KEEPALIVE_BUDGET,

@@ -113,3 +113,12 @@ def merge(target, source, depth):
         else:
             target[key] = merge({}, value, depth + 1)
     return target
+
+
+# What names an event in the console, per type: a page view without a name is just "page".
+NAMED_BY = {"track": "event", "page": "name", "screen": "name", "group": "groupId"}
+
+
+def label(event):
+    name = event[NAMED_BY[event["type"]] or "userId"]  # identify and alias: the user id
+    return event["type"] + (" " + JSON.stringify(name) if name else "")

@@ -193,8 +193,12 @@ def _features(features: Iterable[str], options: dict[str, Any]) -> list[str]:
 
 
 def _preload(src: str, feature: str) -> dict[str, str]:
+    """A feature file's preload hint, with the SRI hash the bundle carries for it (the same,
+    or the browser would download it again)."""
     file = f"analytics.{feature}.min.js"
-    return {"href": FILE_NAME.sub(file + r"\1", src, count=1), "integrity": bundle_integrity(file)}
+    manifest = json.loads((dist_dir() / "manifest.json").read_text())
+    href = FILE_NAME.sub(file + r"\1", src, count=1)
+    return {"href": href, "integrity": str(manifest["features"][feature])}
 
 
 def bundle_integrity(file: str = "analytics.min.js") -> str:
