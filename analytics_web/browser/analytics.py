@@ -632,13 +632,13 @@ class Analytics(Emitter):
         call: the contract pages rely on to navigate after a track."""
         state = {"done": False, "timer": None}
 
-        def once():
+        def once(settled):
             if state["done"]:
                 return
             state["done"] = True
             clearTimeout(state["timer"])
             try:
-                callback(ctx)
+                callback(settled if is_object(settled) and settled.event else ctx)
             except:
                 console.error("analytics-web: the callback of " + ctx.event["type"] + "() threw")
 
@@ -657,7 +657,17 @@ class Analytics(Emitter):
                 {"method": method, "args": args, "moment": moment, "settle": resolve}
             )
 
-        return handled(__new__(Promise(hold)))
+        promise = handled(__new__(Promise(hold)))
+        at = args.findIndex(is_function)
+        if self.initialized and at >= 0 and CALL_TYPES.indexOf(method) >= 0:
+            # Waiting for a feature file: the callback's timeout runs from the call, not from
+            # when the file comes (the call made then has no callback of its own).
+            callback = args[at]
+            args[at] = lambda ctx: None
+            ctx = Context({"type": method})
+            ctx.setFailedDelivery({"reason": make_error("waiting for a feature file")})
+            self.call_back(promise, ctx, callback)
+        return promise
 
     def refuse(self, method, problem, args, callback, kind):
         """A call that will never be sent: its promise rejects (with an Error, or ``kind``; or

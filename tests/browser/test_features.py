@@ -10,6 +10,7 @@ import urllib.parse
 
 import pytest
 
+from tests.support.site import SLOW_FILE_S
 from tests.support.tabs import Tab
 
 # The feature files (and single file) this page fetched, by name, from its resource timings.
@@ -124,6 +125,27 @@ def test_an_ajs_link_names_the_visitor_of_the_landing_view(
         "track": "u-7",
     }
     assert tab.evaluate(FETCHED) == ["analytics.querystring.min.js"]
+
+
+def test_a_callback_keeps_its_timeout_while_a_feature_file_is_on_its_way(
+    tab: Tab, site, write_key, received
+):
+    """The plugin file comes seconds late; a track() made meanwhile still calls back within
+    its timeout, and its event then goes out through the middleware it waited for."""
+    bundle = "/dist/analytics.min.js?slow=analytics.plugins.min.js"
+    tab.goto(features_page(site, write_key, bundle=bundle))
+    loaded(tab)
+    waited_ms = tab.evaluate(
+        """() => new Promise((resolve) => {
+             analytics.addSourceMiddleware(({payload, next}) => {
+               payload.obj.context.scrubbed = true; next(payload); });
+             const start = performance.now();
+             analytics.track('Waiting', {}, {}, () => resolve(performance.now() - start));
+           })"""
+    )
+    assert waited_ms < SLOW_FILE_S * 1000 / 2  # its 300 ms, not the file's seconds
+    waiting = next(event for event in received(2) if event["type"] == "track")
+    assert waiting["context"]["scrubbed"] is True
 
 
 # -- a feature file that cannot be had ---------------------------------------------------------

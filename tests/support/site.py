@@ -21,6 +21,10 @@ EXAMPLES = TESTS.parent / "docs" / "examples"
 REFERENCE = TESTS.parent / "node_modules" / "@segment" / "analytics-next" / "dist" / "umd"
 
 
+# How late a file asked for ``slow`` comes: many times a callback's timeout (300 ms).
+SLOW_FILE_S = 2.0
+
+
 class TestSite:
     """Page templates see the request's query parameters and the collector's ``api_host``.
 
@@ -61,7 +65,7 @@ class TestSite:
     async def bundle(self, request: web.Request) -> web.StreamResponse:
         """A file of dist/. The bundle's query reaches the feature files it fetches (they keep
         it), so a test's bundle URL says what goes wrong with them, naming files: ``missing``
-        (404), ``drop`` (the connection closes unanswered, as offline) or ``changed`` (a byte
+        (404), ``slow`` (SLOW_FILE_S late), ``drop`` (the connection closes unanswered, as offline) or ``changed`` (a byte
         added after the build, so its SRI hash no longer matches)."""
         name = request.match_info["file"]
         path = self.dist / name
@@ -69,6 +73,8 @@ class TestSite:
             raise web.HTTPNotFound()
         if self.delay_bundle:
             await asyncio.sleep(self.delay_bundle)
+        if name in request.query.getall("slow", []):  # a slow network, for this file only
+            await asyncio.sleep(SLOW_FILE_S)
         if name in request.query.getall("drop", []) and request.transport:
             request.transport.abort()
             return web.Response()
