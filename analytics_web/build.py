@@ -364,8 +364,9 @@ def _esbuild(
 
 # Attributes of the Python browser code are snake_case; the public API (track, anonymousId,
 # failedDelivery ...), the wire format, plugins and options are camelCase or one word. So
-# snake_case properties are internal and can take short names: 10% of the gzipped bundle.
-INTERNAL_PROPERTY = r"/^[a-z][a-z0-9]*(_[a-z0-9]+)+$/"
+# snake_case properties are internal and can take short names: 10% of the gzipped bundle. The
+# wire's own snake_case keys are not: Amplitude's session_id (sessions.py).
+INTERNAL_PROPERTY = r"/^(?!session_id$)[a-z][a-z0-9]*(_[a-z0-9]+)+$/"
 
 
 def _terser(terser: Path, source: Path, target: Path, names: Path, *, module: bool) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from playwright.sync_api import Browser, BrowserType, Playwright
+from playwright.sync_api import Browser, BrowserContext, BrowserType, Playwright
 
 from analytics_web.build import build
 from analytics_web.collector import CollectorServer
@@ -26,6 +26,7 @@ from analytics_web.serving import ThreadedServer
 from tests.support import webkit
 from tests.support.browsers import NoBrowser, playwright_launch_options
 from tests.support.collector_client import wait_for_events
+from tests.support.person import PERSON_SCRIPT
 from tests.support.site import TestSite
 from tests.support.tabs import PlaywrightTab, Tab
 
@@ -88,6 +89,14 @@ def webkit_portal() -> Iterator[tuple[webkit.DesktopPortal, dict[str, str]]]:
     """The stand-in desktop portal every WebKit tab of the session asks whether it is online."""
     with webkit.desktop_portal() as portal:
         yield portal
+
+
+@pytest.fixture
+def context(context: BrowserContext) -> BrowserContext:
+    """pytest-playwright's context, whose pages (the demo's too) look like a person's browser
+    (tests/support/person.py)."""
+    context.add_init_script(script=PERSON_SCRIPT)
+    return context
 
 
 @pytest.fixture

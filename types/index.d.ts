@@ -178,6 +178,26 @@ export interface LoadOptions {
   globalAnalyticsKey?: string;
   /** Consent, built in: nothing stored or sent until analytics.consent(...). */
   consent?: ConsentOptions;
+  /** Sessions (context.sessionId on every event), on by default; false turns them off. */
+  sessions?: false | SessionOptions;
+  /** Events of crawlers, monitors and automated browsers are not sent (default); false sends them. */
+  botFilter?: false | BotFilterOptions;
+}
+
+export interface SessionOptions {
+  /** Milliseconds without an event after which a session ends (default 30 minutes). */
+  timeout?: number;
+  /** Milliseconds after its start at which a session ends, however active. */
+  cutOff?: number;
+  /** Put the id in integrations['Actions Amplitude'].session_id (default: when the settings name that destination). */
+  amplitude?: boolean;
+}
+
+export interface BotFilterOptions {
+  /** More user-agent patterns (regular expressions, case-insensitive) of browsers that are not people. */
+  patterns?: string[];
+  /** Send such events with context.bot: true instead of dropping them. */
+  mark?: boolean;
 }
 export type InitOptions = LoadOptions;
 
@@ -238,6 +258,12 @@ export interface Analytics {
   user(): User;
   reset(): void;
   setAnonymousId(anonymousId?: string): string;
+  /** The current session's id (the millisecond time it started), or null. */
+  getSessionId(): number | null;
+  /** Starts a new session, with this id or the time as its id; returns the id. */
+  startSession(sessionId?: number): number | null;
+  /** Ends the current session; the next event starts another. */
+  endSession(): void;
   ready(callback?: () => void): Promise<Analytics>;
   debug(on?: boolean): Analytics;
   timeout(ms: number): Analytics;
@@ -296,6 +322,9 @@ export interface AnalyticsBrowser extends PromiseLike<[Analytics, Context]> {
   user(): Promise<User>;
   reset(): Promise<void>;
   setAnonymousId(anonymousId?: string): Promise<string>;
+  getSessionId(): Promise<number | null>;
+  startSession(sessionId?: number): Promise<number | null>;
+  endSession(): Promise<void>;
   ready(callback?: () => void): Promise<unknown>;
   flush(): Promise<unknown>;
   consent(choice?: boolean | CategoryPreferences): Promise<CategoryPreferences | null>;

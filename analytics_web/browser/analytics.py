@@ -8,6 +8,7 @@ __pragma__("noalias", "keys")
 __pragma__("noalias", "type")
 
 from analytics_web.browser.arguments import resolve_call
+from analytics_web.browser.bots import this_browser
 from analytics_web.browser.context import Context
 from analytics_web.browser.debug import Debug
 from analytics_web.browser.emitter import Emitter
@@ -19,6 +20,7 @@ from analytics_web.browser.page_context import landing_query, page_info, snapsho
 from analytics_web.browser.pipeline import Pipeline
 from analytics_web.browser.routing import RouteTracker
 from analytics_web.browser.segmentio import SegmentDestination
+from analytics_web.browser.sessions import Sessions, uses_amplitude
 from analytics_web.browser.settings import (
     cdn_settings,
     delivery_settings,
@@ -33,6 +35,7 @@ from analytics_web.browser.util import (
     is_object,
     is_string,
     is_thenable,
+    label,
     make_error,
     now_iso,
     rejected,
@@ -104,6 +107,8 @@ class Analytics(Emitter):
         self.initialized = False
         self.users = None
         self.groups = None
+        self.sessions = None  # None with load option sessions: false
+        self.bot = None  # what marks this browser as not a person (bots.py), if anything
         self.consent_state = None  # load(..., {consent: {...}}): the visitor's decision
         self.held = []  # calls made before the visitor decided on consent
         self.delivering = False  # identity in the browser's stores, events to the destinations
@@ -261,6 +266,9 @@ class Analytics(Emitter):
             )
             self.pipeline.gate = self.consent_state.allows
         self.integrations = integration_flags(options["integrations"])
+        bot_filter = options["botFilter"]
+        if bot_filter != False:
+            self.bot = this_browser(bot_filter and bot_filter["patterns"])
         hints = options["highEntropyValuesClientHints"]
         if Array.isArray(hints) and len(hints):
             self.pipeline.load(page_enrichment(hints))  # events wait for the hints
@@ -269,13 +277,11 @@ class Analytics(Emitter):
         if asks_consent and not (
             self.consent_state and self.consent_state.preferences
         ):  # undecided (or no consent file): memory only, sent nowhere
-            self.users = User(Object.assign({}, options, {"disableClientPersistence": True}))
-            self.groups = Group(Object.assign({}, options, {"disableClientPersistence": True}))
+            self.remember(Object.assign({}, options, {"disableClientPersistence": True}))
         elif not disabled:
             self.start_delivering()
         else:
-            self.users = User(options)
-            self.groups = Group(options)
+            self.remember(options)
         if not disabled:
             live[write_key] = self
             routes = options["trackRouteChanges"]
@@ -307,9 +313,10 @@ class Analytics(Emitter):
         """Identity kept in the browser's stores and events sent to the Tracking API: from load,
         or once the visitor consents. What an undecided page kept in memory is carried over."""
         self.delivering = True
-        before_users, before_groups = self.users, self.groups
-        self.users = User(self.options)
-        self.groups = Group(self.options)
+        before_users, before_groups, before_sessions = self.users, self.groups, self.sessions
+        self.remember(self.options)
+        if before_sessions:
+            self.sessions.carry(before_sessions)
         if before_users:
             if self.users.read_id("ajs_anonymous_id") is None:
                 self.users.anonymousId(before_users.anonymousId())
@@ -326,6 +333,14 @@ class Analytics(Emitter):
             self.debugger.problem,
         )
         self.pipeline.add(self.segment.plugin())
+
+    def remember(self, options):
+        """Who the visitor is and which visit this is, kept where ``options`` say."""
+        self.users = User(options)
+        self.groups = Group(options)
+        if options["sessions"] != False:
+            amplitude = uses_amplitude(options, self.settings["cdnSettings"])
+            self.sessions = Sessions(options, amplitude)
 
     def retire(self):
         """Another instance took this write key over: stop tracking routes and delivering."""
@@ -452,12 +467,32 @@ class Analytics(Emitter):
             return self.defer("reset", [])
         self.users.reset()
         self.groups.reset()
+        if self.sessions:
+            self.sessions.start(None)  # the next visitor's visit
         self.emit("reset")
 
     def setAnonymousId(self, anonymous_id):
         if self.waits(None):
             return self.defer("setAnonymousId", [anonymous_id])
         return self.users.anonymousId(anonymous_id)
+
+    def getSessionId(self):
+        """The current session's id (milliseconds since 1970 when it started), or None when
+        it ended, sessions are off, or nothing is loaded yet."""
+        return self.sessions.current() if self.sessions else None
+
+    def startSession(self, session_id):
+        """A new session from now, with ``session_id`` (a number) or the time as its id."""
+        if self.waits(None):
+            return self.defer("startSession", [session_id])
+        return self.sessions.start(session_id) if self.sessions else None
+
+    def endSession(self):
+        """The current session ends; the next event starts another."""
+        if self.waits(None):
+            return self.defer("endSession", [])
+        if self.sessions:
+            self.sessions.end()
 
     def ready(self, callback):
         """Once loaded, and once each plugin's own ready() (a destination waiting for its SDK,
@@ -552,6 +587,11 @@ class Analytics(Emitter):
             landing.event = event
         ctx = landing or Context(event)
         options = call["options"]
+        dropped = self.bot and not (self.options["botFilter"] or {})["mark"]
+        if self.bot and not dropped:
+            ctx.event["context"]["bot"] = True  # botFilter: {mark: true}
+        if self.sessions and not dropped:
+            self.sessions.stamp(ctx.event)
         direct = self.pipeline.direct_route(ctx)
         checked = serialized(ctx.event)
         if checked["problem"]:
@@ -560,6 +600,8 @@ class Analytics(Emitter):
             call["commit"]()
         if options["anonymousId"]:  # the visitor's id from now on, as in analytics-next
             self.users.anonymousId(String(options["anonymousId"]))
+        if dropped:
+            return self.not_a_person(ctx, call["callback"])
         if not direct:
             # Plugins get an event of their own: what the caller changes later never reaches it.
             # (On the direct route the text just measured is what is sent and stored.)
@@ -574,6 +616,21 @@ class Analytics(Emitter):
         if self.routes and self.routes.pending and not (moment and moment["route"]):
             return self.answer_call(ctx, call["callback"], self.behind_view(ctx, direct, checked))
         return self.answer_call(ctx, call["callback"], self.send_event(ctx, direct, checked))
+
+    def not_a_person(self, ctx, callback):
+        """An event from a crawler, monitor or automated browser (botFilter): not sent, and no
+        error either (nothing failed); the debug console says why."""
+        self.debugger.show(
+            "note",
+            label(ctx.event)
+            + " not sent: this browser is not a person ("
+            + self.bot
+            + "); load option botFilter: false sends it",
+        )
+        promise = Promise.resolve(ctx)
+        if is_function(callback):
+            self.call_back(promise, ctx, callback)
+        return promise
 
     def heard(self, method, event):
         """What 'track', 'page' ... listeners get, as analytics-next gives it: the event's own

@@ -27,6 +27,7 @@ PROMISED = [
     "track", "page", "screen", "identify", "alias", "reset", "ready", "setAnonymousId",
     "register", "deregister", "addSourceMiddleware", "addDestinationMiddleware", "flush",
     "trackLink", "trackClick", "trackForm", "trackSubmit", "pageview", "consent",
+    "getSessionId", "startSession", "endSession",
 ]  # fmt: skip
 
 

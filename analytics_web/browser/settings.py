@@ -21,6 +21,7 @@ SUPPORTED_OPTIONS = [
     "cookie", "storage", "disableClientPersistence", "user", "group", "useQueryString",
     "trackRouteChanges", "initialPageview", "retryQueue", "highEntropyValuesClientHints",
     "cdnSettings", "updateCDNSettings", "disable", "globalAnalyticsKey", "plugins", "consent",
+    "sessions", "botFilter",
 ]  # fmt: skip
 
 

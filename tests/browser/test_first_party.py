@@ -22,6 +22,7 @@ from tests.support.collector_client import upstream_received, wait_for_events
 from tests.support.event_times import HOURS_AHEAD
 from tests.support.first_party import first_party_app, settings_for
 from tests.support.pages import call
+from tests.support.person import as_a_person
 from tests.support.polling import wait_until
 from tests.support.segment_snippet import segment_snippet
 from tests.support.tabs import Tab
@@ -134,7 +135,7 @@ def test_segments_snippet_unchanged_but_for_its_host_loads_through_the_proxy(
         host=f"{secure_site.url.removeprefix('https://')}/t",  # Segment's is cdn.segment.com
         load_options=json.dumps({"integrations": {"Segment.io": {"deliveryStrategy": batching}}}),
     )
-    html = (
+    html = as_a_person(
         "<!doctype html><html><head><title>Segment's snippet</title><script>"
         f"{snippet}\nanalytics.identify('user-1', {{plan: 'pro'}});"
         "analytics.track('Queued Before Load', {n: 1});</script></head><body></body></html>"
@@ -161,7 +162,7 @@ def test_a_static_copy_at_segments_path_sends_to_segment(
     """Copied to the site's own static CDN at Segment's path, with no proxy behind it, the
     bundle sends to Segment's API, as analytics-next does: that host takes no events."""
     snippet = segment_snippet(write_key, host=f"{https_site.removeprefix('https://')}/cdn")
-    html = (
+    html = as_a_person(
         "<!doctype html><html><head><title>A static copy</title>"
         f"<script>{snippet}</script></head><body></body></html>"
     )

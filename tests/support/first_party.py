@@ -17,6 +17,7 @@ from analytics_web.collector import CollectorServer
 from analytics_web.cookies import server_identity
 from analytics_web.proxy import ProxySettings, create_proxy_app
 from analytics_web.snippet import render
+from tests.support.person import as_a_person
 
 # The forwarder's backoff is capped this low in tests, so an upstream that comes back is
 # noticed within a second instead of a minute.
@@ -56,7 +57,7 @@ def first_party_app(settings: ProxySettings, spool: Path, write_key: str) -> web
             if size
             else None,
         )
-        html = PAGE.format(title=name.title(), snippet=snippet, next="second")
+        html = as_a_person(PAGE.format(title=name.title(), snippet=snippet, next="second"))
         response = web.Response(text=html, content_type="text/html")
         if request.match_info["kind"] == "identified":
             identity = server_identity(request.cookies, secure=request.secure)

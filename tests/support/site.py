@@ -14,6 +14,7 @@ from aiohttp import web
 from playwright.sync_api import BrowserContext, Route
 
 from analytics_web.snippet import render
+from tests.support.person import as_a_person
 
 TESTS = Path(__file__).resolve().parent.parent
 PAGES = TESTS / "pages"
@@ -45,7 +46,7 @@ class TestSite:
         )
 
     def app(self) -> web.Application:
-        app = web.Application()
+        app = web.Application(middlewares=[people_only])
         app.router.add_get("/dist/{file}", self.bundle)
         # A static copy on a CDN at Segment's path (no proxy behind it)
         app.router.add_get("/cdn/analytics.js/v1/{key}/{file}", self.bundle)
@@ -146,6 +147,21 @@ class TestSite:
         if "csp" in query:  # a strict policy: scripts from this origin or with the nonce, no eval
             headers["Content-Security-Policy"] = f"script-src 'self' 'nonce-{nonce}'"
         return web.Response(text=html, content_type="text/html", headers=headers)
+
+
+@web.middleware
+async def people_only(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Every page as a person's browser sees it (tests/support/person.py), unless the test asks
+    for a ``robot``'s."""
+    response = await handler(request)
+    if (
+        isinstance(response, web.Response)
+        and response.content_type == "text/html"
+        and "robot" not in request.query
+        and response.text is not None
+    ):
+        response.text = as_a_person(response.text, response.headers.get("Content-Security-Policy"))
+    return response
 
 
 def segment_cdn_settings(

@@ -9,7 +9,10 @@ const analytics = AnalyticsBrowser.load(
     deliveryStrategy: { strategy: 'batching', config: { size: 10, timeout: 5000 } },
     compress: true,
   },
-  { initialPageview: true, user: { persist: true, cookie: { key: 'uid' } }, retryQueue: true },
+  {
+    initialPageview: true, user: { persist: true, cookie: { key: 'uid' } }, retryQueue: true,
+    sessions: { timeout: 15 * 60000, amplitude: true }, botFilter: { patterns: ['InternalMonitor'], mark: true },
+  },
 );
 
 const plan: Plugin = {
@@ -45,6 +48,8 @@ async function signUp(email: string): Promise<string> {
   await analytics.flush();
   const [instance] = await analytics;
   const user = await analytics.user();
+  const session: number | null = await analytics.getSessionId();
+  if (session === null) await analytics.startSession(Date.now());
   user.identify(user.id() ?? undefined, { plan: 'pro' });
   if (instance.group().load().save()) instance.user().logout();
   return context.event.messageId + user.anonymousId() + String(instance.group().id()) + String(pending);

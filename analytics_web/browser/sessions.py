@@ -1,0 +1,97 @@
+__pragma__("jsiter")
+__pragma__("noalias", "name")
+__pragma__("noalias", "isNaN")
+__pragma__("noalias", "split")
+__pragma__("noalias", "replace")
+__pragma__("noalias", "pop")
+__pragma__("noalias", "keys")
+__pragma__("noalias", "type")
+
+# The visit an event belongs to. A session's id is the millisecond time it started (RudderStack's
+# and Amplitude's convention); it ends after a while without events, or at an optional cut-off.
+# It lives where Segment's Amplitude (Actions) plugin keeps its own, under the same keys and in
+# the same form, so the site's tabs share it, it survives reloads, and a visitor's session
+# continues across a switch from Segment in either direction.
+
+from analytics_web.browser.identity import make_stores
+from analytics_web.browser.util import is_object
+
+SESSION_KEY = "analytics_session_id"
+LAST_EVENT_KEY = "analytics_session_id.last_access"
+IDLE_TIMEOUT_MS = 30 * 60 * 1000  # Segment's Amplitude plugin, Amplitude's and Google's default
+AMPLITUDE = "Actions Amplitude"  # the destination's name in Segment's settings and integrations
+
+
+def uses_amplitude(options, cdn):
+    """Segment's Amplitude (Actions) destination named in the settings (its integrations entry,
+    or a remote plugin made by it), or asked for in the options: its session_id goes on events."""
+    asked = options["sessions"]
+    if is_object(asked) and asked["amplitude"] is not js_undefined:
+        return bool(asked["amplitude"])
+    plugins = cdn["remotePlugins"] if Array.isArray(cdn["remotePlugins"]) else []
+    listed = cdn["integrations"] if is_object(cdn["integrations"]) else {}
+    return bool(listed[AMPLITUDE]) or plugins.some(
+        lambda plugin: is_object(plugin) and plugin.creationName == AMPLITUDE
+    )
+
+
+class Sessions:
+    """The current session, read from storage at each event (another tab may have moved it on)."""
+
+    def __init__(self, options, amplitude):
+        asked = options["sessions"] if is_object(options["sessions"]) else {}
+        self.timeout_ms = asked["timeout"] or IDLE_TIMEOUT_MS
+        self.cut_off_ms = asked["cutOff"]  # a session's longest life, if the site wants one
+        self.amplitude = amplitude
+        self.store = make_stores(options, {})[1]  # localStorage, or memory if so chosen
+        self.announce = None  # a session this tab started whose first event has not gone yet
+
+    def current(self):
+        """The live session's id, or None once it ended."""
+        started = self.store.read(SESSION_KEY)
+        last = self.store.read(LAST_EVENT_KEY)
+        if typeof(started) != "number" or typeof(last) != "number":
+            return None
+        now = Date.now()
+        if now - last >= self.timeout_ms or (self.cut_off_ms and now - started >= self.cut_off_ms):
+            return None
+        return started
+
+    def start(self, session_id):
+        """A new session (with the site's id, a number of milliseconds, or now's)."""
+        started = session_id if typeof(session_id) == "number" else Date.now()
+        self.store.write(SESSION_KEY, started)
+        self.store.write(LAST_EVENT_KEY, Date.now())
+        self.announce = started
+        return started
+
+    def end(self):
+        self.store.remove(SESSION_KEY)
+        self.store.remove(LAST_EVENT_KEY)
+
+    def stamp(self, event):
+        """The event in the live session (one starts if none is), which it keeps alive."""
+        session_id = self.current()
+        if session_id is None:
+            session_id = self.start(None)
+        else:
+            self.store.write(LAST_EVENT_KEY, Date.now())
+        context = event["context"]
+        context["sessionId"] = session_id
+        if self.announce == session_id:
+            context["sessionStart"] = True
+            self.announce = None
+        integrations = event["integrations"]
+        if self.amplitude and integrations[AMPLITUDE] != False:
+            integrations[AMPLITUDE] = Object.assign(
+                {"session_id": session_id},
+                integrations[AMPLITUDE] if is_object(integrations[AMPLITUDE]) else {},
+            )
+
+    def carry(self, before):
+        """The session kept in memory until consent, taken into storage (unless one lives
+        there already)."""
+        session_id = before.current()
+        if session_id is not None and self.current() is None:
+            self.store.write(SESSION_KEY, session_id)
+            self.store.write(LAST_EVENT_KEY, before.store.read(LAST_EVENT_KEY))
