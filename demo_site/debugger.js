@@ -5,6 +5,7 @@ const POLL_MS = 1000;
 const list = document.getElementById('events');
 const typeFilter = document.getElementById('filter-type');
 const userFilter = document.getElementById('filter-user');
+const sessionFilter = document.getElementById('filter-session');
 let lastId = 0;
 let generation = 0; // bumped when the filters change, so a stale poll's answer is ignored
 let polling = null; // the poll in flight: never two at once, or both would add the same rows
@@ -104,6 +105,21 @@ function happened({ receivedAt, timestamp }) {
   return shown;
 }
 
+// The visit the event belongs to (its id is when it started); a click filters by it.
+function sessionStamp(event) {
+  const id = fields(event.context).sessionId;
+  if (id === undefined || id === null) return element('span', 'session');
+  const stamp = element('button', 'session', `visit ${text(id)}`);
+  stamp.type = 'button';
+  stamp.title = fields(event.context).sessionStart ? 'the first event of this visit' : 'show this visit only';
+  stamp.addEventListener('click', (click) => {
+    click.preventDefault();
+    sessionFilter.value = String(id);
+    restart();
+  });
+  return stamp;
+}
+
 function eventRow(record) {
   const { id, event } = record;
   const item = element('li', 'event');
@@ -114,6 +130,7 @@ function eventRow(record) {
     element('span', `type type-${text(event.type)}`, event.type),
     element('span', 'name', summary(event)),
     element('span', 'who', event.userId || event.anonymousId),
+    sessionStamp(event),
     consentStamp(event),
     element('span', 'skew', skew(record)),
     happened(record),
@@ -130,6 +147,7 @@ function query(extra) {
   const params = new URLSearchParams(extra);
   if (typeFilter.value) params.set('type', typeFilter.value);
   if (userFilter.value.trim()) params.set('user', userFilter.value.trim());
+  if (sessionFilter.value.trim()) params.set('session', sessionFilter.value.trim());
   return params;
 }
 
@@ -175,6 +193,7 @@ async function restart() {
 
 typeFilter.addEventListener('change', restart);
 userFilter.addEventListener('input', restart);
+sessionFilter.addEventListener('input', restart);
 document.getElementById('filters').addEventListener('submit', (submit) => submit.preventDefault());
 poll();
 setInterval(poll, POLL_MS);

@@ -148,6 +148,7 @@ async def list_events(request: web.Request) -> web.Response:
         write_key=_query_text(request, "writeKey"),
         type=_query_text(request, "type"),
         user=_query_text(request, "user"),
+        session=_query_text(request, "session"),
         since=_query_text(request, "since"),
         after_id=_query_int(request, "after", 0, MAX_STORED_INTEGER),
         limit=limit if limit is not None else 1000,

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS events (
     sent_at TEXT,
     original_timestamp TEXT,
     timestamp TEXT,
+    session_id TEXT,
     UNIQUE (write_key, message_id)
 );
 CREATE INDEX IF NOT EXISTS events_by_key ON events (write_key, id);
@@ -51,7 +52,12 @@ CREATE INDEX IF NOT EXISTS requests_by_key ON requests (write_key, id);
 
 
 # Columns added since the first release, so an events file from then still opens.
-ADDED_COLUMNS = {"sent_at": "TEXT", "original_timestamp": "TEXT", "timestamp": "TEXT"}
+ADDED_COLUMNS = {
+    "sent_at": "TEXT",
+    "original_timestamp": "TEXT",
+    "timestamp": "TEXT",
+    "session_id": "TEXT",
+}
 
 
 def utc_now_iso() -> str:
@@ -134,7 +140,7 @@ class EventStore:
                 cursor = self._db.execute(
                     "INSERT OR IGNORE INTO events (received_at, write_key, message_id, type,"
                     " name, user_id, anonymous_id, payload, sent_at, original_timestamp,"
-                    " timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " timestamp, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         times["receivedAt"],
                         write_key,
@@ -147,6 +153,7 @@ class EventStore:
                         times["sentAt"],
                         times["originalTimestamp"],
                         times["timestamp"],
+                        _session_of(message),
                     ),
                 )
                 stored += cursor.rowcount
@@ -201,6 +208,7 @@ class EventStore:
         write_key: str | None = None,
         type: str | None = None,
         user: str | None = None,
+        session: str | None = None,
         since: str | None = None,
         after_id: int | None = None,
         limit: int = 1000,
@@ -215,6 +223,9 @@ class EventStore:
         if user:
             clauses.append("(user_id = ? OR anonymous_id = ?)")
             params += [user, user]
+        if session:
+            clauses.append("session_id = ?")
+            params.append(session)
         order = "DESC" if newest_first else "ASC"
         query = (
             "SELECT id, received_at, write_key, payload, sent_at, original_timestamp,"
@@ -289,6 +300,16 @@ def _not_a_number(name: str) -> None:
 
 def _optional_str(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _session_of(message: dict[str, Any]) -> str | None:
+    """The visit the event belongs to: context.sessionId (a number from analytics-web, any
+    scalar from another sender)."""
+    context = message.get("context")
+    value = context.get("sessionId") if isinstance(context, dict) else None
+    if value is None or isinstance(value, (dict, list, bool)):
+        return None
+    return str(value)
 
 
 def _display_name(message: dict[str, Any]) -> str | None:

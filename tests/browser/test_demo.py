@@ -139,6 +139,25 @@ def test_debugger_filters_by_type_and_user(page: Page, demo_url: str):
     expect(page.locator(".event .name")).to_have_text(["Ada Page", "Ada Clicked"])
 
 
+def test_debugger_shows_each_event_s_visit_and_filters_by_it(page: Page, demo_url: str):
+    post_batch(
+        demo_url,
+        {"type": "page", "name": "Landing", "anonymousId": "a", "messageId": "s1",
+         "context": {"sessionId": 1700000000000, "sessionStart": True}},
+        {"type": "track", "event": "Next Visit", "anonymousId": "a", "messageId": "s2",
+         "context": {"sessionId": 1700009000000, "sessionStart": True}},
+    )  # fmt: skip
+    page.goto(f"{demo_url}debugger")
+    expect(page.locator(".event .session")).to_have_text(
+        ["visit 1700009000000", "visit 1700000000000"]
+    )
+    page.locator(".event .session", has_text="1700000000000").click()
+    expect(page.locator("#filter-session")).to_have_value("1700000000000")
+    expect(page.locator(".event .name")).to_have_text(["Landing"])
+    page.fill("#filter-session", "1700009000000")
+    expect(page.locator(".event .name")).to_have_text(["Next Visit"])
+
+
 def test_debugger_adds_new_events_on_top_as_they_arrive(page: Page, demo_url: str):
     post_batch(demo_url, {"type": "track", "event": "First", "userId": "u", "messageId": "a"})
     page.goto(f"{demo_url}debugger")

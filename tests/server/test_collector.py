@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sqlite3
 import time
 import urllib.error
 import urllib.request
@@ -158,6 +159,36 @@ def test_events_api_filters_by_type_and_time(server):
     assert [e["event"]["messageId"] for e in events] == ["2"]
     with urllib.request.urlopen(f"{server.url}/v1/events?writeKey=k&since=2999-01-01") as response:
         assert json.loads(response.read())["events"] == []
+
+
+def test_events_api_filters_by_session(server):
+    def in_session(message_id: str, session: object) -> dict:
+        return {**track(message_id), "context": {"sessionId": session}}
+
+    visits = [in_session("1", 1700000000000), in_session("2", 1700009000000), track("3")]
+    post(server, "/v1/batch", {"writeKey": "k", "batch": visits})
+    url = f"{server.url}/v1/events?writeKey=k&session=1700000000000"
+    with urllib.request.urlopen(url) as response:
+        events = json.loads(response.read())["events"]
+    assert [e["event"]["messageId"] for e in events] == ["1"]
+
+
+def test_an_events_file_from_before_sessions_opens_and_stores_them(tmp_path):
+    db = tmp_path / "events.sqlite3"
+    with sqlite3.connect(db) as connection:  # the first release's table, without session_id
+        connection.executescript(FIRST_RELEASE_SCHEMA)
+    with CollectorServer(db) as server:
+        message = {**track("s"), "context": {"sessionId": 1700000000000}}
+        post(server, "/v1/batch", {"writeKey": "k", "batch": [message]})
+        url = f"{server.url}/v1/events?writeKey=k&session=1700000000000"
+        with urllib.request.urlopen(url) as response:
+            assert len(json.loads(response.read())["events"]) == 1
+
+
+FIRST_RELEASE_SCHEMA = """CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, received_at TEXT NOT NULL, write_key TEXT NOT NULL,
+    message_id TEXT NOT NULL, type TEXT NOT NULL, name TEXT, user_id TEXT, anonymous_id TEXT,
+    payload TEXT NOT NULL, UNIQUE (write_key, message_id));"""
 
 
 def test_injected_faults_answer_then_clear(server):
