@@ -109,6 +109,7 @@ class Analytics(Emitter):
         self.groups = None
         self.sessions = None  # None with load option sessions: false
         self.bot = None  # what marks this browser as not a person (bots.py), if anything
+        self.drops_bot_events = False  # such a browser's events are dropped, not marked
         self.consent_state = None  # load(..., {consent: {...}}): the visitor's decision
         self.held = []  # calls made before the visitor decided on consent
         self.delivering = False  # identity in the browser's stores, events to the destinations
@@ -269,6 +270,7 @@ class Analytics(Emitter):
         bot_filter = options["botFilter"]
         if bot_filter != False:
             self.bot = this_browser(bot_filter and bot_filter["patterns"])
+            self.drops_bot_events = bool(self.bot) and not (bot_filter and bot_filter["mark"])
         hints = options["highEntropyValuesClientHints"]
         if Array.isArray(hints) and len(hints):
             self.pipeline.load(page_enrichment(hints))  # events wait for the hints
@@ -545,6 +547,10 @@ class Analytics(Emitter):
         problem = call["problem"] or self.blocked
         if problem:
             return self.refuse(method, problem, args, call["callback"])
+        if self.sessions and not self.drops_bot_events:
+            # Taken at the call, in call order: a landing view made later is still of the
+            # session it was called in, not of one a startSession() after it began.
+            call["visit"] = self.sessions.visit()
         if method == "page" and self.routes and not (moment and moment["route"]):
             if self.routes.landing():
                 return self.land(call, args, moment)
@@ -587,11 +593,10 @@ class Analytics(Emitter):
             landing.event = event
         ctx = landing or Context(event)
         options = call["options"]
-        dropped = self.bot and not (self.options["botFilter"] or {})["mark"]
-        if self.bot and not dropped:
+        if self.bot and not self.drops_bot_events:
             ctx.event["context"]["bot"] = True  # botFilter: {mark: true}
-        if self.sessions and not dropped:
-            self.sessions.stamp(ctx.event)
+        if call["visit"]:
+            self.sessions.stamp(ctx.event, call["visit"])
         direct = self.pipeline.direct_route(ctx)
         checked = serialized(ctx.event)
         if checked["problem"]:
@@ -600,7 +605,7 @@ class Analytics(Emitter):
             call["commit"]()
         if options["anonymousId"]:  # the visitor's id from now on, as in analytics-next
             self.users.anonymousId(String(options["anonymousId"]))
-        if dropped:
+        if self.drops_bot_events:
             return self.not_a_person(ctx, call["callback"])
         if not direct:
             # Plugins get an event of their own: what the caller changes later never reaches it.

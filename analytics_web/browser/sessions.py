@@ -69,18 +69,25 @@ class Sessions:
         self.store.remove(SESSION_KEY)
         self.store.remove(LAST_EVENT_KEY)
 
-    def stamp(self, event):
-        """The event in the live session (one starts if none is), which it keeps alive."""
+    def visit(self):
+        """The live session of an event called for now (one starts if none is), which it keeps
+        alive: {id, start}, start when the event is the session's first."""
         session_id = self.current()
         if session_id is None:
             session_id = self.start(None)
         else:
             self.store.write(LAST_EVENT_KEY, Date.now())
-        context = event["context"]
-        context["sessionId"] = session_id
-        if self.announce == session_id:
-            context["sessionStart"] = True
+        start = self.announce == session_id
+        if start:
             self.announce = None
+        return {"id": session_id, "start": start}
+
+    def stamp(self, event, visit):
+        """The event says which ``visit`` it belongs to."""
+        session_id = visit["id"]
+        event["context"]["sessionId"] = session_id
+        if visit["start"]:
+            event["context"]["sessionStart"] = True
         integrations = event["integrations"]
         if self.amplitude and integrations[AMPLITUDE] != False:
             integrations[AMPLITUDE] = Object.assign(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+from tests.browser.test_features import features_page
 from tests.support.pages import call, open_page, page_url, send_marker
 from tests.support.tabs import Tab
 
@@ -183,3 +184,14 @@ def test_a_session_segment_s_amplitude_plugin_left_continues(tab: Tab, site, wri
     assert tab.evaluate("JSON.parse(localStorage.getItem('analytics_session_id.last_access'))") > (
         left + 9 * MINUTE_MS
     )
+
+
+def test_a_session_started_on_the_snippets_stub_holds_for_the_calls_after_it(
+    tab: Tab, site, write_key, received
+):
+    before = "analytics.startSession(1700000000000); analytics.track('After')"
+    tab.goto(features_page(site, write_key, before=before))
+    page, after = received(2)
+    assert session_of(after) == (1700000000000, True)
+    assert session_of(page)[0] != 1700000000000  # the snippet's page view came first
+    assert tab.evaluate("window.thrown") == []
