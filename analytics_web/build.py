@@ -28,7 +28,12 @@ from analytics_web.paths import BROWSER_DIR, SOURCE_ROOT
 log = logging.getLogger(__name__)
 
 TRANSCRYPT_VERSION = "3.9.5"
-ENTRIES = {"standalone": "standalone.py", "module": "module.py", "full": "full.py"}
+ENTRIES = {
+    "standalone": "standalone.py",
+    "module": "module.py",
+    "full": "full.py",
+    "features": "feature_files.py",
+}
 # The features a page fetches on first use (analytics_web/browser/features.py): name -> module.
 FEATURES = {
     "autotrack": "autotrack",
@@ -36,6 +41,7 @@ FEATURES = {
     "debug": "debug_console",
     "plugins": "plugins",
     "querystring": "querystring",
+    "webvitals": "web_vitals",
 }
 SLIM_RUNTIME = BROWSER_DIR / "runtime.js"
 RUNTIME_IMPORT = re.compile(
@@ -90,7 +96,7 @@ class Output:
 
 # Built in this order: the feature files first, so the core can carry their SRI hashes.
 FEATURE_OUTPUTS = tuple(
-    Output(f"analytics.{name}.{kind}.js", "full", fmt, minify=True, module=module)
+    Output(f"analytics.{name}.{kind}.js", "features", fmt, minify=True, module=module)
     for name, module in FEATURES.items()
     for kind, fmt in (("min", "iife"), ("esm", "esm"))
 )

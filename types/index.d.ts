@@ -182,7 +182,11 @@ export interface LoadOptions {
   sessions?: false | SessionOptions;
   /** Events of crawlers, monitors and automated browsers are not sent (default); false sends them. */
   botFilter?: false | BotFilterOptions;
+  /** One "Web Vitals" track per page, sent when it is first hidden: true for every metric, or those listed. */
+  webVitals?: boolean | WebVitalName[];
 }
+
+export type WebVitalName = 'LCP' | 'INP' | 'CLS' | 'FCP' | 'TTFB';
 
 export interface SessionOptions {
   /** Milliseconds without an event after which a session ends (default 30 minutes). */

@@ -310,6 +310,22 @@ class Analytics(Emitter):
         Promise.all(self.pipeline.loading.map(lambda entry: entry["loaded"])).then(
             lambda: self.mark_ready(self)
         )
+        if options["webVitals"] and not disabled:
+            self.measure_vitals(options["webVitals"])
+
+    def measure_vitals(self, metrics):
+        """Load option webVitals: its file is fetched now, and no call waits for it (it only
+        ever adds one event, when the page goes)."""
+
+        def loaded():
+            error = self.features.failed["webvitals"]
+            if error:
+                console.error(error.message)
+                self.emit("error", error)
+            else:
+                self.features.ready["webvitals"].watch(self, metrics)
+
+        self.features.need("webvitals").then(loaded)
 
     def start_delivering(self):
         """Identity kept in the browser's stores and events sent to the Tracking API: from load,

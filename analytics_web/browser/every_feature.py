@@ -7,8 +7,9 @@ __pragma__("noalias", "pop")
 __pragma__("noalias", "keys")
 __pragma__("noalias", "type")
 
-# Every feature (features.py) built in: imported by full.py before the library installs, so the
-# single-file variant never fetches a file.
+# Every feature (features.py) built in, imported by full.py before the library installs, so the
+# single-file variant fetches no file for them. All but Web Vitals: Google's library is 3.7 KB
+# gzip that only a page asking for it needs, so that page fetches it beside the single file.
 
 from analytics_web.browser.autotrack import feature as autotrack
 from analytics_web.browser.consent import feature as consent

@@ -14,6 +14,7 @@ __pragma__("noalias", "type")
 #   autotrack   trackLink, trackClick, trackForm, trackSubmit     analytics.autotrack.min.js
 #   debug       debug(true), or the tab's remembered debug flag   analytics.debug.min.js
 #   querystring the landing URL's ajs_ calls, queryString()       analytics.querystring.min.js
+#   webvitals   load(key, {webVitals: true})                      analytics.webvitals.min.js
 # analytics.full.min.js has them all built in. Each file hands its exports to the script
 # element that loaded it (publish), so the page's globals stay untouched.
 

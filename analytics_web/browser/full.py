@@ -14,6 +14,6 @@ __pragma__("noalias", "type")
 from analytics_web.browser.every_feature import source
 from analytics_web.browser.takeover import install
 
-install(None)
+install()  # Web Vitals, not built in, comes from beside this file (every_feature.py)
 
 __all__ = ["source"]

@@ -44,6 +44,7 @@ def import_feature(name):
             debug: () => import('./analytics.debug.esm.js'),
             plugins: () => import('./analytics.plugins.esm.js'),
             querystring: () => import('./analytics.querystring.esm.js'),
+            webvitals: () => import('./analytics.webvitals.esm.js'),
         })""",
     )
 

@@ -21,7 +21,7 @@ SUPPORTED_OPTIONS = [
     "cookie", "storage", "disableClientPersistence", "user", "group", "useQueryString",
     "trackRouteChanges", "initialPageview", "retryQueue", "highEntropyValuesClientHints",
     "cdnSettings", "updateCDNSettings", "disable", "globalAnalyticsKey", "plugins", "consent",
-    "sessions", "botFilter",
+    "sessions", "botFilter", "webVitals",
 ]  # fmt: skip
 
 

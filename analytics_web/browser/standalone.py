@@ -10,7 +10,6 @@ __pragma__("noalias", "type")
 # Entry point of dist/analytics.min.js: the core, which fetches each feature the first time the
 # page needs it (features.py).
 
-from analytics_web.browser.features import script_fetcher
 from analytics_web.browser.takeover import install
 
-install(script_fetcher)  # from beside this script, with its nonce
+install()

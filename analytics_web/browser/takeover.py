@@ -12,7 +12,7 @@ __pragma__("noalias", "type")
 # made at.
 
 from analytics_web.browser.analytics import Analytics
-from analytics_web.browser.features import source
+from analytics_web.browser.features import script_fetcher, source
 from analytics_web.browser.page_context import page_info
 from analytics_web.browser.settings import segment_options
 from analytics_web.browser.util import is_object
@@ -69,16 +69,15 @@ def load_options(script, options):
     return Object.assign({}, options, {"apiHost": served[1] + "/v1"})
 
 
-def install(fetcher):
-    """``fetcher``: how this bundle fetches its features (features.script_fetcher), given the
-    bundle's own <script>; none for the single file, which has them all."""
+def install():
+    """The bundle takes the snippet's stub over. Features it has not built in come from
+    beside its own <script>, with its nonce."""
     script = document.currentScript
     key = global_key(script)
     stub = window[key]
     if stub and not Array.isArray(stub):
         return  # a second copy of the bundle on the page: the first one stays in charge
-    if fetcher:
-        source["fetch"] = fetcher(script)
+    source["fetch"] = script_fetcher(script)
     analytics = Analytics()
     window[key] = analytics
     if not stub:

@@ -26,7 +26,7 @@ from analytics_web.paths import dist_dir, snippet_dir
 DEFAULT_SRC = "/dist/analytics.min.js"
 # The parts of the library a page fetches on first use, each a file beside the bundle
 # (analytics.<name>.min.js), and the single file that has them all built in.
-FEATURES = ("autotrack", "consent", "debug", "plugins", "querystring")
+FEATURES = ("autotrack", "consent", "debug", "plugins", "querystring", "webvitals")
 SINGLE_FILE = "analytics.full.min.js"
 # A bundle URL's file name (and query): a feature file's URL is the bundle's with its own name.
 FILE_NAME = re.compile(r"[^/?#]*([?#].*)?$")
@@ -85,8 +85,8 @@ def render(
     on the bundle's script for a Content-Security-Policy; ``integrity`` (an SRI hash, see
     :func:`bundle_integrity`) makes the browser check the bundle it loads.
 
-    ``features`` names the parts the page will use (see :data:`FEATURES`; ``consent`` in the
-    load options implies it): each gets a preload hint, with the nonce and its SRI hash, so the
+    ``features`` names the parts the page will use (see :data:`FEATURES`; ``consent`` or
+    ``webVitals`` in the load options implies its feature): each gets a preload hint, with the nonce and its SRI hash, so the
     browser fetches it beside the bundle rather than after it. ``single_file=True`` loads
     ``analytics.full.min.js`` from beside ``src`` instead: every feature, one request.
     """
@@ -187,8 +187,10 @@ def _features(features: Iterable[str], options: dict[str, Any]) -> list[str]:
             f"no feature named {', '.join(map(repr, unknown))}: the features are"
             f" {', '.join(FEATURES)}"
         )
-    if options.get("consent") and "consent" not in wanted:
-        wanted.append("consent")
+    # Load options that ask for a feature imply it: the page fetches it at once anyway.
+    for option, feature in (("consent", "consent"), ("webVitals", "webvitals")):
+        if options.get(option) and feature not in wanted:
+            wanted.append(feature)
     return wanted
 
 

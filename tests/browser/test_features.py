@@ -270,6 +270,7 @@ FEATURE_WORDS = {
     "debug": "handed to destination",
     "plugins": "a plugin needs a name",
     "querystring": "ajs_trait_",
+    "webvitals": "has no metric named",
 }
 
 

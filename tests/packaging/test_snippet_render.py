@@ -117,6 +117,21 @@ def test_bundle_integrity_matches_the_manifest(dist):
     assert bundle_integrity() == manifest["files"]["analytics.min.js"]["integrity"]
 
 
+@pytest.mark.parametrize(
+    ("options", "file"),
+    [
+        ({"consent": {"categories": ["analytics"]}}, "analytics.consent.min.js"),
+        ({"webVitals": ["LCP"]}, "analytics.webvitals.min.js"),
+    ],
+)
+def test_load_options_that_ask_for_a_feature_preload_its_file(dist, options, file):
+    html = render("KEY", src="/static/analytics.min.js", load_options=options)
+    name = file.split(".")[1]
+    integrity = json.loads((dist / "manifest.json").read_text())["features"][name]
+    assert f'href="/static/{file}"' in html and integrity in html
+    assert 'rel="preload"' in html
+
+
 text_values = st.text()
 option_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | text_values,

@@ -12,6 +12,7 @@ const analytics = AnalyticsBrowser.load(
   {
     initialPageview: true, user: { persist: true, cookie: { key: 'uid' } }, retryQueue: true,
     sessions: { timeout: 15 * 60000, amplitude: true }, botFilter: { patterns: ['InternalMonitor'], mark: true },
+    webVitals: ['LCP', 'INP'],
   },
 );
 
