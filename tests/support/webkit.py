@@ -27,7 +27,9 @@ from tests.support.tabs import WebDriverTab
 
 DRIVER = Path("/usr/bin/WebKitWebDriver")
 MINIBROWSER = Path("/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
-SESSION_TIMEOUT_S = 60
+# A new session answers within 4 s even with every worker busy; one that has not by this time
+# never will (a hung MiniBrowser), and the retry below starts another.
+SESSION_TIMEOUT_S = 15
 INSTALL_HINT = "apt-get install webkit2gtk-driver xvfb dbus-daemon (./dev test does it)"
 
 
@@ -194,7 +196,7 @@ def start_session(display: str, environment: dict[str, str] | None = None):
     previous = socket.getdefaulttimeout()
     socket.setdefaulttimeout(SESSION_TIMEOUT_S)  # selenium waits forever otherwise
     try:
-        # A MiniBrowser that never answers the new session (seen once in a full run) is the
+        # A MiniBrowser that never answers the new session (about once a full run) is the
         # machine's trouble, not the library's: one more browser before the test errors.
         for attempt in range(2):
             service = Service(
