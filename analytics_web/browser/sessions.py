@@ -19,6 +19,9 @@ from analytics_web.browser.util import is_object
 SESSION_KEY = "analytics_session_id"
 LAST_EVENT_KEY = "analytics_session_id.last_access"
 IDLE_TIMEOUT_MS = 30 * 60 * 1000  # Segment's Amplitude plugin, Amplitude's and Google's default
+# The last event's time is kept to the second: writing it at every event made track() cost
+# half as much again (a localStorage write each), and a second is nothing beside the timeout.
+LAST_EVENT_STEP_MS = 1000
 AMPLITUDE = "Actions Amplitude"  # the destination's name in Segment's settings and integrations
 
 
@@ -46,8 +49,8 @@ class Sessions:
         self.store = make_stores(options, {})[1]  # localStorage, or memory if so chosen
         self.announce = None  # a session this tab started whose first event has not gone yet
 
-    def current(self):
-        """The live session's id, or None once it ended."""
+    def live(self):
+        """The live session, {id, last} (its last event's time), or None once it ended."""
         started = self.store.read(SESSION_KEY)
         last = self.store.read(LAST_EVENT_KEY)
         if typeof(started) != "number" or typeof(last) != "number":
@@ -55,7 +58,12 @@ class Sessions:
         now = Date.now()
         if now - last >= self.timeout_ms or (self.cut_off_ms and now - started >= self.cut_off_ms):
             return None
-        return started
+        return {"id": started, "last": last}
+
+    def current(self):
+        """The live session's id, or None once it ended."""
+        session = self.live()
+        return session["id"] if session else None
 
     def start(self, session_id):
         """A new session (with the site's id, a number of milliseconds, or now's)."""
@@ -72,11 +80,13 @@ class Sessions:
     def visit(self):
         """The live session of an event called for now (one starts if none is), which it keeps
         alive: {id, start}, start when the event is the session's first."""
-        session_id = self.current()
-        if session_id is None:
+        session = self.live()
+        if session is None:
             session_id = self.start(None)
         else:
-            self.store.write(LAST_EVENT_KEY, Date.now())
+            session_id = session["id"]
+            if Date.now() - session["last"] >= LAST_EVENT_STEP_MS:
+                self.store.write(LAST_EVENT_KEY, Date.now())
         start = self.announce == session_id
         if start:
             self.announce = None
