@@ -15,8 +15,8 @@ __pragma__("noalias", "type")
 #   debug       debug(true), or the tab's remembered debug flag   analytics.debug.min.js
 #   querystring the landing URL's ajs_ calls, queryString()       analytics.querystring.min.js
 #   webvitals   load(key, {webVitals: true})                      analytics.webvitals.min.js
-# analytics.full.min.js has them all built in. Each file hands its exports to the script
-# element that loaded it (publish), so the page's globals stay untouched.
+# analytics.full.min.js has all but webvitals built in (every_feature.py). Each file hands its
+# exports to the script element that loaded it (publish), so the page's globals stay untouched.
 
 from analytics_web.browser.util import make_error
 

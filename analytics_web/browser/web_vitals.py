@@ -30,11 +30,6 @@ OBSERVE = __pragma__("js", "{}", "({LCP: onLCP, INP: onINP, CLS: onCLS, FCP: onF
 METRICS = Object.keys(OBSERVE)
 
 
-def unknown_metrics(wanted):
-    """The names in webVitals: [...] that are no metric, for the error that lists the known."""
-    return wanted.filter(lambda name: METRICS.indexOf(name) < 0) if Array.isArray(wanted) else []
-
-
 def properties_of(measured):
     """The track's properties: each metric's value (milliseconds; CLS a score), and its rating
     by Google's thresholds ("good", "needs-improvement", "poor") under ``ratings``."""
@@ -55,7 +50,7 @@ def watch(analytics, wanted):
     its own (on window, capture phase) that run before this one (on document). The destination
     sends what is made then by its exit path."""
     names = wanted if Array.isArray(wanted) else METRICS
-    unknown = unknown_metrics(names)
+    unknown = names.filter(lambda name: METRICS.indexOf(name) < 0)
     if len(unknown):
         console.error(
             "analytics-web: webVitals has no metric named "

@@ -25,9 +25,11 @@ from analytics_web.paths import dist_dir, snippet_dir
 
 DEFAULT_SRC = "/dist/analytics.min.js"
 # The parts of the library a page fetches on first use, each a file beside the bundle
-# (analytics.<name>.min.js), and the single file that has them all built in.
+# (analytics.<name>.min.js), and the single file that has them built in, all but Web Vitals
+# (analytics_web/browser/every_feature.py), which a single-file page fetches beside it too.
 FEATURES = ("autotrack", "consent", "debug", "plugins", "querystring", "webvitals")
 SINGLE_FILE = "analytics.full.min.js"
+NOT_IN_SINGLE_FILE = ("webvitals",)
 # A bundle URL's file name (and query): a feature file's URL is the bundle's with its own name.
 FILE_NAME = re.compile(r"[^/?#]*([?#].*)?$")
 # CSP's nonce-source: base64 or base64url characters, at most two "=" at the end.
@@ -86,9 +88,10 @@ def render(
     :func:`bundle_integrity`) makes the browser check the bundle it loads.
 
     ``features`` names the parts the page will use (see :data:`FEATURES`; ``consent`` or
-    ``webVitals`` in the load options implies its feature): each gets a preload hint, with the nonce and its SRI hash, so the
-    browser fetches it beside the bundle rather than after it. ``single_file=True`` loads
-    ``analytics.full.min.js`` from beside ``src`` instead: every feature, one request.
+    ``webVitals`` in the load options implies its feature): each gets a preload hint, with the
+    nonce and its SRI hash, so the browser fetches it beside the bundle rather than after it.
+    ``single_file=True`` loads ``analytics.full.min.js`` from beside ``src`` instead: every
+    feature but Web Vitals in one request (Web Vitals, when used, still gets its hint).
     """
     if not isinstance(write_key, str) or not write_key:
         raise ValueError("render() needs the source's write key (a non-empty string)")
@@ -125,7 +128,9 @@ def render(
     if single_file:
         src = FILE_NAME.sub(SINGLE_FILE + r"\1", src, count=1)
     wanted = _features(features, options)
-    preloads = [] if single_file else [_preload(src, name) for name in wanted]
+    preloads = [
+        _preload(src, name) for name in wanted if not single_file or name in NOT_IN_SINGLE_FILE
+    ]
     html = (
         _environment()
         .get_template("snippet.html.jinja")

@@ -132,6 +132,14 @@ def test_load_options_that_ask_for_a_feature_preload_its_file(dist, options, fil
     assert 'rel="preload"' in html
 
 
+def test_a_single_file_page_preloads_only_what_is_not_built_into_it():
+    consent = render("KEY", load_options={"consent": {"categories": ["ads"]}}, single_file=True)
+    assert 'rel="preload"' not in consent
+    vitals = render("KEY", load_options={"webVitals": True}, single_file=True)
+    assert vitals.count('rel="preload"') == 1
+    assert 'href="/dist/analytics.webvitals.min.js"' in vitals
+
+
 text_values = st.text()
 option_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | text_values,
