@@ -287,6 +287,14 @@ def slow_bundle(site: TestSite) -> Iterator[None]:
     site.delay_bundle = 0.0
 
 
+@pytest.fixture
+def slow_app(site: TestSite) -> Iterator[None]:
+    """The app's own code runs well after the bundle has, as on a busy device."""
+    site.delay_vendor = 1.5
+    yield
+    site.delay_vendor = 0.0
+
+
 @pytest.fixture(scope="session")
 def django_configured() -> None:
     """Django's settings, the least a template engine and a request need, configured once."""

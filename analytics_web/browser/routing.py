@@ -20,6 +20,10 @@ from analytics_web.browser.util import is_function, is_object, now_iso
 # after the URL changes (React Router in a transition, 5-16 ms later; a lazily loaded route
 # once its code has arrived, a few hundred ms later); a title change ends the wait sooner.
 ROUTE_SETTLE_MS = 500
+# A view made while the page is still loading settles ROUTE_SETTLE_MS after its load instead:
+# the app's own scripts, and its router's first redirect, may run seconds after the bundle on a
+# busy device. A page that never finishes loading has it sent after this long all the same.
+LOADING_SETTLE_MS = 10000
 
 trackers = []  # the route trackers of this page
 originals = {}  # history's own methods, while wrapped
@@ -80,8 +84,9 @@ def tidied(url, previous):
 
 class RouteTracker:
     """Each new route is one page view, passed to ``record(moment)`` once the route has settled:
-    one task after the app sets a new title, or ROUTE_SETTLE_MS after the change, and at once
-    when the next change comes or the page is hidden or left. The previous URL is its referrer.
+    one task after the app sets a new title, or ROUTE_SETTLE_MS after the change (or after the
+    page's load, while it is loading), and at once when the next change comes or the page is
+    hidden or left. The previous URL is its referrer.
 
     The page's own first page() is its landing view (``hold_landing``), settled the same way:
     an app or a snippet calls it as it starts, before its router has redirected.
@@ -111,6 +116,7 @@ class RouteTracker:
         self.listeners.listen(window, "popstate", lambda event: self.changed(False))
         self.listeners.listen(window, "hashchange", lambda event: self.changed(False))
         self.listeners.listen(window, "pagehide", lambda event: self.settle(None))
+        self.listeners.listen(window, "load", lambda event: self.pending and self.settle_later())
         self.listeners.listen(document, "visibilitychange", self.on_visibility)
         if not len(trackers):
             ["pushState", "replaceState"].forEach(wrap)
@@ -197,7 +203,13 @@ class RouteTracker:
             document.head or document.documentElement,
             {"subtree": True, "childList": True, "characterData": True},
         )
-        self.timer = setTimeout(lambda: self.settle(None), ROUTE_SETTLE_MS)
+        self.settle_later()
+
+    def settle_later(self):
+        clearTimeout(self.timer)
+        loading = document.readyState != "complete"
+        wait = LOADING_SETTLE_MS if loading else ROUTE_SETTLE_MS
+        self.timer = setTimeout(lambda: self.settle(None), wait)
 
     def move(self):
         """Redirected: the view is of the new URL, at its first time, with its referrer; the
@@ -207,8 +219,7 @@ class RouteTracker:
             page["c"] = None
         page["r"] = self.pending["page"]["r"]
         self.pending["page"] = page
-        clearTimeout(self.timer)
-        self.timer = setTimeout(lambda: self.settle(None), ROUTE_SETTLE_MS)
+        self.settle_later()
 
     def title_changed(self, mutations, observer):
         view = self.pending

@@ -222,3 +222,21 @@ def test_a_direct_load_of_a_redirecting_url_is_one_view_however_the_landing_is_c
         views.of(app.page_path, app.page, referrer),
         views.of("/done", "Done", views.url(app.page_path)),
     ]
+
+
+@pytest.mark.parametrize("routed", REDIRECTING, ids=[app.name for app in REDIRECTING])
+def test_a_landing_redirected_by_an_app_that_runs_after_the_bundle_is_one_view(
+    tab: Tab, site, collector, write_key: str, router_apps: None, routed: App, slow_app: None
+):
+    """The snippet's bundle has run and its page() waits while the app's own code still loads
+    (seconds on a busy device): the view is of where the router then redirects."""
+    app = routed.counting_landing("snippet")
+    views = Views(site, collector, write_key, app)
+    referrer = arrive(tab, site, views.url(app.redirect_path))
+    tab.wait_for_function(f"document.title === {app.page!r}")
+    tab.click("nav a:last-of-type")
+    tab.wait_for_function("document.title === 'Done'")
+    assert views.wait(2) == [
+        views.of(app.page_path, app.page, referrer),
+        views.of("/done", "Done", views.url(app.page_path)),
+    ]

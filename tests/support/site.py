@@ -29,7 +29,8 @@ SLOW_FILE_S = 2.0
 class TestSite:
     """Page templates see the request's query parameters and the collector's ``api_host``.
 
-    ``delay_bundle`` holds bundle responses back, as a slow CDN would, for snippet tests.
+    ``delay_bundle`` holds bundle responses back, as a slow CDN would, for snippet tests;
+    ``delay_vendor`` the apps' own code (/vendor/), as a slow device runs it late.
     """
 
     __test__ = False  # not a test class, despite the name
@@ -38,6 +39,7 @@ class TestSite:
         self.dist = dist
         self.api_host = api_host
         self.delay_bundle = 0.0
+        self.delay_vendor = 0.0
         self.vendor_dir: Path | None = None
         # What /echo/v1/... was sent: a same-origin Tracking API that only listens.
         self.echoed: list[dict[str, Any]] = []
@@ -97,6 +99,8 @@ class TestSite:
         path = self.vendor_dir / request.match_info["file"] if self.vendor_dir else None
         if path is None or not path.is_file():
             raise web.HTTPNotFound()
+        if self.delay_vendor:
+            await asyncio.sleep(self.delay_vendor)
         return web.FileResponse(path, headers={"Content-Type": "text/javascript"})
 
     async def example(self, request: web.Request) -> web.StreamResponse:
