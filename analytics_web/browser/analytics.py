@@ -546,7 +546,7 @@ class Analytics(Emitter):
         """Send everything queued now; resolves once the API has acknowledged it. A route's
         view still settling goes now, with the events behind it."""
         if self.routes:
-            self.routes.settle(None)
+            self.routes.record_view(None)
         return self.segment.flush() if self.segment else Promise.resolve()
 
     # -- making and sending events -----------------------------------------------------------

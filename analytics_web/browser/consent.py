@@ -112,7 +112,7 @@ class Consent:
             if not analytics.delivering:
                 analytics.start_delivering()
             anonymous_id = analytics.users.anonymousId()
-            held.forEach(lambda ctx: self.release(analytics, ctx, anonymous_id))
+            held.forEach(lambda ctx: self.send_held(analytics, ctx, anonymous_id))
         if before and JSON.stringify(before) != JSON.stringify(preferences):
             analytics.track(
                 "Segment Consent Preference Updated",
@@ -121,7 +121,7 @@ class Consent:
             )
         return preferences
 
-    def release(self, analytics, ctx, anonymous_id):
+    def send_held(self, analytics, ctx, anonymous_id):
         """A call kept until consent, now sent: with the visitor's stored id if they had one."""
         ctx.event["anonymousId"] = (
             anonymous_id if ctx.event["anonymousId"] == ctx.memory_id else ctx.event["anonymousId"]

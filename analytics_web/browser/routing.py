@@ -115,8 +115,8 @@ class RouteTracker:
         self.listeners = Listeners()
         self.listeners.listen(window, "popstate", lambda event: self.changed(False))
         self.listeners.listen(window, "hashchange", lambda event: self.changed(False))
-        self.listeners.listen(window, "pagehide", lambda event: self.settle(None))
-        self.listeners.listen(window, "load", lambda event: self.pending and self.settle_later())
+        self.listeners.listen(window, "pagehide", lambda event: self.record_view(None))
+        self.listeners.listen(window, "load", lambda event: self.pending and self.record_later())
         self.listeners.listen(document, "visibilitychange", self.on_visibility)
         if not len(trackers):
             ["pushState", "replaceState"].forEach(wrap)
@@ -124,7 +124,7 @@ class RouteTracker:
 
     def unload(self):
         if self.pending and self.pending["send"]:
-            self.settle(None)  # the app's own page(): made, not dropped
+            self.record_view(None)  # the app's own page(): made, not dropped
         self.drop()
         self.send_behind()
         self.listeners.unload()
@@ -145,7 +145,7 @@ class RouteTracker:
             return
         if route_key(url, self.search) == route_key(previous, self.search):
             return
-        self.settle(None)  # the view before goes as it is: its route has rendered
+        self.record_view(None)  # the view before goes as it is: its route has rendered
         if replacing and not self.counted:  # the landing URL corrected, before any view
             return
         if self.allow and not self.allow(route_url(url), route_url(previous)):
@@ -180,7 +180,7 @@ class RouteTracker:
         """The app counted a view itself (its page()): ours settling is not counted again; the
         app's own landing view goes as it is."""
         if self.pending and self.pending["send"]:
-            self.settle(None)
+            self.record_view(None)
         self.drop()
         self.counted = True
         self.send_behind()
@@ -203,13 +203,13 @@ class RouteTracker:
             document.head or document.documentElement,
             {"subtree": True, "childList": True, "characterData": True},
         )
-        self.settle_later()
+        self.record_later()
 
-    def settle_later(self):
+    def record_later(self):
         clearTimeout(self.timer)
         loading = document.readyState != "complete"
         wait = LOADING_SETTLE_MS if loading else ROUTE_SETTLE_MS
-        self.timer = setTimeout(lambda: self.settle(None), wait)
+        self.timer = setTimeout(lambda: self.record_view(None), wait)
 
     def move(self):
         """Redirected: the view is of the new URL, at its first time, with its referrer; the
@@ -219,18 +219,18 @@ class RouteTracker:
             page["c"] = None
         page["r"] = self.pending["page"]["r"]
         self.pending["page"] = page
-        self.settle_later()
+        self.record_later()
 
     def title_changed(self, mutations, observer):
         view = self.pending
         if view and document.title != view["title"]:
-            setTimeout(lambda: self.settle(view), 0)  # that view, not one started meanwhile
+            setTimeout(lambda: self.record_view(view), 0)  # that view, not one started meanwhile
 
     def on_visibility(self, event):
         if document.visibilityState == "hidden":
-            self.settle(None)
+            self.record_view(None)
 
-    def settle(self, view):
+    def record_view(self, view):
         """Record the settling view (only ``view``, when given) with the title it has now."""
         pending = self.pending
         if not pending or (view and view != pending):
