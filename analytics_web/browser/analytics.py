@@ -272,10 +272,11 @@ class Analytics(Emitter):
             self.bot = this_browser(bot_filter and bot_filter["patterns"])
             self.drops_bot_events = bool(self.bot) and not (bot_filter and bot_filter["mark"])
         hints = options["highEntropyValuesClientHints"]
-        if Array.isArray(hints) and len(hints):
-            self.pipeline.load(page_enrichment(hints))  # events wait for the hints
-        else:
-            self.pipeline.add(page_enrichment(None))
+        asked = hints if Array.isArray(hints) and len(hints) else None
+        enrichment = page_enrichment(asked)
+        self.pipeline.add(enrichment)
+        if asked:  # events wait for the browser's answer
+            self.pipeline.wait_for(enrichment, enrichment.load(None, self))
         if asks_consent and not (
             self.consent_state and self.consent_state.preferences
         ):  # undecided (or no consent file): memory only, sent nowhere

@@ -8,11 +8,12 @@ __pragma__("noalias", "keys")
 __pragma__("noalias", "type")
 
 # register(), deregister(), addSourceMiddleware() and addDestinationMiddleware(): the plugin
-# pipeline's public side, a feature file of its own (features.py) that a page fetches the first
-# time it adds a plugin or a middleware. The pipeline itself (pipeline.py) is in the core: the
-# library's own plugins run on it.
+# pipeline, a feature file of its own (features.py) that a page fetches the first time it adds
+# a plugin or a middleware. From then on every event takes its run (plugin_run.py); until then
+# the library's own plugins run in the core (pipeline.py).
 
 from analytics_web.browser.middleware import run_middleware, source_middleware
+from analytics_web.browser.plugin_run import load, reason, run
 from analytics_web.browser.plugin_shape import PLUGIN_TYPES
 from analytics_web.browser.publish import publish
 from analytics_web.browser.util import (
@@ -55,7 +56,7 @@ def load_plugin(analytics, plugin):
             "note", 'destination "' + plugin.name + '" not loaded: the settings leave it out'
         )
         return Promise.resolve()
-    return pipeline.load(plugin)
+    return load(pipeline, plugin)
 
 
 def register(analytics, *plugins):
@@ -69,10 +70,6 @@ def register(analytics, *plugins):
     return handled(
         Promise.all(plugins.map(lambda plugin: load_plugin(analytics, plugin))).then(registered)
     )
-
-
-def reason(error):
-    return error.message if error and error.message else String(error)
 
 
 def unload(analytics, plugin):
@@ -105,7 +102,7 @@ def addSourceMiddleware(analytics, fn):
     if not is_function(fn):
         return rejected(make_error("addSourceMiddleware() needs a function"))
     plugin = source_middleware(fn, analytics.integrations)
-    return handled(analytics.pipeline.load(plugin).then(lambda: analytics))
+    return handled(load(analytics.pipeline, plugin).then(lambda: analytics))
 
 
 def addDestinationMiddleware(analytics, name, *fns):
@@ -122,6 +119,7 @@ def addDestinationMiddleware(analytics, name, *fns):
         )
 
     fns.forEach(add)
+    analytics.pipeline.runner = run  # the core's own way knows no middleware
     return Promise.resolve(analytics)
 
 

@@ -326,7 +326,7 @@ def test_an_anonymous_event_has_no_user_id(node):
     ],
 )
 def test_destinations_honour_the_events_integrations(node, plugin, integrations, enabled):
-    assert node.call("pipeline", "enabled", plugin, integrations) is enabled
+    assert node.call("plugin_shape", "enabled", plugin, integrations) is enabled
 
 
 V4_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
