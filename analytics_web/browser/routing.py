@@ -20,10 +20,12 @@ from analytics_web.browser.util import is_function, is_object, now_iso
 # after the URL changes (React Router in a transition, 5-16 ms later; a lazily loaded route
 # once its code has arrived, a few hundred ms later); a title change ends the wait sooner.
 ROUTE_SETTLE_MS = 500
-# A view made while the page is still loading settles ROUTE_SETTLE_MS after its load instead:
-# the app's own scripts, and its router's first redirect, may run seconds after the bundle on a
-# busy device. A page that never finishes loading has it sent after this long all the same.
-LOADING_SETTLE_MS = 10000
+# A view made before the page has run its own deferred and module scripts (the async bundle
+# often runs first) settles ROUTE_SETTLE_MS after they have (DOMContentLoaded) instead: an app's
+# code, and its router's first redirect, may come seconds after the bundle on a busy device or
+# a slow network. Images, iframes and third-party scripts are not waited for. A page whose
+# parsing never ends has its view sent after this long all the same.
+SCRIPTS_WAIT_MS = 10000
 
 trackers = []  # the route trackers of this page
 originals = {}  # history's own methods, while wrapped
@@ -47,6 +49,15 @@ def wrap(method):
 def unwrap(method):
     if history[method] == wrappers[method]:  # not wrapped again by someone else since
         history[method] = originals[method]
+
+
+def scripts_pending():
+    """Is the page still to run its own deferred and module scripts? They run after parsing,
+    before DOMContentLoaded, whose end the navigation's timing records."""
+    if document.readyState == "loading":
+        return True
+    timing = performance.getEntriesByType and performance.getEntriesByType("navigation")[0]
+    return bool(timing) and not timing.domContentLoadedEventEnd
 
 
 def listed_params(search, names):
@@ -85,8 +96,8 @@ def tidied(url, previous):
 class RouteTracker:
     """Each new route is one page view, passed to ``record(moment)`` once the route has settled:
     one task after the app sets a new title, or ROUTE_SETTLE_MS after the change (or after the
-    page's load, while it is loading), and at once when the next change comes or the page is
-    hidden or left. The previous URL is its referrer.
+    page's own scripts have run, while they are still to), and at once when the next change
+    comes or the page is hidden or left. The previous URL is its referrer.
 
     The page's own first page() is its landing view (``hold_landing``), settled the same way:
     an app or a snippet calls it as it starts, before its router has redirected.
@@ -116,7 +127,9 @@ class RouteTracker:
         self.listeners.listen(window, "popstate", lambda event: self.changed(False))
         self.listeners.listen(window, "hashchange", lambda event: self.changed(False))
         self.listeners.listen(window, "pagehide", lambda event: self.record_view(None))
-        self.listeners.listen(window, "load", lambda event: self.pending and self.record_later())
+        self.awaiting_scripts = scripts_pending()
+        if self.awaiting_scripts:
+            self.listeners.listen(document, "DOMContentLoaded", self.scripts_ran)
         self.listeners.listen(document, "visibilitychange", self.on_visibility)
         if not len(trackers):
             ["pushState", "replaceState"].forEach(wrap)
@@ -205,10 +218,14 @@ class RouteTracker:
         )
         self.record_later()
 
+    def scripts_ran(self, event):
+        self.awaiting_scripts = False
+        if self.pending:
+            self.record_later()
+
     def record_later(self):
         clearTimeout(self.timer)
-        loading = document.readyState != "complete"
-        wait = LOADING_SETTLE_MS if loading else ROUTE_SETTLE_MS
+        wait = SCRIPTS_WAIT_MS if self.awaiting_scripts else ROUTE_SETTLE_MS
         self.timer = setTimeout(lambda: self.record_view(None), wait)
 
     def move(self):
