@@ -13,29 +13,15 @@ __pragma__("noalias", "type")
 # acknowledged. A call settles once its event is safe (acknowledged, or kept after a failed
 # first attempt, offline or at exit), never after more than one request.
 
+from analytics_web.browser.exit_path import ExitPath
 from analytics_web.browser.gzip import gzipped
 from analytics_web.browser.listeners import Listeners
 from analytics_web.browser.outbox import Outbox
-from analytics_web.browser.packing import Packer
 from analytics_web.browser.plugin_shape import for_every_call, make_plugin
 from analytics_web.browser.retry import MAX_ATTEMPTS, is_retryable, retry_wait_ms
-from analytics_web.browser.transport import (
-    KEEPALIVE_BUDGET,
-    as_blob,
-    beacon,
-    fits_keepalive,
-    post,
-    request_headers,
-)
+from analytics_web.browser.transport import as_blob, fits_keepalive, post, request_headers
 from analytics_web.browser.util import handled, make_error, rejected
-from analytics_web.browser.wire import (
-    MAX_REQUEST_BYTES,
-    body_end,
-    body_text,
-    chunks,
-    serialized,
-    total_bytes,
-)
+from analytics_web.browser.wire import MAX_REQUEST_BYTES, body_text, chunks, serialized
 
 NAME = "Segment.io"
 # The outbox bounds: past them new events are refused, so those already waiting are kept.
@@ -63,25 +49,17 @@ class SegmentDestination:
         self.report = report
         self.warn = warn
         self.waiting = []  # accepted, not yet handed to a request
-        self.riding = __new__(
-            Set()
-        )  # in a keepalive request or a beacon: sent even if the page goes
         self.flushes = []  # flush() calls: the items each waits for
         self.timer = None
         self.soon = False
         self.in_flight = 0  # requests sent by send(), not yet answered
         self.batch_due = False  # a batch filled up or timed out while a request was in flight
-        self.leaving = False
         self.retired = False
-        self.packer = Packer() if self.compress != False and window.CompressionStream else None
-        self.packing = False
         self.retry_queue = settings["retryQueue"]
         self.headers = settings["headers"]
         self.outbox = Outbox(write_key, self.resend, self.unsaved, settings["stored"])
+        self.exit = ExitPath(self)
         self.listeners = Listeners()
-        self.listeners.listen(window, "pagehide", lambda event: self.leave(True))
-        self.listeners.listen(document, "visibilitychange", self.on_visibility)
-        self.listeners.listen(window, "pageshow", self.on_pageshow)
         self.listeners.listen(window, "online", lambda event: self.flush())
         self.listeners.listen(
             window, "storage", lambda event: self.outbox.noticed(event.key, event.newValue)
@@ -101,6 +79,7 @@ class SegmentDestination:
         acknowledged stays in the stored outbox for whoever takes it next."""
         self.retired = True
         self.listeners.unload()
+        self.exit.unload()
         clearTimeout(self.timer)
         self.outbox.hand_over()
 
@@ -138,8 +117,8 @@ class SegmentDestination:
         item["call"] = call
         self.outbox.add(item)
         self.waiting.push(item)
-        if self.leaving:
-            self.send_on_exit([item])
+        if self.exit.leaving:
+            self.exit.send([item])
         elif not navigator.onLine:
             self.release(
                 [item], "the browser is offline; kept in the outbox until it is back online"
@@ -150,7 +129,7 @@ class SegmentDestination:
             self.batch_ready()
         elif self.timer is None:
             self.timer = setTimeout(self.batch_ready, self.batch_timeout)
-        self.pack_soon()
+        self.exit.pack_soon()
         return promise
 
     # -- settling the calls --------------------------------------------------------------------
@@ -187,8 +166,7 @@ class SegmentDestination:
     def done(self, items):
         """Acknowledged or refused: out of the outbox, and off every flush() waiting for them."""
         self.outbox.remove(items)
-        if self.packer:
-            self.packer.forget(items)
+        self.exit.forget(items)
         self.give_up_waiting(items)
 
     def give_up_waiting(self, items):
@@ -280,13 +258,13 @@ class SegmentDestination:
         body = as_blob([gzip or text])
         keepalive = fits_keepalive(body.size)
         if keepalive:
-            items.forEach(lambda item: self.riding.add(item))
+            items.forEach(lambda item: self.exit.riding.add(item))
         try:
             headers = request_headers(gzip is not None, self.headers)
             answer = await (
                 post(self.url, body, headers, keepalive) or post(self.url, body, headers, False)
             )
-            items.forEach(lambda item: self.riding.delete(item))
+            items.forEach(lambda item: self.exit.riding.delete(item))
             await self.read_answer(items, answer)
         finally:
             self.answered()
@@ -347,96 +325,3 @@ class SegmentDestination:
                 + " waiting events are kept in memory only"
             ).message
         )
-
-    # -- the page going away -------------------------------------------------------------------
-
-    def pack_soon(self):
-        """Compress, in the background, what is not yet safe, for an exit that may come: once a
-        task, so a burst of calls is one gzip stream (faster, and smaller, than many)."""
-        if self.packer and not self.packing:
-            self.packing = True
-
-            def pack():
-                self.packing = False
-                self.packer.pack(self.unsafe())
-
-            queueMicrotask(pack)
-
-    def unsafe(self):
-        """Events not yet acknowledged whose delivery would not survive the page going."""
-        return self.outbox.items.filter(lambda item: not self.riding.has(item))
-
-    def leave(self, closing):
-        """pagehide (closing: the page may never come back) or the page hidden."""
-        if closing:
-            self.leaving = True
-        if self.timer is not None:
-            clearTimeout(self.timer)
-            self.timer = None
-        items = self.unsafe()
-        self.waiting = []
-        if len(items) and navigator.onLine:
-            self.send_on_exit(items)
-        else:
-            self.waiting = items
-        self.outbox.persist(closing)
-
-    def on_visibility(self, event):
-        if document.visibilityState == "hidden":
-            self.leave(False)
-
-    def on_pageshow(self, event):
-        if event.persisted:  # back from the back/forward cache: business as usual
-            self.leaving = False
-            self.outbox.reopen()
-            self.send_waiting()
-
-    def send_on_exit(self, items):
-        """Everything not yet safe goes now, in requests that outlive the page: as it is when
-        it fits the keepalive budget, gzipped from the packer's members when that is what fits,
-        then by beacon (which Firefox does not count against the budget). What none of them
-        takes stays in the outbox for the next page."""
-        rest = items
-        if self.packer and not fits_keepalive(total_bytes(items)):
-            rest = []
-
-            def launch(body):
-                nonlocal rest
-                if not fits_keepalive(body["size"]) or not self.exit_post(
-                    body["items"], as_blob(body["parts"]), True
-                ):
-                    rest = rest.concat(body["items"])
-
-            self.packer.bodies(items, lambda group: body_end(group, self.write_key)).forEach(launch)
-
-        def plain(group):
-            body = as_blob([body_text(group, self.write_key)])
-            if fits_keepalive(body.size) and self.exit_post(group, body, False):
-                return
-            # A beacon carries no headers: with headers of its own the site's API may need
-            # them, so those events wait in the outbox for the next page instead.
-            if not self.headers and beacon(self.url, body):
-                group.forEach(lambda item: self.riding.add(item))  # the browser has it now
-                self.release(
-                    group,
-                    "sent by beacon as the page went; kept until a later page sees it acknowledged",
-                )
-            else:
-                self.waiting = self.waiting.concat(group)
-
-        chunks(rest, KEEPALIVE_BUDGET).forEach(plain)
-
-    def exit_post(self, items, body, gzip):
-        """A keepalive request as the page goes; False when the browser refused it."""
-        request = post(self.url, body, request_headers(gzip, self.headers), True)
-        if request is None:
-            return False
-        items.forEach(lambda item: self.riding.add(item))
-        self.release(items, "sent as the page went; not acknowledged yet")
-
-        def answered(answer):
-            items.forEach(lambda item: self.riding.delete(item))
-            return self.read_answer(items, answer)
-
-        request.then(answered)
-        return True

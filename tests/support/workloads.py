@@ -38,6 +38,6 @@ def wait_until_compressed(page: Page | Tab, count: int) -> None:
     does not fit the browser's keepalive budget stays for the next visit; ./dev bench measures
     that case.) Reads the library's own state, as nothing on the page shows it."""
     page.wait_for_function(
-        "analytics.segment.packer.members.reduce((n, member) => n + member.items.length, 0)"
+        "analytics.segment.exit.packer.members.reduce((n, member) => n + member.items.length, 0)"
         f" >= {count}"
     )

@@ -216,7 +216,7 @@ def test_leaving_with_300_kb_waiting_sends_it_all_gzipped_within_the_keepalive_b
         f"""const big = 'x'.repeat(3000);
         for (let i = 0; i < 100; i++) track({{list: i, blob: big}});
         // The packer compresses what waits in the background, within milliseconds.
-        await browser.until(() => destination.packer.members.length > 0);
+        await browser.until(() => destination.exit.packer.members.length > 0);
         {LEAVE}
         await browser.arrived();
         return browser.requests.map((r) => [r.ids.length, r.keepalive, r.gzip, r.size]);""",
