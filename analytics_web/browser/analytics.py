@@ -330,19 +330,9 @@ class Analytics(Emitter):
 
     def start_delivering(self):
         """Identity kept in the browser's stores and events sent to the Tracking API: from load,
-        or once the visitor consents. What an undecided page kept in memory is carried over."""
+        or once the visitor consents (consent.py carries over what was kept in memory)."""
         self.delivering = True
-        before_users, before_groups, before_sessions = self.users, self.groups, self.sessions
         self.remember(self.options)
-        if before_sessions:
-            self.sessions.carry(before_sessions)
-        if before_users:
-            if self.users.read_id("ajs_anonymous_id") is None:
-                self.users.anonymousId(before_users.anonymousId())
-            if before_users.id() is not None and self.users.id() is None:
-                self.users.store(before_users.id(), before_users.traits(), self.users.anonymousId())
-            if before_groups.id() is not None and self.groups.id() is None:
-                self.groups.store(before_groups.id(), before_groups.traits())
         if not loads_segment(self.options["integrations"]):
             return
         self.segment = SegmentDestination(

@@ -30,6 +30,23 @@ def remember(preferences):
     write_json("localStorage", DECISION_KEY, {"preferences": preferences, "at": Date.now()})
 
 
+def store_and_deliver(analytics):
+    """The visitor consented: identity goes to the browser's stores and events to the API,
+    with what the page kept in memory meanwhile (the anonymous id, a user or group it
+    identified, the session) unless the stores hold their own already."""
+    users, groups, sessions = analytics.users, analytics.groups, analytics.sessions
+    analytics.start_delivering()
+    if sessions:
+        analytics.sessions.carry(sessions)
+    stored = analytics.users
+    if stored.read_id("ajs_anonymous_id") is None:
+        stored.anonymousId(users.anonymousId())
+    if users.id() is not None and stored.id() is None:
+        stored.store(users.id(), users.traits(), stored.anonymousId())
+    if groups.id() is not None and analytics.groups.id() is None:
+        analytics.groups.store(groups.id(), groups.traits())
+
+
 class Consent:
     """``categories``: the categories the site asks about; ``destinations``: destination name ->
     the categories it needs (Segment.io included); ``gpc``: the categories refused when the
@@ -110,7 +127,7 @@ class Consent:
             )
         else:
             if not analytics.delivering:
-                analytics.start_delivering()
+                store_and_deliver(analytics)
             anonymous_id = analytics.users.anonymousId()
             held.forEach(lambda ctx: self.send_held(analytics, ctx, anonymous_id))
         if before and JSON.stringify(before) != JSON.stringify(preferences):
