@@ -10,7 +10,7 @@ __pragma__("noalias", "type")
 # The outbox: every event accepted but not yet acknowledged by the API, mirrored to
 # localStorage under keys of this tab's own, so a crash, a closed tab or a dead network loses
 # nothing. The next page load in this tab takes its own queue back; another tab of the site
-# adopts a queue whose tab is gone, under a lease so that only one tab takes it.
+# adopts a queue whose tab is gone (adoption.py).
 #
 # A tab's keys, all under aw_queue:<writeKey>:<tab>: the queue itself ({open, beat}, written
 # first on every write), its events in parts (:p0, :p1 ...; each takes events until it holds
@@ -140,7 +140,7 @@ class Outbox:
     """Items ({event, attempts, bytes}, and on this page: text, call, queued, part) in arrival
     order; persisted soon after each change, each part that changed."""
 
-    def __init__(self, write_key, on_adopt, on_unsaved, stored):
+    def __init__(self, write_key, on_unsaved, stored):
         # False (retryQueue: false, disableClientPersistence): in memory only, nothing adopted,
         # not even this tab's id kept.
         self.stored = stored
@@ -148,7 +148,6 @@ class Outbox:
         self.key = self.prefix + (tab_id(self.prefix) if stored else make_uuid())
         self.items = []
         self.bytes = 0
-        self.on_adopt = on_adopt
         self.on_unsaved = on_unsaved  # localStorage refused the queue: it lives in memory only
         self.persist_pending = False
         self.settled_write = None
@@ -156,14 +155,12 @@ class Outbox:
         self.persisted = True
         self.closed = False  # the page is going: what is written now is for the next page
         self.handed_over = False
-        self.check_timer = None
-        self.check_due = 0
         self.dirty = __new__(Set())  # parts to write again
         self.last_part = -1
         self.last_part_bytes = 0
 
     def restore(self):
-        """Take back this tab's queue from an earlier page, and adopt those of gone tabs."""
+        """Take back this tab's queue from an earlier page."""
         if not self.stored:
             return []
         parts = stored_parts(self.key)
@@ -171,7 +168,6 @@ class Outbox:
         if len(mine):
             self.take_in(mine.concat(self.items), parts)
             self.persist()  # open again, so no other tab adopts it
-        self.adopt()
         return self.items.slice()
 
     def add(self, item):
@@ -313,7 +309,6 @@ class Outbox:
         self.persist(True)
         self.handed_over = True
         self.stop_heartbeat()
-        clearTimeout(self.check_timer)
         clearTimeout(self.settled_write)
 
     def stop_heartbeat(self):
@@ -321,82 +316,3 @@ class Outbox:
             clearInterval(self.heartbeat)
             self.heartbeat = None
             remove_key("localStorage", self.key + BEAT)
-
-    def adopt(self):
-        """Claim the queues of tabs that closed or stopped beating; check again later for
-        queues that were still fresh. (No localStorage here: no keys, nothing to adopt.)"""
-        now = Date.now()
-        recheck = None
-
-        def look_at(key):
-            nonlocal recheck
-            suffix = suffix_of(key, self.prefix)
-            if suffix is None or key.indexOf(self.key) == 0:
-                return  # another site's key, or this tab's own
-            if suffix != "":
-                # A part whose queue is gone (an earlier version took the queue, or storage
-                # refused it): taken as a closed tab's.
-                queue_key = key.slice(0, len(key) - len(suffix))
-                if suffix.indexOf(PART) == 0 and read_json("localStorage", queue_key) is None:
-                    self.claim(queue_key)
-                return
-            queue = read_json("localStorage", key)
-            if queue is None:
-                return
-            if alive(key, queue, now):
-                recheck = recheck or STALE_AFTER_MS
-            elif not queue["open"] and now - queue["beat"] < CLOSED_GRACE_MS:
-                recheck = CLOSED_GRACE_MS
-            else:
-                self.claim(key)
-
-        stored_keys("localStorage").forEach(look_at)
-        if recheck:
-            self.check_later(recheck)
-
-    def check_later(self, delay):
-        """One pending adoption check at a time, at the earliest time anyone asked for."""
-        due = Date.now() + delay
-        if self.check_timer is not None and self.check_due <= due:
-            return
-        if self.check_timer is not None:
-            clearTimeout(self.check_timer)
-        self.check_due = due
-
-        def check():
-            self.check_timer = None
-            self.adopt()
-
-        self.check_timer = setTimeout(check, delay)
-
-    def noticed(self, key, value):
-        """Another tab wrote its queue: a closing tab's queue is adopted after the grace
-        period, a live one is looked at again once it could have gone stale."""
-        if self.stored and key != self.key and is_queue_key(key, self.prefix):
-            closing = value is not None and value.indexOf('"open":false') >= 0
-            self.check_later(CLOSED_GRACE_MS if closing else STALE_AFTER_MS + HEARTBEAT_MS)
-
-    def claim(self, key):
-        """A lease: write a token, and take the queue only if the token is still ours a moment
-        later, so two tabs racing for one queue do not both send it."""
-        lock_key = key + LOCK
-        lock = read_json("localStorage", lock_key)
-        if lock is not None and Date.now() - lock["at"] < STALE_AFTER_MS:
-            return
-        token = make_uuid()
-        if not write_json("localStorage", lock_key, {"token": token, "at": Date.now()}):
-            return
-
-        def take():
-            held = read_json("localStorage", lock_key)
-            if held is None or held["token"] != token:
-                return
-            parts = stored_parts(key)
-            items = stored_items(key, parts)
-            remove_queue(key, parts)
-            remove_key("localStorage", lock_key)
-            if len(items):
-                self.take_in(self.items.concat(items), stored_parts(self.key))
-                self.on_adopt(items)
-
-        setTimeout(take, LEASE_MS)

@@ -13,6 +13,7 @@ __pragma__("noalias", "type")
 # acknowledged. A call settles once its event is safe (acknowledged, or kept after a failed
 # first attempt, offline or at exit), never after more than one request.
 
+from analytics_web.browser.adoption import Adoption
 from analytics_web.browser.exit_path import ExitPath
 from analytics_web.browser.gzip import gzipped
 from analytics_web.browser.listeners import Listeners
@@ -57,14 +58,17 @@ class SegmentDestination:
         self.retired = False
         self.retry_queue = settings["retryQueue"]
         self.headers = settings["headers"]
-        self.outbox = Outbox(write_key, self.resend, self.unsaved, settings["stored"])
+        self.outbox = Outbox(write_key, self.unsaved, settings["stored"])
+        self.adoption = Adoption(self.outbox, self.resend)
         self.exit = ExitPath(self)
         self.listeners = Listeners()
         self.listeners.listen(window, "online", lambda event: self.flush())
         self.listeners.listen(
-            window, "storage", lambda event: self.outbox.noticed(event.key, event.newValue)
+            window, "storage", lambda event: self.adoption.noticed(event.key, event.newValue)
         )
         self.resend(self.outbox.restore())
+        if settings["stored"]:
+            self.adoption.look()
 
     def plugin(self):
         """The destination plugin the pipeline sees, a plain object as analytics-next's are."""
@@ -80,6 +84,7 @@ class SegmentDestination:
         self.retired = True
         self.listeners.unload()
         self.exit.unload()
+        self.adoption.stop()
         clearTimeout(self.timer)
         self.outbox.hand_over()
 
