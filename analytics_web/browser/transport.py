@@ -55,16 +55,23 @@ def post(url, body, headers, keepalive):
     size = body.size if keepalive else 0
     in_flight["keepalive"] += size
 
-    def answer(response):
+    def release(result):
         in_flight["keepalive"] -= size
+        return result
+
+    def answer(response):
+        # Read to its end: only then does Chromium give the request's share of the keepalive
+        # budget back when the answer is marked no-store, as gateways often mark them. Unread,
+        # every request after 64 KB would be refused. The status decides at once all the same.
+        text = response.text().then(release, lambda error: release(""))
         return {
             "status": response.status,
             "retryAfter": response.headers["get"]("Retry-After"),
-            "text": response.text.bind(response),
+            "text": lambda: text,
         }
 
     def failed(error):
-        in_flight["keepalive"] -= size
+        release(None)
         return {"status": 0}
 
     return request.then(answer, failed)

@@ -733,3 +733,34 @@ def test_an_instance_replaced_while_its_retry_waits_does_not_send_again(
     assert [event["event"] for event in received(2)] == ["Once", "Marker"]
     statuses = [r["status"] for r in collector.store.requests(write_key=write_key)]
     assert statuses == [503, 200, 200]  # the 503, the newer instance's send, the marker
+
+
+def test_requests_go_on_past_64_kb_when_the_api_answers_no_store(tab: Tab, site, write_key):
+    """Every request is a keepalive one while the browser's 64 KB budget allows. Behind a
+    gateway that marks answers no-store, Chromium gives a request's share of that budget back
+    only once the page has read the answer's body: a page that never read them would find
+    every request refused after 64 KB, and its events kept for a later visit."""
+    tab.goto(f"{site.url}/deferred.html")
+    tab.evaluate(
+        "([key, url]) => analytics.load(key, {apiHost: url})",
+        [write_key, f"{site.url}/no-store/v1"],
+    )
+    calls = 100  # 2 KB each: 200 KB in all, one request each, one after the other
+    sent = tab.evaluate(
+        """async (calls) => {
+            let pending = 0;
+            for (let i = 0; i < calls; i++) {
+                const ctx = await analytics.track('Read', {n: i, text: 'x'.repeat(2000)});
+                if (ctx.failedDelivery()) pending += 1;
+            }
+            return pending;
+        }""",
+        calls,
+    )
+
+    def echoed() -> int:
+        return sum(1 for request in site.echoed if write_key.encode() in request["body"])
+
+    assert sent == 0, f"{sent} of {calls} calls were not acknowledged"
+    assert wait_until(lambda: echoed() >= calls, 10)
+    assert echoed() == calls

@@ -58,12 +58,21 @@ class TestSite:
         app.router.add_get("/apps/{key}/{app}", self.router_app)
         app.router.add_get("/apps/{key}/{app}/{route:.*}", self.router_app)
         app.router.add_post("/echo/v1/{endpoint}", self.echo)
+        app.router.add_post("/no-store/v1/{endpoint}", self.echo_no_store)
         app.router.add_get("/{page:.*}", self.page)
         return app
 
     async def echo(self, request: web.Request) -> web.Response:
         self.echoed.append({"headers": dict(request.headers), "body": await request.read()})
         return web.json_response({"success": True})
+
+    async def echo_no_store(self, request: web.Request) -> web.Response:
+        """The echo behind a gateway that marks every answer no-store, as many do: Chromium
+        then leaves a keepalive request's share of its 64 KB budget taken until the page reads
+        the answer's body."""
+        response = await self.echo(request)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     async def bundle(self, request: web.Request) -> web.StreamResponse:
         """A file of dist/. The bundle's query reaches the feature files it fetches (they keep
