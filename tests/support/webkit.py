@@ -224,6 +224,11 @@ def webkit_tab(
     the tab can be taken offline."""
     driver = start_session(display, portal[1] if portal else None)
     try:
-        yield WebDriverTab(driver, portal[0] if portal else None)
+        tab = WebDriverTab(driver, portal[0] if portal else None)
+        if portal:
+            # The browser learns it is online from the portal's first answer, over the bus; on
+            # a busy machine a page loaded before that answer would start offline.
+            tab.wait_for_function("navigator.onLine === true")
+        yield tab
     finally:
         driver.quit()
