@@ -167,8 +167,9 @@ def test_a_tracked_link_waits_at_most_the_timeout_for_a_slow_api(
 ):
     collector.inject(Fault(delay=3, write_key=write_key))
     open_links(page, site, write_key)
-    page.evaluate("""() => {
-        analytics.trackLink(document.getElementById('buy'), 'Buy Clicked');
+    page.evaluate("""async () => {
+        // Resolved once the link is tracked (its feature file fetched), so the click is heard.
+        await analytics.trackLink(document.getElementById('buy'), 'Buy Clicked');
         // From the click to the page starting to go, in the page's own time.
         addEventListener('click', () => { sessionStorage.clicked = Date.now() }, true);
         addEventListener('pagehide', () => { sessionStorage.left = Date.now() });
