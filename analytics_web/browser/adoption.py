@@ -44,7 +44,10 @@ class Adoption:
 
     def look(self):
         """Claim the queues of tabs that closed or stopped beating; check again later for
-        queues that were still fresh. (No localStorage here: no keys, nothing to adopt.)"""
+        queues that were still fresh. (No localStorage here: no keys, nothing to adopt.) An
+        outbox kept in memory only adopts nothing."""
+        if not self.outbox.stored:
+            return
         now = Date.now()
         recheck = None
 

@@ -127,6 +127,8 @@ class RouteTracker:
         self.listeners.listen(window, "popstate", lambda event: self.changed(False))
         self.listeners.listen(window, "hashchange", lambda event: self.changed(False))
         self.listeners.listen(window, "pagehide", lambda event: self.record_view(None))
+        # Kept, not asked again: while DOMContentLoaded's own listeners run, the navigation's
+        # timing has no end for it yet.
         self.awaiting_scripts = scripts_pending()
         if self.awaiting_scripts:
             self.listeners.listen(document, "DOMContentLoaded", self.scripts_ran)

@@ -67,8 +67,7 @@ class SegmentDestination:
             window, "storage", lambda event: self.adoption.noticed(event.key, event.newValue)
         )
         self.resend(self.outbox.restore())
-        if settings["stored"]:
-            self.adoption.look()
+        self.adoption.look()
 
     def plugin(self):
         """The destination plugin the pipeline sees, a plain object as analytics-next's are."""
