@@ -191,12 +191,16 @@ def test_a_view_still_settling_when_the_visitor_leaves_is_sent(page: Page, site,
     page.goto(views.url("/"))
     expect(page).to_have_title("Home")
     # A route change and the page left in the same moment, before the route could render.
+    elsewhere = site.url.replace("127.0.0.1", "localhost") + "/" + ELSEWHERE
     page.evaluate(
         """elsewhere => { navigateTo('/users/9'); setTimeout(() => location.assign(elsewhere)) }""",
-        site.url.replace("127.0.0.1", "localhost") + "/" + ELSEWHERE,
+        elsewhere,
     )
     path, url, _title, referrer = views.wait(2)[1]
     assert (path, url, referrer) == (views.path("/users/9"), views.url("/users/9"), views.url("/"))
+    # Closing the context while Chromium still swaps processes for the other site once hung
+    # its close for minutes (CI at 0f493c1): end the test on the page the visitor reached.
+    expect(page).to_have_url(elsewhere)
 
 
 # A direct load of a URL the router redirects, however the app counts its landing view: its own
