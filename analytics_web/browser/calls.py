@@ -99,7 +99,9 @@ def make(analytics, method, call, args, moment, landing):
         ctx.event["context"]["bot"] = True  # botFilter: {mark: true}
     if call["visit"]:
         analytics.sessions.stamp(ctx.event, call["visit"])
-    direct = analytics.pipeline.direct_route(ctx)
+    direct = analytics.pipeline.direct_route(ctx.event)
+    if direct:
+        analytics.pipeline.prepare(ctx)
     checked = serialized(ctx.event)
     if checked["problem"]:
         return refuse(analytics, method, checked["problem"], args, call["callback"])
@@ -109,10 +111,18 @@ def make(analytics, method, call, args, moment, landing):
         analytics.users.anonymousId(String(options["anonymousId"]))
     if analytics.drops_bot_events:
         return not_a_person(analytics, ctx, call["callback"])
-    if not direct:
+    if direct:  # the text just measured is what is sent and stored
+
+        def send():
+            return direct[ctx.event["type"]](ctx, checked)
+
+    else:
         # Plugins get an event of their own: what the caller changes later never reaches it.
-        # (On the direct route the text just measured is what is sent and stored.)
         ctx.event = JSON.parse(checked["text"])
+
+        def send():
+            return handled(analytics.pipeline.run(ctx))  # Segment.io marks its own handled
+
     analytics.debugger.show("call", ctx.event)
     if analytics.event_listeners[method]:
         analytics.emit.apply(analytics, [method].concat(heard(method, ctx.event)))
@@ -122,9 +132,9 @@ def make(analytics, method, call, args, moment, landing):
             return stopped
     routes = analytics.routes
     if routes and routes.pending and not (moment and moment["route"]):
-        delivery = behind_view(analytics, ctx, direct, checked)
+        delivery = behind_view(analytics, ctx, send)
     else:
-        delivery = send(analytics, ctx, direct, checked)
+        delivery = send()
     return answer(analytics, ctx, call["callback"], delivery)
 
 
@@ -152,24 +162,14 @@ def heard(method, event):
     return fields.concat([js_undefined])
 
 
-def send(analytics, ctx, direct, checked):
-    """The event through the plugins, or straight to Segment.io (``direct``) when it took
-    the direct route; the answer's rejection marked handled (Segment.io marks its own)."""
-    if direct:
-        return direct[ctx.event["type"]](ctx, checked)
-    return handled(analytics.pipeline.run(ctx))
-
-
-def behind_view(analytics, ctx, direct, checked):
+def behind_view(analytics, ctx, send):
     """A call made while a route's view settles goes behind that view, so the API gets the
     view first. The call settles now, pending: a page awaiting it before it navigates must not
     wait for the route's title, and leaving the page sends the view and it at once."""
 
     def go():
         ctx.setFailedDelivery(js_undefined)
-        send(analytics, ctx, direct, checked).catch(
-            lambda error: undelivered(analytics, error, [ctx.event])
-        )
+        send().catch(lambda error: undelivered(analytics, error, [ctx.event]))
 
     analytics.routes.after_view(go)
     ctx.setFailedDelivery({"reason": make_error("sent behind the page view of its route")})
