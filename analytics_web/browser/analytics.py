@@ -20,7 +20,7 @@ from analytics_web.browser.util import is_function
 
 DEFAULT_TIMEOUT_MS = 300  # Analytics.js: a callback runs at the latest this long after its call
 # Analytics.js 1 leftovers that analytics-next keeps as no-ops: here too, so code written for
-# either never throws; each says once on the console that it did nothing.
+# either never throws; each says on the console that it did nothing.
 LEGACY_NO_OPS = [
     "log", "addIntegrationMiddleware", "listeners", "addEventListener", "removeAllListeners",
     "removeListener", "removeEventListener", "hasListeners", "add", "addIntegration",

@@ -147,9 +147,7 @@ def fetch_feature(analytics, name):
             if GUARDS.indexOf(name) >= 0:
                 analytics.blocked = error
         if not analytics.fetching and analytics.initialized:
-            kept = analytics.deferred
-            analytics.deferred = []
-            replay(analytics, kept)
+            replay(analytics, take_kept(analytics))
 
     return analytics.features.need(name).then(settled)
 
@@ -210,8 +208,7 @@ def start(analytics, write_key, options, disabled):
         retire(live[write_key])
     analytics.write_key = write_key
     analytics.options = options
-    kept = analytics.deferred
-    analytics.deferred = []
+    kept = take_kept(analytics)
     replay(analytics, kept.filter(lambda call: LISTENER_METHODS.indexOf(call["method"]) >= 0))
     asks_consent = is_object(options["consent"])
     consent = analytics.features.ready["consent"]
@@ -342,6 +339,13 @@ def defer(analytics, method, args, moment):
         ctx.setFailedDelivery({"reason": make_error("waiting for a feature file")})
         call_back(analytics, promise, ctx, callback)
     return promise
+
+
+def take_kept(analytics):
+    """The calls kept so far, taken out to be made: any kept while they are made wait after."""
+    kept = analytics.deferred
+    analytics.deferred = []
+    return kept
 
 
 def replay(analytics, calls):
