@@ -1,5 +1,6 @@
 """Fixtures: the bundle built once, the collector and the test site on free localhost ports,
-and browsers: Playwright's own when installed, otherwise Debian's chromium and firefox-esr.
+and browsers: Playwright's own when installed, otherwise Debian's Chromium (its headless shell,
+the full browser where a test needs it) and firefox-esr.
 
 The suite runs in parallel workers (pytest-xdist, ``-n`` in pyproject.toml): every session
 fixture here is a worker's own (its browsers, collector, test site, WebKit display and bus),
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, BrowserType, Playwright
+from playwright.sync_api import Browser, BrowserContext, BrowserType, Page, Playwright
 
 from analytics_web.build import build
 from analytics_web.collector import CollectorServer
@@ -73,6 +74,33 @@ def playwright_browsers(playwright: Playwright) -> Iterator[dict[str, Browser]]:
     yield launched
     for browser in launched.values():
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def full_chromium(playwright: Playwright) -> Iterator[Browser]:
+    """The full Chromium, as visitors run it, for tests of what the headless shell that runs
+    the rest of the suite lacks (the back/forward cache)."""
+    options = playwright_launch_options(
+        playwright.chromium, {"headless": True}, headless_shell=False
+    )
+    browser = playwright.chromium.launch(**options)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def bfcache_page(browser_name: str, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A page in a browser that keeps the pages a visitor left in a back/forward cache, as
+    visitors' browsers do: for Chromium the full browser, for Firefox the suite's own."""
+    if browser_name != "chromium":
+        yield request.getfixturevalue("page")
+        return
+    context = request.getfixturevalue("full_chromium").new_context()
+    context.add_init_script(script=PERSON_SCRIPT)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")

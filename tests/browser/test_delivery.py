@@ -250,8 +250,9 @@ def test_closing_the_page_sends_what_is_queued(tab: Tab, site, write_key, collec
 
 
 def test_a_page_restored_from_the_back_forward_cache_keeps_sending(
-    page: Page, site, write_key, collector, received
+    bfcache_page: Page, site, write_key, collector, received
 ):
+    page = bfcache_page
     open_page(page, site, write_key)
     page.evaluate("addEventListener('pageshow', event => { window.restored = event.persisted })")
     page.evaluate("analytics.track('Before')")

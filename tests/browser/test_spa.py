@@ -16,11 +16,13 @@ def open_spa(page: Page | Tab, site, write_key: str, path: str = "spa.html", **o
 
 
 def settle(page: Page | Tab) -> None:
-    """Let the route tracker's task run (it waits one task for the title), then send a marker
-    event after it, so the collector has everything before the marker."""
+    """Let the route tracker's task run (it waits one task for the title), wait until the API
+    has what it sent, then send a marker event: requests in flight together may arrive in any
+    order, so only then has the collector everything before the marker."""
     page.evaluate("""async () => {
         await new Promise(resolve => setTimeout(resolve));
         await new Promise(resolve => setTimeout(resolve));
+        await analytics.flush();
         await analytics.track('Marker');
     }""")
 

@@ -96,6 +96,7 @@ def test_without_its_file_the_page_says_so_and_its_events_still_go(
     loaded(tab)
     tab.wait_for_function("window.heard.length > 0")
     assert "analytics.webvitals.min.js could not be loaded" in tab.evaluate("window.heard[0]")
+    assert [event["type"] for event in received(1)] == ["page"]
     tab.evaluate("analytics.track('Still sent')")
     tab.click("#go")
     tab.wait_for_url("**/blank.html")
