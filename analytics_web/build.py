@@ -24,6 +24,7 @@ from pathlib import Path
 
 from analytics_web import __version__
 from analytics_web.paths import BROWSER_DIR, SOURCE_ROOT
+from analytics_web.snippet import FEATURES as FEATURE_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +35,10 @@ ENTRIES = {
     "full": "full.py",
     "features": "feature_files.py",
 }
-# The features a page fetches on first use (analytics_web/browser/features.py): name -> module.
-FEATURES = {
-    "autotrack": "autotrack",
-    "consent": "consent",
-    "debug": "debug_console",
-    "plugins": "plugins",
-    "querystring": "querystring",
-    "webvitals": "web_vitals",
-}
+# The features a page fetches on first use (analytics_web/browser/features.py), named once, in
+# the snippet's public list: name -> the browser module bundled as its file.
+FEATURE_MODULES = {"debug": "debug_console", "webvitals": "web_vitals"}
+FEATURES = {name: FEATURE_MODULES.get(name, name) for name in FEATURE_NAMES}
 SLIM_RUNTIME = BROWSER_DIR / "runtime.js"
 RUNTIME_IMPORT = re.compile(
     r"^import \{([^}]*)\} from '\./org\.transcrypt\.__runtime__\.js';$", re.M
