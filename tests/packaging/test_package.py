@@ -12,10 +12,7 @@ import pytest
 from analytics_web import __version__
 from analytics_web.paths import SOURCE_ROOT
 from analytics_web.snippet import FEATURES
-
-# Its module fixture (a npm package built and installed) is made once, by one worker.
-pytestmark = pytest.mark.xdist_group("npm package")
-
+from tests.support.once import made_once
 
 TYPESCRIPT = Path(__file__).parent / "typescript"
 TSCONFIG = {
@@ -31,10 +28,8 @@ TSCONFIG = {
 }
 
 
-@pytest.fixture(scope="module")
-def consumer(tmp_path_factory: pytest.TempPathFactory, dist: Path) -> Path:
-    """A fresh project with the packed analytics-web installed from its tarball, offline."""
-    work = tmp_path_factory.mktemp("consumer")
+def pack_and_install(work: Path) -> None:
+    """The packed analytics-web installed from its tarball, offline, in a fresh project."""
     packed = subprocess.run(
         ["npm", "pack", "--json", "--pack-destination", str(work)],
         cwd=SOURCE_ROOT,
@@ -51,7 +46,12 @@ def consumer(tmp_path_factory: pytest.TempPathFactory, dist: Path) -> Path:
         text=True,
         check=True,
     )
-    return work
+
+
+@pytest.fixture(scope="session")
+def consumer(tmp_path_factory: pytest.TempPathFactory, worker_id: str, dist: Path) -> Path:
+    """A project with the npm package installed, made once per run."""
+    return made_once(tmp_path_factory, worker_id, "consumer", pack_and_install)
 
 
 def tsc(project: Path, source: str) -> subprocess.CompletedProcess[str]:

@@ -14,9 +14,7 @@ import pytest
 
 from analytics_web.paths import SOURCE_ROOT
 from analytics_web.snippet import render
-
-# Its module fixture (a wheel built and installed) is made once, by one worker.
-pytestmark = pytest.mark.xdist_group("wheel")
+from tests.support.once import made_once
 
 
 def run(*command: str | Path, cwd: Path, timeout: float = 300) -> str:
@@ -32,10 +30,8 @@ def run(*command: str | Path, cwd: Path, timeout: float = 300) -> str:
     return result.stdout
 
 
-@pytest.fixture(scope="module")
-def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with the wheel built from this checkout installed; yields its bin folder."""
-    folder = tmp_path_factory.mktemp("wheel")
+def build_and_install(folder: Path) -> None:
+    """The wheel built from this checkout, installed in a fresh venv at ``folder/venv``."""
     run(
         sys.executable,
         "-m",
@@ -50,9 +46,14 @@ def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     [wheel] = (folder / "wheels").glob("analytics_web-*.whl")
     venv.create(folder / "venv", with_pip=True)
-    bin_dir = folder / "venv" / "bin"
-    run(bin_dir / "python", "-m", "pip", "install", "-q", f"{wheel}[collector]", cwd=folder)
-    return bin_dir
+    python = folder / "venv" / "bin" / "python"
+    run(python, "-m", "pip", "install", "-q", f"{wheel}[collector]", cwd=folder)
+
+
+@pytest.fixture(scope="session")
+def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The venv with the wheel installed, made once per run; yields its bin folder."""
+    return made_once(tmp_path_factory, worker_id, "wheel", build_and_install) / "venv" / "bin"
 
 
 def test_the_installed_package_is_the_wheel_not_the_checkout(installed: Path, tmp_path: Path):
