@@ -68,6 +68,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture(scope="session")
+def launch_mode(pytestconfig: pytest.Config) -> dict[str, Any]:
+    """Launch arguments from pytest-playwright's options, for the browsers launched here rather
+    than by its fixtures: ``--headed`` shows them too."""
+    return {"headless": not pytestconfig.getoption("--headed")}
+
+
+@pytest.fixture(scope="session")
 def playwright_browsers(playwright: Playwright) -> Iterator[dict[str, Browser]]:
     """Chromium and Firefox, each launched once for the session when a test first needs it."""
     launched: dict[str, Browser] = {}
@@ -77,12 +84,10 @@ def playwright_browsers(playwright: Playwright) -> Iterator[dict[str, Browser]]:
 
 
 @pytest.fixture(scope="session")
-def full_chromium(playwright: Playwright) -> Iterator[Browser]:
+def full_chromium(playwright: Playwright, launch_mode: dict[str, Any]) -> Iterator[Browser]:
     """The full Chromium, as visitors run it, for tests of what the headless shell that runs
     the rest of the suite lacks (the back/forward cache)."""
-    options = playwright_launch_options(
-        playwright.chromium, {"headless": True}, headless_shell=False
-    )
+    options = playwright_launch_options(playwright.chromium, launch_mode, headless_shell=False)
     browser = playwright.chromium.launch(**options)
     yield browser
     browser.close()
@@ -133,6 +138,7 @@ def tab(
     request: pytest.FixtureRequest,
     playwright: Playwright,
     playwright_browsers: dict[str, Browser],
+    launch_mode: dict[str, Any],
 ) -> Iterator[Tab]:
     """A fresh tab (its own cookies and storage) in the engine this run of the test is for."""
     if engine == "webkit":
@@ -144,7 +150,7 @@ def tab(
     if engine not in playwright_browsers:
         browser_type = getattr(playwright, engine)
         playwright_browsers[engine] = browser_type.launch(
-            **playwright_launch_options(browser_type, {"headless": True})
+            **playwright_launch_options(browser_type, launch_mode)
         )
     context = playwright_browsers[engine].new_context()
     try:

@@ -51,9 +51,10 @@ def playwright_launch_options(
     browser_type: BrowserType, base: dict[str, Any], *, headless_shell: bool = True
 ) -> dict[str, Any]:
     """``base`` (pytest-playwright's launch arguments) with this machine's browser (for Chromium
-    the headless shell, unless told otherwise) and, for Chromium, its back/forward cache left
-    on, as visitors have it (Playwright turns it off)."""
-    ours = launch_args(browser_type, headless_shell=headless_shell)
+    headless, the headless shell, unless told otherwise) and, for Chromium, its back/forward
+    cache left on, as visitors have it (Playwright turns it off)."""
+    headless = base.get("headless", True)
+    ours = launch_args(browser_type, headless_shell=headless_shell and headless)
     options = {**base, **ours}
     if browser_type.name == "chromium":
         options["args"] = [*base.get("args", []), *ours["args"]]
