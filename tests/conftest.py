@@ -13,7 +13,7 @@ import fcntl
 import ssl
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -38,14 +38,24 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.browser = ["chromium", "firefox"]
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(
-    browser_type_launch_args: dict[str, Any], browser_type: BrowserType
-) -> dict[str, Any]:
+def machine_launch_options(browser_type: BrowserType, asked: dict[str, Any]) -> dict[str, Any]:
+    """``asked`` (pytest-playwright's launch arguments: --headed, --slowmo...) with this
+    machine's browser; the run stops, naming what to install, if it has none."""
     try:
-        return playwright_launch_options(browser_type, browser_type_launch_args)
+        return playwright_launch_options(browser_type, asked)
     except NoBrowser as error:
         pytest.exit(str(error), returncode=3)
+
+
+@pytest.fixture(scope="session")
+def launch_browser(
+    launch_browser: Callable[..., Browser],
+    browser_type: BrowserType,
+    browser_type_launch_args: dict[str, Any],
+) -> Callable[..., Browser]:
+    """pytest-playwright's, launching this machine's browser."""
+    options = machine_launch_options(browser_type, browser_type_launch_args)
+    return lambda **more: launch_browser(**{**options, **more})
 
 
 # -- the engine-shared tests: each runs in Chromium, Firefox and WebKit (tests/support/tabs.py) --
@@ -68,13 +78,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture(scope="session")
-def launch_mode(pytestconfig: pytest.Config) -> dict[str, Any]:
-    """Launch arguments from pytest-playwright's options, for the browsers launched here rather
-    than by its fixtures: ``--headed`` shows them too."""
-    return {"headless": not pytestconfig.getoption("--headed")}
-
-
-@pytest.fixture(scope="session")
 def playwright_browsers(playwright: Playwright) -> Iterator[dict[str, Browser]]:
     """Chromium and Firefox, each launched once for the session when a test first needs it."""
     launched: dict[str, Browser] = {}
@@ -84,10 +87,14 @@ def playwright_browsers(playwright: Playwright) -> Iterator[dict[str, Browser]]:
 
 
 @pytest.fixture(scope="session")
-def full_chromium(playwright: Playwright, launch_mode: dict[str, Any]) -> Iterator[Browser]:
+def full_chromium(
+    playwright: Playwright, browser_type_launch_args: dict[str, Any]
+) -> Iterator[Browser]:
     """The full Chromium, as visitors run it, for tests of what the headless shell that runs
     the rest of the suite lacks (the back/forward cache)."""
-    options = playwright_launch_options(playwright.chromium, launch_mode, headless_shell=False)
+    options = playwright_launch_options(
+        playwright.chromium, browser_type_launch_args, headless_shell=False
+    )
     browser = playwright.chromium.launch(**options)
     yield browser
     browser.close()
@@ -138,7 +145,7 @@ def tab(
     request: pytest.FixtureRequest,
     playwright: Playwright,
     playwright_browsers: dict[str, Browser],
-    launch_mode: dict[str, Any],
+    browser_type_launch_args: dict[str, Any],
 ) -> Iterator[Tab]:
     """A fresh tab (its own cookies and storage) in the engine this run of the test is for."""
     if engine == "webkit":
@@ -150,7 +157,7 @@ def tab(
     if engine not in playwright_browsers:
         browser_type = getattr(playwright, engine)
         playwright_browsers[engine] = browser_type.launch(
-            **playwright_launch_options(browser_type, launch_mode)
+            **machine_launch_options(browser_type, browser_type_launch_args)
         )
     context = playwright_browsers[engine].new_context()
     try:
