@@ -165,7 +165,8 @@ export interface LoadOptions {
     | ((url: string, previousUrl: string) => boolean)
     | { /** Does a change of the query string alone count (true), or of only these parameters? */ search?: boolean | string[] };
   useQueryString?: boolean | { aid?: RegExp; uid?: RegExp };
-  /** The outbox bounds, past which new events are refused: 10,000 events, 1 MB by default. */
+  /** The outbox bounds, past which new events are refused while events wait for the API
+   * (offline, or it failing): 10,000 events, 1 MB by default. */
   queue?: { maxEvents?: number; maxBytes?: number };
   /** A page view as soon as it loads (for the module; the snippet makes its own). */
   initialPageview?: boolean;

@@ -25,10 +25,12 @@ from analytics_web.browser.util import handled, make_error, rejected
 from analytics_web.browser.wire import MAX_REQUEST_BYTES, body_text, chunks, serialized
 
 NAME = "Segment.io"
-# The outbox bounds: past them new events are refused, so those already waiting are kept.
-# Waiting events live in localStorage, of which an origin has about 5 MB in all: 1 MB (some
-# 1,400 events of 700 bytes) leaves the site the rest. Events that never go (an ad blocker in
-# front of the API) would otherwise fill it, and the site's own setItem calls would fail.
+# The outbox bounds: while events wait for the API (offline, or its last answer a failure),
+# new events past them are refused, so those already waiting are kept. Waiting events live in
+# localStorage, of which an origin has about 5 MB in all: 1 MB (some 1,400 events of 700 bytes)
+# leaves the site the rest. Events that never go (an ad blocker in front of the API) would
+# otherwise fill it, and the site's own setItem calls would fail. A burst made while the API
+# takes events is not waiting: it goes out at once, however large, as analytics-next sends it.
 MAX_QUEUED_EVENTS = 10000
 MAX_QUEUED_BYTES = 1024 * 1024
 
@@ -55,6 +57,7 @@ class SegmentDestination:
         self.soon = False
         self.in_flight = 0  # requests sent by send(), not yet answered
         self.batch_due = False  # a batch filled up or timed out while a request was in flight
+        self.api_failing = False  # the API's last answer asked for a retry: events wait for it
         self.retired = False
         self.retry_queue = settings["retryQueue"]
         self.headers = settings["headers"]
@@ -100,7 +103,10 @@ class SegmentDestination:
         if checked["problem"]:
             return rejected(make_error(checked["problem"]))
         size = checked["bytes"]
-        if len(self.outbox.items) >= self.max_events or self.outbox.bytes + size > self.max_bytes:
+        offline = not navigator.onLine
+        if (offline or self.api_failing) and (  # new events would wait rather than go at once
+            len(self.outbox.items) >= self.max_events or self.outbox.bytes + size > self.max_bytes
+        ):
             error = make_error(
                 "the outbox is full ("
                 + len(self.outbox.items)
@@ -123,7 +129,7 @@ class SegmentDestination:
         self.waiting.push(item)
         if self.exit.leaving:
             self.exit.send([item])
-        elif not navigator.onLine:
+        elif offline:
             self.release(
                 [item], "the browser is offline; kept in the outbox until it is back online"
             )
@@ -277,6 +283,7 @@ class SegmentDestination:
         items = items.filter(lambda item: self.outbox.has(item))  # not acknowledged already
         status = answer["status"]
         if 200 <= status < 300:
+            self.api_failing = False
             self.done(items)
             items.forEach(lambda item: self.settle_call(item))
             return
@@ -300,6 +307,8 @@ class SegmentDestination:
                 ),
             )
             return
+
+        self.api_failing = True
 
         def count(item):
             item["attempts"] += 1

@@ -572,6 +572,19 @@ def test_a_full_outbox_refuses_new_events_and_keeps_the_waiting_ones(
     assert sorted(event["properties"]["i"] for event in events) == [0, 1, 2, 3, 4]
 
 
+def test_a_burst_larger_than_the_outbox_bounds_all_arrives_while_the_api_takes_it(
+    tab: Tab, site, write_key, received
+):
+    """The bounds are for events that wait (offline, the API failing): 1.2 MB of events made in
+    one task, with the API answering, is not a backlog and goes out whole."""
+    open_page(tab, site, write_key)
+    track_many(tab, 40, blob=30_000)
+    assert tab.evaluate("window.allSettled") == ["ok"] * 40
+    assert sorted(event["properties"]["i"] for event in stored_once(received, 40)) == list(
+        range(40)
+    )
+
+
 def test_a_hidden_page_sends_what_is_queued(page: Page, site, write_key, collector, received):
     open_page(page, site, write_key, **batching(100, 60_000))
     track_many(page, 3)

@@ -285,6 +285,8 @@ def test_the_bundle_is_served_cacheable_with_an_etag(proxy, dist, path):
         assert body == (dist / file).read_text()
     assert headers["Cache-Control"] == "public, max-age=3600"
     assert headers["Content-Type"].startswith("text/javascript")
+    # A page on another host fetches them in CORS mode (crossorigin, for their SRI hashes).
+    assert headers["Access-Control-Allow-Origin"] == "*"
     status, _, _ = request(proxy, path, headers={"If-None-Match": headers["ETag"]})
     assert status == 304
 

@@ -124,6 +124,42 @@ def test_a_refusal_rejects_the_call_and_is_not_retried(node):
     assert settled == [["m-0", message]] and reported == [message] and requests == 1
 
 
+FULL = (
+    "analytics-web: the outbox is full (3 events waiting for the API); this event was not accepted"
+)
+
+
+def test_a_burst_past_the_outbox_bounds_goes_out_while_the_api_takes_events(node):
+    sent, settled = scenario(
+        node,
+        """for (let i = 0; i < 6; i++) track();
+        await browser.settle();
+        return [sent(), settled.map(([, outcome]) => outcome)];""",
+        maxEvents=3,
+    )
+    assert sent == [["m-0", "m-1", "m-2", "m-3", "m-4", "m-5"]]
+    assert settled == ["delivered"] * 6
+
+
+def test_while_the_api_fails_new_events_past_the_outbox_bounds_are_refused(node):
+    outcomes = scenario(
+        node,
+        """browser.answers.push({status: 503});
+        track(); await browser.settle();  // m-0 waits for its retry: the API is failing
+        track(); track(); track(); await browser.settle();  // m-1 and m-2 fill the outbox
+        track(); await browser.settle();  // m-1 and m-2 were taken: the API is back
+        return Object.fromEntries(settled);""",
+        maxEvents=3,
+    )
+    assert outcomes == {
+        "m-0": "pending",
+        "m-1": "delivered",
+        "m-2": "delivered",
+        "m-3": FULL,
+        "m-4": "delivered",
+    }
+
+
 def test_flush_resolves_once_the_api_has_acknowledged(node):
     order = scenario(
         node,
