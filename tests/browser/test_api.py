@@ -78,11 +78,9 @@ def test_track_options_reach_the_wire(loaded_tab: Tab, received):
     assert event["context"]["traits"] == {"plan": "team"}
 
 
-def test_load_time_integrations_are_merged_under_per_call_ones(
-    page: Page, site, write_key, received
-):
-    open_page(page, site, write_key, integrations={"Mixpanel": False, "Amplitude": True})
-    call(page, "analytics.track('A', {}, {integrations: {Mixpanel: true}})")
+def test_load_time_integrations_are_merged_under_per_call_ones(tab: Tab, site, write_key, received):
+    open_page(tab, site, write_key, integrations={"Mixpanel": False, "Amplitude": True})
+    call(tab, "analytics.track('A', {}, {integrations: {Mixpanel: true}})")
     [event] = received(1)
     assert event["integrations"] == {"Mixpanel": True, "Amplitude": True}
 
@@ -100,14 +98,14 @@ def test_context_describes_browser_and_page(loaded_tab: Tab, received):
     assert ("userAgentData" in context) == has_ua_data
 
 
-def test_canonical_link_gives_the_page_url(page: Page, site, write_key, received):
-    open_page(page, site, write_key)
-    page.evaluate("""() => {
+def test_canonical_link_gives_the_page_url(tab: Tab, site, write_key, received):
+    open_page(tab, site, write_key)
+    tab.evaluate("""() => {
         const link = document.createElement('link');
         link.rel = 'canonical'; link.href = 'https://shop.example/pricing';
         document.head.append(link);
     }""")
-    call(page, "analytics.page()")
+    call(tab, "analytics.page()")
     [event] = received(1)
     assert event["properties"]["url"].startswith("https://shop.example/pricing?")
     assert event["properties"]["path"] == "/pricing"
@@ -308,19 +306,19 @@ def test_user_and_group_answer_what_analytics_next_s_do(loaded_tab: Tab, receive
 
 
 def test_ready_runs_after_load_and_calls_before_load_are_kept(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
-    page.goto(f"{site.url}/deferred.html")
-    page.evaluate(
+    tab.goto(f"{site.url}/deferred.html")
+    tab.evaluate(
         "() => { window.readyRan = false; analytics.ready(() => { window.readyRan = true }) }"
     )
-    page.evaluate("() => { analytics.track('Before Load') }")  # its promise waits for load()
-    assert page.evaluate("window.readyRan") is False
-    page.evaluate(
+    tab.evaluate("() => { analytics.track('Before Load') }")  # its promise waits for load()
+    assert tab.evaluate("window.readyRan") is False
+    tab.evaluate(
         "([key, host]) => analytics.load(key, {apiHost: host, protocol: 'http'})",
         [write_key, collector.api_host],
     )
-    page.wait_for_function("window.readyRan === true")
+    tab.wait_for_function("window.readyRan === true")
     [event] = received(1)
     assert event["event"] == "Before Load"
 
@@ -621,10 +619,10 @@ def test_debug_mode_is_quiet_when_off(loaded: Page, received):
     assert not [m for m in messages if "analytics-web" in m]
 
 
-def test_an_event_is_what_was_passed_at_the_call(page: Page, site, write_key, received):
+def test_an_event_is_what_was_passed_at_the_call(tab: Tab, site, write_key, received):
     """Objects changed after the call do not change the event, even while it waits in a batch."""
-    open_page(page, site, write_key, **batching(4, 60_000))
-    page.evaluate("""() => {
+    open_page(tab, site, write_key, **batching(4, 60_000))
+    tab.evaluate("""() => {
         const traits = {plan: 'pro'};
         const properties = {step: 1};
         analytics.identify('u-1', traits);
@@ -640,14 +638,14 @@ def test_an_event_is_what_was_passed_at_the_call(page: Page, site, write_key, re
 
 
 def test_an_event_kept_for_a_later_page_is_what_was_passed_at_the_call(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
     """The API is unreachable, so the event waits in the stored outbox for the next page; objects
     the page changes after the call, in the same task and later, do not change what it sends."""
-    open_page(page, site, write_key)
+    open_page(tab, site, write_key)
     collector.stop_listening()
     try:
-        page.evaluate("""async () => {
+        tab.evaluate("""async () => {
             window.properties = {step: 1, cart: {items: 1}};
             const sent = analytics.track('Kept', window.properties);
             window.properties.step = 2;
@@ -655,10 +653,10 @@ def test_an_event_kept_for_a_later_page_is_what_was_passed_at_the_call(
             await sent;  // kept for a retry: the outbox is written
             window.properties.step = 3;
         }""")
-        page.goto(site.url + "/blank.html")
+        tab.goto(site.url + "/blank.html")
     finally:
         collector.start_listening()
-    open_page(page, site, write_key)
+    open_page(tab, site, write_key)
     [event] = received(1)
     assert event["event"] == "Kept"
     assert event["properties"] == {"step": 1, "cart": {"items": 1}}

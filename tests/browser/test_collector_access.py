@@ -3,17 +3,16 @@ read them back."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
-
 from tests.support.collector_client import accepts_events
+from tests.support.tabs import Tab
 
 READ_ENDPOINTS = ["/v1/events", "/v1/stats", "/v1/requests"]
 
 
-def test_a_page_on_another_origin_cannot_read_but_can_post(page: Page, site, server):
+def test_a_page_on_another_origin_cannot_read_but_can_post(tab: Tab, site, server):
     """In a real browser: the test site is another origin (another port) than this collector."""
-    page.goto(f"{site.url}/blank.html")
-    outcome = page.evaluate(
+    tab.goto(f"{site.url}/blank.html")
+    outcome = tab.evaluate(
         """async (base) => {
         const posted = await fetch(base + '/v1/batch', {method: 'POST', headers: {'Content-Type': 'text/plain'},
             body: JSON.stringify({writeKey: 'k', batch: [{type: 'track', event: 'E', anonymousId: 'a'}]})});

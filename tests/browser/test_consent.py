@@ -140,17 +140,15 @@ def test_a_later_change_applies_from_then_on_and_is_itself_an_event(
     assert second["context"]["consent"]["categoryPreferences"]["advertising"] is False
 
 
-def test_each_destination_gets_only_what_its_categories_allow(
-    page: Page, site, write_key, received
-):
-    open_page(page, site, write_key, consent=CONSENT)
-    page.evaluate(DESTINATIONS)
-    page.evaluate("""async () => {
+def test_each_destination_gets_only_what_its_categories_allow(tab: Tab, site, write_key, received):
+    open_page(tab, site, write_key, consent=CONSENT)
+    tab.evaluate(DESTINATIONS)
+    tab.evaluate("""async () => {
         await analytics.register(destination('Ads'), destination('Stats'));
         analytics.consent({analytics: true, advertising: false});
         await analytics.track('Compared');
     }""")
-    assert page.evaluate("window.got") == {"Ads": [], "Stats": ["Compared"]}
+    assert tab.evaluate("window.got") == {"Ads": [], "Stats": ["Compared"]}
     assert received(1)[0]["event"] == "Compared"  # Segment.io has no categories here: it gets all
 
 
@@ -257,68 +255,68 @@ WITH_THE_SNIPPET = (
 
 
 def open_wrapped(
-    page: Page, site, write_key: str, tools: str, how: str, categories: dict, model: str
-) -> Page:
+    tab: Page | Tab, site, write_key: str, tools: str, how: str, categories: dict, model: str
+) -> Page | Tab:
     if how == "AnalyticsBrowser":
-        page.goto(page_url(site, write_key, "module.html"))
-        page.wait_for_function("window.moduleReady === true")
-        settings = page.evaluate("here")
+        tab.goto(page_url(site, write_key, "module.html"))
+        tab.wait_for_function("window.moduleReady === true")
+        settings = tab.evaluate("here")
         script = WITH_ANALYTICS_BROWSER
     else:
-        page.goto(page_url(site, write_key, "snippet_consent.html"))
+        tab.goto(page_url(site, write_key, "snippet_consent.html"))
         settings = {"writeKey": write_key, "apiHost": site.api_host}
         script = WITH_THE_SNIPPET
-    page.evaluate(DESTINATIONS)
-    page.evaluate(script, [tools, settings, categories, model, ["Ads", "Stats"]])
-    return page
+    tab.evaluate(DESTINATIONS)
+    tab.evaluate(script, [tools, settings, categories, model, ["Ads", "Stats"]])
+    return tab
 
 
 HOW = ["AnalyticsBrowser", "snippet"]
 ANALYTICS_ONLY = {"Analytics": True, "Advertising": False}
 
 
-def loaded_plugins(page: Page) -> set[str]:
+def loaded_plugins(tab: Page | Tab) -> set[str]:
     return set(
-        page.evaluate("""(window.analytics.instance || window.analytics).pipeline.plugins
+        tab.evaluate("""(window.analytics.instance || window.analytics).pipeline.plugins
             .map(plugin => plugin.name)""")
     )
 
 
-def assert_only_analytics_got(page: Page, received, name: str) -> None:
+def assert_only_analytics_got(tab: Page | Tab, received, name: str) -> None:
     """Segment gets the event stamped with the choice; of the destinations, only Stats does."""
-    page.evaluate("name => window.analytics.track(name)", name)
+    tab.evaluate("name => window.analytics.track(name)", name)
     [event] = received(1)
     assert event["context"]["consent"]["categoryPreferences"] == ANALYTICS_ONLY
-    page.wait_for_function("window.got.Stats.length === 1")
-    assert page.evaluate("window.got") == {"Ads": [], "Stats": [name]}
+    tab.wait_for_function("window.got.Stats.length === 1")
+    assert tab.evaluate("window.got") == {"Ads": [], "Stats": [name]}
 
 
 @pytest.mark.parametrize("how", HOW)
 def test_wrapper_opt_in_loads_only_consented_destinations_and_stamps_events(
-    page: Page, site, write_key, received, consent_tools, how
+    tab: Tab, site, write_key, received, consent_tools, how
 ):
-    open_wrapped(page, site, write_key, consent_tools, how, ANALYTICS_ONLY, "opt-in")
-    assert_only_analytics_got(page, received, "Opted In")
+    open_wrapped(tab, site, write_key, consent_tools, how, ANALYTICS_ONLY, "opt-in")
+    assert_only_analytics_got(tab, received, "Opted In")
     # Left out of the settings by the wrapper, so never loaded (as a device-mode destination).
-    assert loaded_plugins(page) >= {"Stats"} and "Ads" not in loaded_plugins(page)
+    assert loaded_plugins(tab) >= {"Stats"} and "Ads" not in loaded_plugins(tab)
 
 
 @pytest.mark.parametrize("how", HOW)
 def test_wrapper_opt_out_loads_and_its_middleware_blocks_what_was_refused(
-    page: Page, site, write_key, received, consent_tools, how
+    tab: Tab, site, write_key, received, consent_tools, how
 ):
-    open_wrapped(page, site, write_key, consent_tools, how, ANALYTICS_ONLY, "opt-out")
-    assert_only_analytics_got(page, received, "Opted Out")
+    open_wrapped(tab, site, write_key, consent_tools, how, ANALYTICS_ONLY, "opt-out")
+    assert_only_analytics_got(tab, received, "Opted Out")
     # Loaded, as opt-out does; it is the wrapper's middleware that kept the event from it.
-    assert loaded_plugins(page) >= {"Stats", "Ads"}
+    assert loaded_plugins(tab) >= {"Stats", "Ads"}
 
 
 @pytest.mark.parametrize("how", HOW)
 def test_wrapper_opt_out_with_everything_refused_sends_nothing(
-    page: Page, site, write_key, collector, received, consent_tools, how
+    tab: Tab, site, write_key, collector, received, consent_tools, how
 ):
     open_wrapped(
-        page,
+        tab,
         site,
         write_key,
         consent_tools,
@@ -326,7 +324,7 @@ def test_wrapper_opt_out_with_everything_refused_sends_nothing(
         {"Analytics": False, "Advertising": False},
         "opt-out",
     )
-    outcome = page.evaluate(
+    outcome = tab.evaluate(
         "window.analytics.track('Refused').then(() => 'sent', error => error.message)"
     )
     # The wrapper's middleware keeps the event from every destination by not passing it on.
@@ -335,8 +333,8 @@ def test_wrapper_opt_out_with_everything_refused_sends_nothing(
         r"Source Middleware \w+ did not pass the event on \(next was not called\)",
         outcome,
     ), outcome
-    page.evaluate("window.categories = {Analytics: true, Advertising: false}")
-    page.evaluate("window.analytics.track('After A Change Of Mind')")
+    tab.evaluate("window.categories = {Analytics: true, Advertising: false}")
+    tab.evaluate("window.analytics.track('After A Change Of Mind')")
     assert [e["event"] for e in received(1)] == ["After A Change Of Mind"]
 
 
@@ -355,11 +353,11 @@ def test_wrapper_can_keep_segment_from_loading(
 
 @pytest.mark.parametrize("how", HOW)
 def test_wrapper_sends_consent_preference_updated_on_a_change(
-    page: Page, site, write_key, received, consent_tools, how
+    tab: Tab, site, write_key, received, consent_tools, how
 ):
-    open_wrapped(page, site, write_key, consent_tools, how, ANALYTICS_ONLY, "opt-in")
+    open_wrapped(tab, site, write_key, consent_tools, how, ANALYTICS_ONLY, "opt-in")
     # The consent manager's categories change, and it says so.
-    page.evaluate("""() => {
+    tab.evaluate("""() => {
         window.categories = {Analytics: true, Advertising: true};
         window.consentChanged(window.categories);
     }""")

@@ -52,11 +52,11 @@ def stored_once(received, expected: int) -> list[dict]:
 
 
 def test_without_batching_calls_made_in_one_task_go_in_one_request(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
     """Sign-up's identify + group + track cost one request, sent at the end of the task."""
-    open_page(page, site, write_key)
-    page.evaluate("""() => {
+    open_page(tab, site, write_key)
+    tab.evaluate("""() => {
         analytics.identify('u-1', {plan: 'pro'});
         analytics.group('acct-1', {name: 'Acme'});
         analytics.track('Signed Up', {}, {context: {groupId: 'acct-1'}});
@@ -68,11 +68,11 @@ def test_without_batching_calls_made_in_one_task_go_in_one_request(
 
 
 def test_without_batching_calls_in_separate_tasks_each_go_at_once(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
-    open_page(page, site, write_key)
+    open_page(tab, site, write_key)
     for name in ("First", "Second", "Third"):
-        call(page, f"analytics.track({name!r})")  # each awaited: its own task and request
+        call(tab, f"analytics.track({name!r})")  # each awaited: its own task and request
     stored_once(received, 3)
     assert [r["events"] for r in collector.store.requests(write_key=write_key)] == [1, 1, 1]
 
@@ -95,10 +95,10 @@ def test_a_partial_batch_is_sent_when_its_timeout_passes(
 
 
 def test_a_burst_waits_for_the_batch_in_flight_then_goes_together(
-    page: Page, site, write_key, collector, received, report_delivery
+    tab: Tab, site, write_key, collector, received, report_delivery
 ):
-    open_page(page, site, write_key, **batching(10, 60_000))
-    track_many(page, 100)
+    open_page(tab, site, write_key, **batching(10, 60_000))
+    track_many(tab, 100)
     stored_once(received, 100)
     # The first full batch goes at once; the other 90 arrive while it is in flight and go in
     # one request when it is answered, as analytics-next does.
@@ -106,23 +106,23 @@ def test_a_burst_waits_for_the_batch_in_flight_then_goes_together(
     report_delivery("100 events at once, batch size 10", 100)
 
 
-def test_batches_spread_out_in_time_go_one_by_one(page: Page, site, write_key, collector, received):
-    open_page(page, site, write_key, **batching(5, 60_000))
+def test_batches_spread_out_in_time_go_one_by_one(tab: Tab, site, write_key, collector, received):
+    open_page(tab, site, write_key, **batching(5, 60_000))
     for _ in range(3):
-        track_many(page, 5)
-        page.evaluate("window.allSettled")  # answered before the next burst starts
+        track_many(tab, 5)
+        tab.evaluate("window.allSettled")  # answered before the next burst starts
     stored_once(received, 15)
     assert [r["events"] for r in collector.store.requests(write_key=write_key)] == [5, 5, 5]
 
 
 def test_compress_sends_gzipped_batches_the_collector_stores(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
     options = batching(20, 60_000)
     options["integrations"]["Segment.io"]["compress"] = True
-    open_page(page, site, write_key, **options)
-    track_many(page, 20)
-    assert page.evaluate("window.allSettled") == ["ok"] * 20
+    open_page(tab, site, write_key, **options)
+    track_many(tab, 20)
+    assert tab.evaluate("window.allSettled") == ["ok"] * 20
     events = stored_once(received, 20)
     assert events[0]["properties"]["i"] == 0
     [request] = collector.store.requests(write_key=write_key)
@@ -131,30 +131,30 @@ def test_compress_sends_gzipped_batches_the_collector_stores(
     assert request["bytes"] < len(body) / 4  # twenty similar events compress well
 
 
-def test_without_compress_bodies_go_as_they_are(page: Page, site, write_key, collector, received):
-    open_page(page, site, write_key, **batching(5, 60_000))
-    track_many(page, 5)
+def test_without_compress_bodies_go_as_they_are(tab: Tab, site, write_key, collector, received):
+    open_page(tab, site, write_key, **batching(5, 60_000))
+    track_many(tab, 5)
     stored_once(received, 5)
     [request] = collector.store.requests(write_key=write_key)
     assert request["content_encoding"] is None
 
 
 def test_a_big_batch_is_split_under_the_request_limit(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
-    open_page(page, site, write_key, **batching(40, 60_000))
-    track_many(page, 40, blob=20_000)  # 40 x 20 KB = 800 KB: two requests under 500 KB
-    assert page.evaluate("window.allSettled") == ["ok"] * 40
+    open_page(tab, site, write_key, **batching(40, 60_000))
+    track_many(tab, 40, blob=20_000)  # 40 x 20 KB = 800 KB: two requests under 500 KB
+    assert tab.evaluate("window.allSettled") == ["ok"] * 40
     stored_once(received, 40)
     requests = collector.store.requests(write_key=write_key)
     assert len(requests) == 2 and all(r["status"] == 200 for r in requests)
 
 
 def test_an_oversize_event_is_refused_and_does_not_block_the_rest(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
-    open_page(page, site, write_key)
-    outcome = page.evaluate("""async () => {
+    open_page(tab, site, write_key)
+    outcome = tab.evaluate("""async () => {
         const big = analytics.track('Too Big', {blob: 'x'.repeat(40000)}).then(() => 'sent', e => e.message);
         const small = analytics.track('Small').then(() => 'sent', e => e.message);
         return [await big, await small];
@@ -165,11 +165,11 @@ def test_an_oversize_event_is_refused_and_does_not_block_the_rest(
 
 
 def test_an_event_over_32_kb_of_utf8_is_refused_even_when_its_characters_are_fewer(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
     """12,000 CJK characters are 36,000 bytes of UTF-8: over the API's limit."""
-    open_page(page, site, write_key)
-    outcome = page.evaluate("""async () => {
+    open_page(tab, site, write_key)
+    outcome = tab.evaluate("""async () => {
         const wide = analytics.track('Wide', {text: '\u6f22'.repeat(12000)}).then(() => 'sent', e => e.message);
         const fits = analytics.track('Fits', {text: '\u6f22'.repeat(10000)}).then(() => 'sent', e => e.message);
         return [await wide, await fits];
@@ -193,26 +193,26 @@ def test_events_queued_when_the_page_is_left_all_arrive(
 
 
 def test_events_queued_in_the_pages_own_pagehide_handler_still_go_out(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
-    open_page(page, site, write_key, **batching(100, 30_000))
-    page.evaluate("addEventListener('pagehide', () => analytics.track('Left The Page'))")
-    track_many(page, 2)
-    page.click("#leave")
+    open_page(tab, site, write_key, **batching(100, 30_000))
+    tab.evaluate("addEventListener('pagehide', () => analytics.track('Left The Page'))")
+    track_many(tab, 2)
+    tab.click("#leave")
     events = stored_once(received, 3)
     assert "Left The Page" in {event["event"] for event in events}
 
 
 def test_more_than_64_kb_queued_on_leaving_all_arrives(
-    page: Page, site, write_key, collector, received, report_delivery
+    tab: Tab, site, write_key, collector, received, report_delivery
 ):
-    open_page(page, site, write_key, **batching(100, 30_000))
-    track_many(page, 25, blob=4_000)  # about 100 KB, over the keepalive budget
-    page.click("#leave")  # all of it goes gzipped on the way out
-    page.wait_for_url("**/blank.html")
+    open_page(tab, site, write_key, **batching(100, 30_000))
+    track_many(tab, 25, blob=4_000)  # about 100 KB, over the keepalive budget
+    tab.click("#leave")  # all of it goes gzipped on the way out
+    tab.wait_for_url("**/blank.html")
     # The next page of the site never saw that request's answer, so it sends the queue again;
     # the collector stores each event once and counts the second copies as duplicates.
-    open_page(page, site, write_key, **batching(100, 30_000))
+    open_page(tab, site, write_key, **batching(100, 30_000))
     stored_once(received, 25)
     assert wait_until(lambda: len(collector.store.requests(write_key=write_key)) == 2, 10)
     requests = collector.store.requests(write_key=write_key)
@@ -225,17 +225,17 @@ def test_more_than_64_kb_queued_on_leaving_all_arrives(
 
 
 def test_an_event_in_flight_when_the_page_is_left_is_sent_by_the_next_page(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
-    open_page(page, site, write_key)
+    open_page(tab, site, write_key)
     # A link that tracks its click: the request starts, and the navigation cuts it off.
-    page.evaluate(
+    tab.evaluate(
         "document.getElementById('leave').addEventListener('click', () => analytics.track('Left'))"
     )
     collector.inject(Fault(delay=1, write_key=write_key))
-    page.click("#leave")
-    page.wait_for_url("**/blank.html")
-    open_page(page, site, write_key)
+    tab.click("#leave")
+    tab.wait_for_url("**/blank.html")
+    open_page(tab, site, write_key)
     # The next page of this tab takes its queue back at once; it must not mistake it for a
     # live tab's queue, which another tab would adopt only after 6 s.
     events = received(1, timeout=4)
@@ -307,30 +307,32 @@ def test_429_waits_for_retry_after(tab: Tab, site, write_key, collector, receive
 
 
 def test_a_dropped_connection_is_retried(
-    page: Page, site, write_key, collector, received, report_delivery
+    tab: Tab, site, write_key, collector, received, report_delivery
 ):
     collector.inject(Fault(drop=True, write_key=write_key))
-    open_page(page, site, write_key)
-    page.evaluate("analytics.track('Dropped Once')")
+    open_page(tab, site, write_key)
+    tab.evaluate("analytics.track('Dropped Once')")
     stored_once(received, 1)
     report_delivery("connection dropped", 1)
 
 
 def test_a_400_drops_that_batch_without_retrying_and_reports_it(
-    page: Page, site, write_key, collector, received, report_delivery
+    tab: Tab, site, write_key, collector, received, report_delivery
 ):
     collector.inject(Fault(status=400, write_key=write_key))
-    open_page(page, site, write_key, **batching(3, 60_000))
-    page.evaluate("window.errors = []; analytics.on('error', e => window.errors.push(e.message))")
-    track_many(page, 6)
-    outcomes = page.evaluate("window.allSettled")
+    open_page(tab, site, write_key, **batching(3, 60_000))
+    tab.evaluate(
+        "() => { window.errors = []; analytics.on('error', e => window.errors.push(e.message)) }"
+    )
+    track_many(tab, 6)
+    outcomes = tab.evaluate("window.allSettled")
     # The two batches go out together; the 400 answers whichever request reaches the collector
     # first. Exactly one whole batch is refused, the other delivered.
     batches = [outcomes[:3], outcomes[3:]]
     rejected = next(i for i, batch in enumerate(batches) if batch[0] != "ok")
     assert all("rejected 3 event(s) with 400" in outcome for outcome in batches[rejected])
     assert batches[1 - rejected] == ["ok"] * 3
-    assert any("400" in message for message in page.evaluate("window.errors"))
+    assert any("400" in message for message in tab.evaluate("window.errors"))
     events = stored_once(received, 3)
     delivered = [3, 4, 5] if rejected == 0 else [0, 1, 2]
     assert sorted(event["properties"]["i"] for event in events) == delivered
@@ -533,36 +535,34 @@ def test_events_a_gone_tab_left_in_storage_are_sent(page: Page, site, write_key,
     page.wait_for_function(f"({STORED})({json.dumps(write_key)}).length == 0", timeout=5000)
 
 
-def test_a_waiting_outbox_leaves_the_site_room_in_localstorage(
-    context: BrowserContext, page: Page, site, write_key, received
-):
+def test_a_waiting_outbox_leaves_the_site_room_in_localstorage(tab: Tab, site, write_key, received):
     """Events that cannot go (offline for long, or an ad blocker in the way) wait in at most
     1 MB of the origin's ~5 MB of localStorage, so the site's own storage keeps working."""
-    open_page(page, site, write_key)
-    context.set_offline(True)
-    track_many(page, 140, blob=30_000)  # 4.2 MB of events
-    outcomes = page.evaluate("window.allSettled")
+    open_page(tab, site, write_key)
+    tab.set_offline(True)
+    track_many(tab, 140, blob=30_000)  # 4.2 MB of events
+    outcomes = tab.evaluate("window.allSettled")
     kept = [i for i, outcome in enumerate(outcomes) if outcome.startswith("pending: ")]
     assert 30 <= len(kept) < 36 and kept == list(range(len(kept)))
     assert all("outbox is full" in outcome for outcome in outcomes[len(kept) :])
-    stored = page.evaluate("""() => {
+    stored = tab.evaluate("""() => {
         try { localStorage.setItem('site-state', 'x'.repeat(2500000)); return 'stored' }
         catch (error) { return error.name }
     }""")
     assert stored == "stored"
-    page.evaluate("localStorage.removeItem('site-state')")
-    context.set_offline(False)
+    tab.evaluate("localStorage.removeItem('site-state')")
+    tab.set_offline(False)
     assert len(stored_once(received, len(kept))) == len(kept)
 
 
 def test_a_full_outbox_refuses_new_events_and_keeps_the_waiting_ones(
-    context: BrowserContext, page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
-    open_page(page, site, write_key, queue={"maxEvents": 5})
-    context.set_offline(True)
-    track_many(page, 7)
-    context.set_offline(False)
-    outcomes = page.evaluate("window.allSettled")
+    open_page(tab, site, write_key, queue={"maxEvents": 5})
+    tab.set_offline(True)
+    track_many(tab, 7)
+    tab.set_offline(False)
+    outcomes = tab.evaluate("window.allSettled")
     assert all(
         outcome.startswith("pending: ") and "the browser is offline" in outcome
         for outcome in outcomes[:5]
@@ -585,11 +585,11 @@ def test_a_burst_larger_than_the_outbox_bounds_all_arrives_while_the_api_takes_i
     )
 
 
-def test_a_hidden_page_sends_what_is_queued(page: Page, site, write_key, collector, received):
-    open_page(page, site, write_key, **batching(100, 60_000))
-    track_many(page, 3)
+def test_a_hidden_page_sends_what_is_queued(tab: Tab, site, write_key, collector, received):
+    open_page(tab, site, write_key, **batching(100, 60_000))
+    track_many(tab, 3)
     # Headless browsers never hide a page, so the browser's signal is given by hand.
-    page.evaluate("""() => {
+    tab.evaluate("""() => {
         Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});
         document.dispatchEvent(new Event('visibilitychange'));
     }""")
@@ -597,18 +597,18 @@ def test_a_hidden_page_sends_what_is_queued(page: Page, site, write_key, collect
 
 
 def test_when_keepalive_fetch_is_refused_a_beacon_carries_the_events(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
-    open_page(page, site, write_key, **batching(100, 60_000))
-    page.evaluate("""() => {
+    open_page(tab, site, write_key, **batching(100, 60_000))
+    tab.evaluate("""() => {
         const realFetch = window.fetch;
         window.fetch = (url, init) => {
             if (init && init.keepalive) throw new TypeError('keepalive refused');
             return realFetch(url, init);
         };
     }""")
-    track_many(page, 4)
-    page.click("#leave")
+    track_many(tab, 4)
+    tab.click("#leave")
     stored_once(received, 4)
     assert [r["content_type"] for r in collector.store.requests(write_key=write_key)] == [
         "text/plain"

@@ -10,7 +10,6 @@ path does with them is what it would do with a shop's events.
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
 
 from tests.support.pages import batching, open_page
 from tests.support.tabs import Tab
@@ -60,22 +59,22 @@ def test_events_queued_in_a_burst_just_before_leaving_still_go(tab: Tab, site, w
 
 
 def test_the_exit_uses_gzip_only_when_plain_bodies_would_not_fit(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
-    open_page(page, site, write_key, **batching(200, 60_000))
-    queue_product_lists(page, 5)  # ~15 KB: fits the budget as it is
-    page.goto(another_site(site))
+    open_page(tab, site, write_key, **batching(200, 60_000))
+    queue_product_lists(tab, 5)  # ~15 KB: fits the budget as it is
+    tab.goto(another_site(site))
     received(5)
     assert {r["content_encoding"] for r in collector.store.requests(write_key=write_key)} == {None}
 
 
-def test_compress_false_never_gzips_even_at_exit(page: Page, site, write_key, collector, received):
+def test_compress_false_never_gzips_even_at_exit(tab: Tab, site, write_key, collector, received):
     options = batching(200, 60_000)
     options["integrations"]["Segment.io"]["compress"] = False
-    open_page(page, site, write_key, **options)
-    queue_product_lists(page, 25)  # 75 KB: over the 64 KB a page being left may send
-    page.goto(another_site(site))
-    open_page(page, site, write_key, **options)  # the next visit sends what the exit could not
+    open_page(tab, site, write_key, **options)
+    queue_product_lists(tab, 25)  # 75 KB: over the 64 KB a page being left may send
+    tab.goto(another_site(site))
+    open_page(tab, site, write_key, **options)  # the next visit sends what the exit could not
     received(25, timeout=15)
     encodings = [r["content_encoding"] for r in collector.store.requests(write_key=write_key)]
     assert encodings and set(encodings) == {None}

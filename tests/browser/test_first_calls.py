@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page
-
 from analytics_web import __version__
 from tests.support.pages import open_page
+from tests.support.tabs import Tab
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
 
 
-def test_track_reaches_the_collector_with_segment_fields(page: Page, site, write_key, received):
-    open_page(page, site, write_key)
-    result = page.evaluate("analytics.track('Signed Up', {plan: 'pro'})")
+def test_track_reaches_the_collector_with_segment_fields(tab: Tab, site, write_key, received):
+    open_page(tab, site, write_key)
+    result = tab.evaluate("analytics.track('Signed Up', {plan: 'pro'})")
 
     [event] = received(1)
     assert result["event"]["messageId"] == event["messageId"]
@@ -28,14 +27,14 @@ def test_track_reaches_the_collector_with_segment_fields(page: Page, site, write
     assert re.fullmatch(UUID, event["anonymousId"])
     assert event["context"]["library"] == {"name": "analytics-web", "version": __version__}
     assert event["context"]["page"]["path"] == "/basic.html"
-    assert event["context"]["userAgent"] == page.evaluate("navigator.userAgent")
-    stored = page.evaluate("localStorage.getItem('ajs_anonymous_id')")
+    assert event["context"]["userAgent"] == tab.evaluate("navigator.userAgent")
+    stored = tab.evaluate("localStorage.getItem('ajs_anonymous_id')")
     assert stored == f'"{event["anonymousId"]}"'
 
 
-def test_identify_sends_user_id_and_traits(page: Page, site, write_key, received):
-    open_page(page, site, write_key)
-    page.evaluate("analytics.identify('user-42', {email: 'ada@example.com'})")
+def test_identify_sends_user_id_and_traits(tab: Tab, site, write_key, received):
+    open_page(tab, site, write_key)
+    tab.evaluate("analytics.identify('user-42', {email: 'ada@example.com'})")
 
     [event] = received(1)
     assert event["type"] == "identify"
@@ -44,9 +43,9 @@ def test_identify_sends_user_id_and_traits(page: Page, site, write_key, received
     assert event["anonymousId"]
 
 
-def test_page_fills_properties_from_the_page(page: Page, site, write_key, received):
-    open_page(page, site, write_key, "basic.html?title=Pricing&utm_campaign=launch")
-    page.evaluate("analytics.page('Docs', 'Pricing')")
+def test_page_fills_properties_from_the_page(tab: Tab, site, write_key, received):
+    open_page(tab, site, write_key, "basic.html?title=Pricing&utm_campaign=launch")
+    tab.evaluate("analytics.page('Docs', 'Pricing')")
 
     [event] = received(1)
     assert event["type"] == "page"

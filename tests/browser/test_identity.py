@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, Page
 
 from analytics_web.collector import Fault
 from tests.support.pages import call, open_page, page_url
@@ -99,12 +99,14 @@ def test_ids_analytics_js_left_behind_are_adopted(
     assert received(1)[0]["anonymousId"] == expected
 
 
-def test_a_user_analytics_js_identified_stays_identified(page: Page, site, write_key, received):
-    page.goto(f"{site.url}/blank.html")
-    page.evaluate("""document.cookie = 'ajs_user_id=legacy-user; path=/';
-        localStorage.setItem('ajs_user_traits', JSON.stringify({email: 'old@x.example'}))""")
-    open_page(page, site, write_key)
-    call(page, "analytics.identify({plan: 'new'})")
+def test_a_user_analytics_js_identified_stays_identified(tab: Tab, site, write_key, received):
+    tab.goto(f"{site.url}/blank.html")
+    tab.evaluate("""() => {
+        document.cookie = 'ajs_user_id=legacy-user; path=/';
+        localStorage.setItem('ajs_user_traits', JSON.stringify({email: 'old@x.example'}));
+    }""")
+    open_page(tab, site, write_key)
+    call(tab, "analytics.identify({plan: 'new'})")
     [event] = received(1)
     assert event["userId"] == "legacy-user"
     assert event["traits"] == {"email": "old@x.example", "plan": "new"}
@@ -169,16 +171,14 @@ def test_a_sandboxed_iframe_without_storage_still_sends(page: Page, site, write_
     assert received(1)[0]["event"] == "From Sandbox"
 
 
-def test_disable_client_persistence_keeps_identity_in_memory(
-    page: Page, context: BrowserContext, site, write_key, received
-):
-    open_page(page, site, write_key, disableClientPersistence=True)
-    call(page, "analytics.identify('u-volatile')")
-    call(page, "analytics.track('In Memory')")
+def test_disable_client_persistence_keeps_identity_in_memory(tab: Tab, site, write_key, received):
+    open_page(tab, site, write_key, disableClientPersistence=True)
+    call(tab, "analytics.identify('u-volatile')")
+    call(tab, "analytics.track('In Memory')")
     identify, track = received(2)
     assert track["userId"] == "u-volatile" and track["anonymousId"] == identify["anonymousId"]
-    assert page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('ajs_'))") == []
-    assert not [c for c in context.cookies() if c["name"].startswith("ajs_")]
+    assert tab.evaluate("Object.keys(localStorage).filter(key => key.startsWith('ajs_'))") == []
+    assert not [c for c in tab.cookies() if c["name"].startswith("ajs_")]
 
 
 def test_disable_client_persistence_stores_nothing_while_the_api_fails(
@@ -197,22 +197,22 @@ def test_disable_client_persistence_stores_nothing_while_the_api_fails(
     assert received(1)[0]["userId"] == "u-volatile"  # retried from memory
 
 
-def test_cookie_options_and_storage_order(
-    page: Page, context: BrowserContext, site, write_key, received
-):
+def test_cookie_options_and_storage_order(tab: Tab, site, write_key, received):
     open_page(
-        page,
+        tab,
         site,
         write_key,
         cookie={"maxage": 7, "sameSite": "Strict"},
         storage={"stores": ["localStorage", "cookie"]},
     )
-    page.evaluate("""localStorage.setItem('ajs_anonymous_id', JSON.stringify('local-first'));
-        document.cookie = 'ajs_anonymous_id=cookie-second; path=/'""")
-    call(page, "analytics.track('Ordered')")
+    tab.evaluate("""() => {
+        localStorage.setItem('ajs_anonymous_id', JSON.stringify('local-first'));
+        document.cookie = 'ajs_anonymous_id=cookie-second; path=/';
+    }""")
+    call(tab, "analytics.track('Ordered')")
     assert received(1)[0]["anonymousId"] == "local-first"
-    call(page, "analytics.identify('u-opts')")
-    cookie = next(c for c in context.cookies() if c["name"] == "ajs_user_id")
+    call(tab, "analytics.identify('u-opts')")
+    cookie = next(c for c in tab.cookies() if c["name"] == "ajs_user_id")
     assert cookie["sameSite"] == "Strict"
     assert abs(cookie["expires"] - (time.time() + 7 * 24 * 3600)) < 3600
 

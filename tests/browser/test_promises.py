@@ -4,8 +4,6 @@ so none of this may hang."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
-
 from analytics_web.collector import Fault
 from tests.support.pages import batching, open_page
 from tests.support.tabs import Tab
@@ -62,32 +60,28 @@ def test_while_the_api_is_slow_the_callback_comes_at_the_timeout_and_the_promise
     received(1)
 
 
-def test_timeout_sets_how_long_a_callback_may_wait(
-    page: Page, site, write_key, collector, received
-):
+def test_timeout_sets_how_long_a_callback_may_wait(tab: Tab, site, write_key, collector, received):
     collector.inject(Fault(delay=1.5, write_key=write_key))
-    open_page(page, site, write_key)
-    page.evaluate("analytics.timeout(50)")
-    timing = page.evaluate(TIMED_TRACK, "Impatient")
+    open_page(tab, site, write_key)
+    tab.evaluate("analytics.timeout(50)")
+    timing = tab.evaluate(TIMED_TRACK, "Impatient")
     # Well before the API's answer at 1.5 s; a busy machine may run the timer late.
     assert 40 <= timing["calledBack"] < 1000
     received(1)
 
 
-def test_a_callback_of_a_refused_call_still_runs_and_says_why(page: Page, site, write_key):
-    open_page(page, site, write_key)
-    outcome = page.evaluate("""() => new Promise(resolve => {
+def test_a_callback_of_a_refused_call_still_runs_and_says_why(tab: Tab, site, write_key):
+    open_page(tab, site, write_key)
+    outcome = tab.evaluate("""() => new Promise(resolve => {
         analytics.track('', {}, {}, ctx => resolve(ctx.failedDelivery().reason.message)).catch(() => {});
     })""")
     assert "needs an event name" in outcome
 
 
-def test_flush_waits_until_the_api_has_acknowledged(
-    page: Page, site, write_key, collector, received
-):
+def test_flush_waits_until_the_api_has_acknowledged(tab: Tab, site, write_key, collector, received):
     collector.inject(Fault(status=503, count=2, write_key=write_key))
-    open_page(page, site, write_key, **batching(100, 60_000))
-    flushed = page.evaluate("""async () => {
+    open_page(tab, site, write_key, **batching(100, 60_000))
+    flushed = tab.evaluate("""async () => {
         analytics.track('A'); analytics.track('B');
         await analytics.flush();
         return performance.now();
@@ -98,14 +92,14 @@ def test_flush_waits_until_the_api_has_acknowledged(
     assert len(received(2)) == 2
 
 
-def test_a_refused_identify_changes_nothing(page: Page, site, write_key, received):
-    open_page(page, site, write_key)
-    page.evaluate("analytics.identify('u-1', {plan: 'free'})")
+def test_a_refused_identify_changes_nothing(tab: Tab, site, write_key, received):
+    open_page(tab, site, write_key)
+    tab.evaluate("analytics.identify('u-1', {plan: 'free'})")
     received(1)
-    before = page.evaluate(
+    before = tab.evaluate(
         "[analytics.user().id(), analytics.user().anonymousId(), analytics.user().traits()]"
     )
-    outcome = page.evaluate("""() => {
+    outcome = tab.evaluate("""() => {
         const circular = {}; circular.self = circular;
         return Promise.all([
             analytics.identify('u-2', {plan: 'x'.repeat(40000)}).then(() => 'sent', e => e.message),
@@ -113,7 +107,7 @@ def test_a_refused_identify_changes_nothing(page: Page, site, write_key, receive
         ]);
     }""")
     assert "32 KB" in outcome[0] and "JSON" in outcome[1]
-    after = page.evaluate(
+    after = tab.evaluate(
         "[analytics.user().id(), analytics.user().anonymousId(), analytics.user().traits()]"
     )
     assert after == before == ["u-1", before[1], {"plan": "free"}]

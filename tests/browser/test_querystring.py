@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
 
 from tests.support.pages import open_page, page_url
 from tests.support.tabs import Tab
 
 
-def test_landing_url_identifies_and_tracks(page: Page, site, write_key, received):
+def test_landing_url_identifies_and_tracks(tab: Tab, site, write_key, received):
     open_page(
-        page,
+        tab,
         site,
         write_key,
         "basic.html?ajs_aid=anon-q&ajs_uid=u-q&ajs_trait_email=q%40x.example"
@@ -31,15 +30,15 @@ def test_landing_url_identifies_and_tracks(page: Page, site, write_key, received
     assert track["context"]["campaign"] == {"source": "newsletter"}
 
 
-def test_an_event_alone_is_tracked_for_the_anonymous_visitor(page: Page, site, write_key, received):
-    open_page(page, site, write_key, "basic.html?ajs_event=Opened%20Link")
+def test_an_event_alone_is_tracked_for_the_anonymous_visitor(tab: Tab, site, write_key, received):
+    open_page(tab, site, write_key, "basic.html?ajs_event=Opened%20Link")
     [event] = received(1)
     assert event["event"] == "Opened Link" and "userId" not in event
 
 
-def test_the_querystring_api_can_be_turned_off(page: Page, site, write_key, received):
-    open_page(page, site, write_key, "basic.html?ajs_event=Ignored", useQueryString=False)
-    page.evaluate("analytics.track('Marker')")
+def test_the_querystring_api_can_be_turned_off(tab: Tab, site, write_key, received):
+    open_page(tab, site, write_key, "basic.html?ajs_event=Ignored", useQueryString=False)
+    tab.evaluate("analytics.track('Marker')")
     assert [event["event"] for event in received(1)] == ["Marker"]
 
 

@@ -41,14 +41,14 @@ def test_calls_before_the_bundle_arrive_in_order_with_their_page(
 
 
 def test_one_page_view_on_load_even_if_the_snippet_is_pasted_twice(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
-    page.goto(f"{site.url}/snippet.html?key={write_key}&twice=1")
-    page.wait_for_function("window.analytics.initialized === true")
+    tab.goto(f"{site.url}/snippet.html?key={write_key}&twice=1")
+    tab.wait_for_function("window.analytics.initialized === true")
     events = received(4)
     assert sum(event["type"] == "page" for event in events) == 1
     assert (
-        page.evaluate("document.querySelectorAll('script[src*=\"analytics.min.js\"]').length") == 1
+        tab.evaluate("document.querySelectorAll('script[src*=\"analytics.min.js\"]').length") == 1
     )
 
 
@@ -90,11 +90,11 @@ def test_strict_csp_with_a_nonce_reports_no_violation(tab: Tab, site, write_key,
 
 
 def test_integrity_from_the_manifest_lets_the_bundle_load(
-    page: Page, site, write_key, received, dist
+    tab: Tab, site, write_key, received, dist
 ):
     integrity = urllib.parse.quote(bundle_integrity(), safe="")
-    page.goto(f"{site.url}/snippet_only.html?key={write_key}&integrity={integrity}")
-    page.wait_for_function("window.analytics.initialized === true")
+    tab.goto(f"{site.url}/snippet_only.html?key={write_key}&integrity={integrity}")
+    tab.wait_for_function("window.analytics.initialized === true")
     assert received(1)[0]["type"] == "page"
 
 
@@ -131,11 +131,11 @@ def test_a_failed_bundle_download_leaves_the_page_working(page: Page, site, writ
 
 
 def test_a_page_tidying_its_url_after_the_snippets_view_is_not_a_second_view(
-    page: Page, site, write_key, collector
+    tab: Tab, site, write_key, collector
 ):
-    page.goto(f"{site.url}/snippet_only.html?key={write_key}&utm_source=news")
-    page.wait_for_function("window.analytics.initialized === true")
-    page.evaluate("""async () => {
+    tab.goto(f"{site.url}/snippet_only.html?key={write_key}&utm_source=news")
+    tab.wait_for_function("window.analytics.initialized === true")
+    tab.evaluate("""async () => {
         const tidy = new URL(location.href);
         tidy.searchParams.delete('utm_source');
         history.replaceState(null, '', tidy);

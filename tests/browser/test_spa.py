@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import Page
 
@@ -27,9 +29,9 @@ def settle(page: Page | Tab) -> None:
     }""")
 
 
-def test_the_module_loads_and_sends(page: Page, site, write_key, received):
-    open_spa(page, site, write_key)
-    page.evaluate("analytics.track('From The Module')")
+def test_the_module_loads_and_sends(tab: Tab, site, write_key, received):
+    open_spa(tab, site, write_key)
+    tab.evaluate("analytics.track('From The Module')")
     assert received(1)[0]["event"] == "From The Module"
 
 
@@ -61,32 +63,32 @@ def test_three_route_changes_and_back_are_four_page_views(tab: Tab, site, write_
 
 
 def test_the_same_url_twice_is_one_view_and_state_only_replaces_are_none(
-    page: Page, site, write_key, received
+    tab: Tab, site, write_key, received
 ):
-    open_spa(page, site, write_key)
-    page.evaluate("""() => {
+    open_spa(tab, site, write_key)
+    tab.evaluate("""() => {
         navigate('/app/once', 'Once');
         history.pushState({}, '', '/app/once');
         history.replaceState({changed: true}, '', location.href);
     }""")
-    settle(page)
+    settle(tab)
     events = received(2)
     assert [e["type"] for e in events] == ["page", "track"]
 
 
-def test_route_tracking_can_be_turned_off(page: Page, site, write_key, received):
-    open_spa(page, site, write_key, trackRouteChanges=False)
-    page.evaluate("navigate('/app/quiet', 'Quiet')")
-    settle(page)
+def test_route_tracking_can_be_turned_off(tab: Tab, site, write_key, received):
+    open_spa(tab, site, write_key, trackRouteChanges=False)
+    tab.evaluate("navigate('/app/quiet', 'Quiet')")
+    settle(tab)
     assert [e["type"] for e in received(1)] == ["track"]
 
 
-def test_a_filter_decides_which_route_changes_count(page: Page, site, write_key, received):
-    open_spa(page, site, write_key, "spa.html?skip_admin=1")
-    page.evaluate("navigate('/admin/users', 'Admin')")
-    page.wait_for_function("document.title === 'Admin'")
-    page.evaluate("navigate('/app/home', 'App')")
-    settle(page)
+def test_a_filter_decides_which_route_changes_count(tab: Tab, site, write_key, received):
+    open_spa(tab, site, write_key, "spa.html?skip_admin=1")
+    tab.evaluate("navigate('/admin/users', 'Admin')")
+    tab.wait_for_function("document.title === 'Admin'")
+    tab.evaluate("navigate('/app/home', 'App')")
+    settle(tab)
     events = received(2)
     assert [e["type"] for e in events] == ["page", "track"]
     assert events[0]["properties"]["path"] == "/app/home"
@@ -106,12 +108,12 @@ def test_hash_router_routes_are_page_views_and_anchors_are_not(tab: Tab, site, w
 
 
 def test_loading_twice_with_one_write_key_counts_each_route_change_once(
-    page: Page, site, write_key, received
+    tab: Tab, site, write_key, received
 ):
-    open_spa(page, site, write_key, "spa.html?twice=1")
-    page.evaluate("navigate('/app/pricing', 'Pricing')")
-    page.wait_for_function("document.title === 'Pricing'")
-    settle(page)
+    open_spa(tab, site, write_key, "spa.html?twice=1")
+    tab.evaluate("navigate('/app/pricing', 'Pricing')")
+    tab.wait_for_function("document.title === 'Pricing'")
+    settle(tab)
     events = received(2)
     assert [e["type"] for e in events] == ["page", "track"]
 
@@ -132,28 +134,28 @@ def page_views(events: list[dict]) -> list[str]:
     ids=["default", "named-parameters", "path-only"],
 )
 def test_which_query_string_changes_count_is_the_sites_choice(
-    page: Page, site, write_key, collector, choice, counted
+    tab: Tab, site, write_key, collector, choice, counted
 ):
     options = {} if choice is None else {"trackRouteChanges": choice}
-    open_spa(page, site, write_key, **options)
+    open_spa(tab, site, write_key, **options)
     for search, title in [("?q=a", "Results a"), ("?q=a&tab=2", "Tab 2"), ("?q=b", "Results b")]:
-        page.evaluate("([url, title]) => navigate(url, title)", [f"/app/search{search}", title])
-        page.wait_for_function("title => document.title === title", arg=title)
-    page.evaluate("navigate('/app/done', 'Done')")  # a new path counts whatever the choice
+        tab.evaluate("([url, title]) => navigate(url, title)", [f"/app/search{search}", title])
+        tab.wait_for_function(f"document.title === {json.dumps(title)}")
+    tab.evaluate("navigate('/app/done', 'Done')")  # a new path counts whatever the choice
     base = f"{site.url}/app/search"
     views = page_views(wait_for_events(collector, write_key, len(counted) + 1))
     assert views == [base + search for search in counted] + [f"{site.url}/app/done"]
 
 
 def test_a_replace_is_a_view_once_the_page_has_counted_one_and_corrects_the_landing_before(
-    page: Page, site, write_key, received
+    tab: Tab, site, write_key, received
 ):
-    open_spa(page, site, write_key)
-    landing = page.url
-    page.evaluate("history.replaceState({}, '', '/app/corrected')")  # before any view: no view
-    page.evaluate("analytics.page()")  # the app counts its landing
-    page.evaluate("history.replaceState({}, '', '/app/replaced')")  # router.replace(): a view
-    page.evaluate("navigate('/app/done', 'Done')")
+    open_spa(tab, site, write_key)
+    landing = tab.url
+    tab.evaluate("history.replaceState({}, '', '/app/corrected')")  # before any view: no view
+    tab.evaluate("analytics.page()")  # the app counts its landing
+    tab.evaluate("history.replaceState({}, '', '/app/replaced')")  # router.replace(): a view
+    tab.evaluate("navigate('/app/done', 'Done')")
     views = page_views(received(3))
     assert views == [
         f"{site.url}/app/corrected",
@@ -164,25 +166,25 @@ def test_a_replace_is_a_view_once_the_page_has_counted_one_and_corrects_the_land
 
 
 def test_route_views_name_the_live_url_not_the_landing_pages_canonical_link(
-    page: Page, site, write_key, received
+    tab: Tab, site, write_key, received
 ):
     open_spa(
-        page, site, write_key, "spa.html?canonical=https://www.example/home", initialPageview=True
+        tab, site, write_key, "spa.html?canonical=https://www.example/home", initialPageview=True
     )
-    page.wait_for_function("document.title === 'Home'")
-    page.evaluate("navigate('/app/pricing', 'Pricing')")
+    tab.wait_for_function("document.title === 'Home'")
+    tab.evaluate("navigate('/app/pricing', 'Pricing')")
     landing, route = page_views(received(2))
     assert landing.split("?")[0] == "https://www.example/home"  # with the page's query string
     assert route == f"{site.url}/app/pricing"
 
 
 def test_events_made_while_a_route_settles_arrive_behind_its_view(
-    page: Page, site, write_key, received
+    tab: Tab, site, write_key, received
 ):
     """A route's component tracks as it mounts, before the app names the route: the view still
     reaches the API first, with the route's title, as the calls were made."""
-    open_spa(page, site, write_key)
-    page.evaluate("""async () => {
+    open_spa(tab, site, write_key)
+    tab.evaluate("""async () => {
         history.pushState({}, '', '/app/product');
         const tracked = analytics.track('Product Viewed');
         setTimeout(() => { document.title = 'Product'; }, 50);
@@ -195,22 +197,20 @@ def test_events_made_while_a_route_settles_arrive_behind_its_view(
 
 
 def test_events_behind_a_settling_view_are_sent_when_the_page_is_left(
-    page: Page, site, write_key, received
+    tab: Tab, site, write_key, received
 ):
-    open_spa(page, site, write_key)
-    page.evaluate("""() => {
+    open_spa(tab, site, write_key)
+    tab.evaluate("""() => {
         history.pushState({}, '', '/app/checkout');
         analytics.track('Checkout Started');
     }""")
-    page.goto(site.url.replace("127.0.0.1", "localhost") + "/blank.html")
+    tab.goto(site.url.replace("127.0.0.1", "localhost") + "/blank.html")
     assert sorted(event["type"] for event in received(2)) == ["page", "track"]
 
 
-def test_flush_sends_a_settling_view_and_the_events_behind_it(
-    page: Page, site, write_key, collector
-):
-    open_spa(page, site, write_key)
-    page.evaluate("""async () => {
+def test_flush_sends_a_settling_view_and_the_events_behind_it(tab: Tab, site, write_key, collector):
+    open_spa(tab, site, write_key)
+    tab.evaluate("""async () => {
         history.pushState({}, '', '/app/cart');
         analytics.track('Cart Viewed');
         await analytics.flush();
@@ -219,14 +219,14 @@ def test_flush_sends_a_settling_view_and_the_events_behind_it(
 
 
 def test_a_page_tidying_its_url_is_no_view_and_its_landing_keeps_the_campaign(
-    page: Page, site, write_key, collector
+    tab: Tab, site, write_key, collector
 ):
     """Sites take utm_* (or an OAuth code) out of the address bar once read, with
     replaceState: the landing is still one view, of the URL the visitor came by."""
     open_spa(
-        page, site, write_key, "spa.html?utm_source=news&utm_campaign=spring", initialPageview=True
+        tab, site, write_key, "spa.html?utm_source=news&utm_campaign=spring", initialPageview=True
     )
-    page.evaluate("""async () => {
+    tab.evaluate("""async () => {
         const tidy = new URL(location.href);
         tidy.searchParams.delete('utm_source');
         tidy.searchParams.delete('utm_campaign');
@@ -241,19 +241,19 @@ def test_a_page_tidying_its_url_is_no_view_and_its_landing_keeps_the_campaign(
     assert view["context"]["campaign"] == {"source": "news", "name": "spring"}
 
 
-def test_a_replace_that_adds_a_filter_is_still_a_view(page: Page, site, write_key, received):
-    open_spa(page, site, write_key)
-    page.evaluate("analytics.page()")
-    page.evaluate("history.replaceState({}, '', location.href + '&tab=2')")
+def test_a_replace_that_adds_a_filter_is_still_a_view(tab: Tab, site, write_key, received):
+    open_spa(tab, site, write_key)
+    tab.evaluate("analytics.page()")
+    tab.evaluate("history.replaceState({}, '', location.href + '&tab=2')")
     views = page_views(received(2))
     assert views[1].endswith("&tab=2")
 
 
 def test_a_call_behind_a_settling_view_settles_at_once_so_a_page_can_navigate(
-    page: Page, site, write_key, received
+    tab: Tab, site, write_key, received
 ):
-    open_spa(page, site, write_key)
-    outcome = page.evaluate("""async () => {
+    open_spa(tab, site, write_key)
+    outcome = tab.evaluate("""async () => {
         history.pushState({}, '', '/app/untitled');  // no title change: the view waits 500 ms
         let viewed = false;
         analytics.on('page', () => { viewed = true; });

@@ -13,7 +13,7 @@ from tests.support.pages import call, open_page, page_url, send_marker
 from tests.support.tabs import Tab
 
 
-def open_module(page: Page, site, write_key: str) -> Page:
+def open_module(page: Page | Tab, site, write_key: str) -> Page | Tab:
     page.goto(page_url(site, write_key, "module.html"))
     page.wait_for_function("window.moduleReady === true")
     return page
@@ -23,10 +23,10 @@ def open_module(page: Page, site, write_key: str) -> Page:
 
 
 def test_load_returns_at_once_an_object_that_takes_calls_and_is_a_promise_of_the_instance(
-    page: Page, site, write_key, received
+    tab: Tab, site, write_key, received
 ):
-    open_module(page, site, write_key)
-    state = page.evaluate("""async () => {
+    open_module(tab, site, write_key)
+    state = tab.evaluate("""async () => {
         const browser = AnalyticsBrowser.load(here);
         const tracked = browser.track('Taken At Once');         // before the instance is ready
         const [analytics, ctx] = await browser;
@@ -46,9 +46,9 @@ def test_load_returns_at_once_an_object_that_takes_calls_and_is_a_promise_of_the
     assert received(1)[0]["event"] == "Taken At Once"
 
 
-def test_a_load_without_a_write_key_rejects_and_catch_hears_it(page: Page, site, write_key):
-    open_module(page, site, write_key)
-    message = page.evaluate("new AnalyticsBrowser().load({}).catch(error => error.message)")
+def test_a_load_without_a_write_key_rejects_and_catch_hears_it(tab: Tab, site, write_key):
+    open_module(tab, site, write_key)
+    message = tab.evaluate("new AnalyticsBrowser().load({}).catch(error => error.message)")
     assert "writeKey" in message
 
 
@@ -80,9 +80,9 @@ def test_new_analytics_browser_keeps_calls_until_load_is_called(
     assert abs(_millis(track["timestamp"]) - called) < 250
 
 
-def test_standalone_resolves_to_the_instance(page: Page, site, write_key, received):
-    open_module(page, site, write_key)
-    page.evaluate("""async () => {
+def test_standalone_resolves_to_the_instance(tab: Tab, site, write_key, received):
+    open_module(tab, site, write_key)
+    tab.evaluate("""async () => {
         const analytics = await AnalyticsBrowser.standalone(here.writeKey, {apiHost: here.apiHost, protocol: 'http'});
         await analytics.track('From Standalone');
     }""")
@@ -90,10 +90,10 @@ def test_standalone_resolves_to_the_instance(page: Page, site, write_key, receiv
 
 
 def test_plugins_in_the_settings_are_loaded_before_the_first_event(
-    page: Page, site, write_key, received
+    tab: Tab, site, write_key, received
 ):
-    open_module(page, site, write_key)
-    page.evaluate("""async () => {
+    open_module(tab, site, write_key)
+    tab.evaluate("""async () => {
         const plan = {name: 'Plan', type: 'enrichment', version: '1.0.0', isLoaded: () => true,
             load: () => new Promise(resolve => setTimeout(resolve, 50)),
             page: ctx => { ctx.updateEvent('context.plan', 'pro'); return ctx }};
@@ -103,9 +103,9 @@ def test_plugins_in_the_settings_are_loaded_before_the_first_event(
     assert view["type"] == "page" and view["context"]["plan"] == "pro"
 
 
-def test_initialize_and_register_are_emitted(page: Page, site, write_key, received):
-    open_module(page, site, write_key)
-    heard = page.evaluate("""async () => {
+def test_initialize_and_register_are_emitted(tab: Tab, site, write_key, received):
+    open_module(tab, site, write_key)
+    heard = tab.evaluate("""async () => {
         const heard = [];
         const browser = new AnalyticsBrowser();
         browser.on('initialize', settings => heard.push(['initialize', settings.writeKey]));
@@ -118,9 +118,9 @@ def test_initialize_and_register_are_emitted(page: Page, site, write_key, receiv
     assert heard == [["initialize", write_key], ["register", ["Quiet"]]]
 
 
-def test_initial_pageview_makes_exactly_one_landing_view(page: Page, site, write_key, received):
-    open_module(page, site, write_key)
-    page.evaluate(
+def test_initial_pageview_makes_exactly_one_landing_view(tab: Tab, site, write_key, received):
+    open_module(tab, site, write_key)
+    tab.evaluate(
         "AnalyticsBrowser.load(here, {initialPageview: true}).then(([a]) => a.track('Marker'))"
     )
     # The landing view waits for the page to settle (a redirect, its title) but has its time,
@@ -130,9 +130,9 @@ def test_initial_pageview_makes_exactly_one_landing_view(page: Page, site, write
     assert view["timestamp"] <= marker["timestamp"]
 
 
-def test_calls_made_before_load_go_behind_the_landing_view(page: Page, site, write_key, received):
-    open_module(page, site, write_key)
-    page.evaluate("""() => {
+def test_calls_made_before_load_go_behind_the_landing_view(tab: Tab, site, write_key, received):
+    open_module(tab, site, write_key)
+    tab.evaluate("""() => {
         const browser = new AnalyticsBrowser();
         browser.track('Before Load');
         browser.load(here, {initialPageview: true});
@@ -143,40 +143,40 @@ def test_calls_made_before_load_go_behind_the_landing_view(page: Page, site, wri
 # -- trackLink / trackForm --------------------------------------------------------------------------
 
 
-def open_links(page: Page, site, write_key: str, **options) -> Page:
+def open_links(page: Page | Tab, site, write_key: str, **options) -> Page | Tab:
     open_page(page, site, write_key, "links.html", **options)
     return page
 
 
 def test_a_tracked_link_navigates_once_its_event_is_safe(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
-    open_links(page, site, write_key)
-    page.evaluate(
+    open_links(tab, site, write_key)
+    tab.evaluate(
         "analytics.trackLink(document.getElementById('buy'), 'Buy Clicked', {plan: 'pro'})"
     )
-    page.click("#buy")
-    page.wait_for_url("**/blank.html?from=buy")
+    tab.click("#buy")
+    tab.wait_for_url("**/blank.html?from=buy")
     # Acknowledged before the navigation: already stored when the next page is there.
     assert [event["event"] for event in stored_events(collector, write_key)] == ["Buy Clicked"]
     assert received(1)[0]["properties"] == {"plan": "pro"}
 
 
 def test_a_tracked_link_waits_at_most_the_timeout_for_a_slow_api(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
     collector.inject(Fault(delay=3, write_key=write_key))
-    open_links(page, site, write_key)
-    page.evaluate("""async () => {
+    open_links(tab, site, write_key)
+    tab.evaluate("""async () => {
         // Resolved once the link is tracked (its feature file fetched), so the click is heard.
         await analytics.trackLink(document.getElementById('buy'), 'Buy Clicked');
         // From the click to the page starting to go, in the page's own time.
         addEventListener('click', () => { sessionStorage.clicked = Date.now() }, true);
         addEventListener('pagehide', () => { sessionStorage.left = Date.now() });
     }""")
-    page.click("#buy")
-    page.wait_for_url("**/blank.html?from=buy")
-    waited = page.evaluate("sessionStorage.left - sessionStorage.clicked")
+    tab.click("#buy")
+    tab.wait_for_url("**/blank.html?from=buy")
+    waited = tab.evaluate("sessionStorage.left - sessionStorage.clicked")
     # The API answers after 3 s; the visitor waits the 300 ms timeout (and the browser's own
     # time to start navigating), never the API.
     assert waited < 1500, f"the visitor waited {waited} ms"
@@ -216,24 +216,22 @@ def test_event_and_properties_may_be_functions_of_the_element_in_a_jquery_like_l
 
 
 def test_a_tracked_form_submits_once_its_event_is_safe(
-    page: Page, site, write_key, collector, received
+    tab: Tab, site, write_key, collector, received
 ):
-    open_links(page, site, write_key)
-    page.evaluate("""analytics.trackForm(document.getElementById('signup'), 'Signed Up',
+    open_links(tab, site, write_key)
+    tab.evaluate("""analytics.trackForm(document.getElementById('signup'), 'Signed Up',
         form => ({email: form.elements.email.value}))""")
-    page.click("#send")
-    page.wait_for_url("**/blank.html?email=ada%40example.com**")
+    tab.click("#send")
+    tab.wait_for_url("**/blank.html?email=ada%40example.com**")
     assert len(collector.store.events(write_key=write_key)) == 1  # stored before the submit
     assert received(1)[0]["properties"] == {"email": "ada@example.com"}
 
 
-def test_a_tracked_form_still_submits_when_tracking_fails(page: Page, site, write_key):
-    open_links(page, site, write_key)
-    page.evaluate(
-        "analytics.trackSubmit(document.getElementById('signup'), '')"
-    )  # an invalid event
-    page.click("#send")
-    page.wait_for_url("**/blank.html?email=**")
+def test_a_tracked_form_still_submits_when_tracking_fails(tab: Tab, site, write_key):
+    open_links(tab, site, write_key)
+    tab.evaluate("analytics.trackSubmit(document.getElementById('signup'), '')")  # an invalid event
+    tab.click("#send")
+    tab.wait_for_url("**/blank.html?email=**")
 
 
 def test_track_link_on_the_snippets_stub_works_once_the_bundle_arrives(
@@ -258,9 +256,10 @@ def test_track_link_on_the_snippets_stub_works_once_the_bundle_arrives(
 # -- load options ----------------------------------------------------------------------------------
 
 
-def stored_state(page: Page, context: BrowserContext) -> dict:
+def stored_state(page: Page | Tab) -> dict:
+    cookies = page.context.cookies() if isinstance(page, Page) else page.cookies()
     return {
-        "cookies": sorted(cookie["name"] for cookie in context.cookies()),
+        "cookies": sorted(cookie["name"] for cookie in cookies),
         "localStorage": page.evaluate("Object.keys(localStorage).sort()"),
     }
 
@@ -285,69 +284,68 @@ def test_disable_sends_nothing_and_stores_nothing(
         return analytics.user().id();
     }}""")
     assert outcome == "u-1"  # the API works, in memory
-    assert stored_state(page, context) == {"cookies": [], "localStorage": []}
+    assert stored_state(page) == {"cookies": [], "localStorage": []}
     assert attempts == []
 
 
-def test_disable_answering_false_loads_as_usual(page: Page, site, write_key, received):
-    open_module(page, site, write_key)
-    page.evaluate("""AnalyticsBrowser.load(here, {
+def test_disable_answering_false_loads_as_usual(tab: Tab, site, write_key, received):
+    open_module(tab, site, write_key)
+    tab.evaluate("""AnalyticsBrowser.load(here, {
         disable: settings => !settings.integrations['Segment.io'].apiKey,
     }).then(([a]) => a.track('Sent'))""")
     assert received(1)[0]["event"] == "Sent"
 
 
 def test_a_global_analytics_key_puts_snippet_and_bundle_under_another_name(
-    page: Page, site, write_key, received
+    tab: Tab, site, write_key, received
 ):
-    page.goto(f"{site.url}/snippet_only.html?key={write_key}&global=myAnalytics")
-    page.wait_for_function("window.myAnalytics && window.myAnalytics.initialized === true")
-    assert page.evaluate("window.analytics") == "another library's"
+    tab.goto(f"{site.url}/snippet_only.html?key={write_key}&global=myAnalytics")
+    tab.wait_for_function("window.myAnalytics && window.myAnalytics.initialized === true")
+    assert tab.evaluate("window.analytics") == "another library's"
     assert received(1)[0]["type"] == "page"  # the snippet's page(), in a request of its own
-    page.evaluate("myAnalytics.track('Under Another Name')")
+    tab.evaluate("myAnalytics.track('Under Another Name')")
     assert received(2)[1]["event"] == "Under Another Name"
 
 
-def test_user_and_group_storage_keys_and_a_user_kept_in_memory(
-    context: BrowserContext, page: Page, site, write_key, received
-):
+def test_user_and_group_storage_keys_and_a_user_kept_in_memory(tab: Tab, site, write_key, received):
     open_page(
-        page,
+        tab,
         site,
         write_key,
         user={"cookie": {"key": "my_uid"}, "localStorage": {"key": "my_traits"}},
         group={"persist": False},
     )
-    call(page, "analytics.identify('u-9', {plan: 'pro'})")
-    call(page, "analytics.group('g-9', {name: 'Acme'})")
-    state = stored_state(page, context)
+    call(tab, "analytics.identify('u-9', {plan: 'pro'})")
+    call(tab, "analytics.group('g-9', {name: 'Acme'})")
+    state = stored_state(tab)
     assert "my_uid" in state["cookies"] and "ajs_user_id" not in state["cookies"]
     assert {"my_uid", "my_traits"} <= set(state["localStorage"])
     assert "ajs_group_id" not in state["cookies"] + state["localStorage"]
-    assert page.evaluate("analytics.group().id()") == "g-9"
+    assert tab.evaluate("analytics.group().id()") == "g-9"
     received(2)
 
 
 def test_a_user_id_analytics_js_1_kept_under_its_old_key_is_adopted(
-    context: BrowserContext, page: Page, site, write_key, received
+    tab: Tab, site, write_key, received
 ):
-    context.add_cookies([{"name": "ajs_user", "value": '{"id":"legacy-1"}', "url": site.url}])
-    open_page(page, site, write_key)
-    call(page, "analytics.track('Returning')")
+    tab.goto(f"{site.url}/blank.html")
+    tab.evaluate(
+        """document.cookie = 'ajs_user=' + encodeURIComponent('{"id":"legacy-1"}') + '; path=/'"""
+    )
+    open_page(tab, site, write_key)
+    call(tab, "analytics.track('Returning')")
     assert received(1)[0]["userId"] == "legacy-1"
-    assert "ajs_user" not in [cookie["name"] for cookie in context.cookies()]
+    assert "ajs_user" not in [cookie["name"] for cookie in tab.cookies()]
 
 
-def test_an_id_found_in_one_store_is_written_to_the_others(
-    context: BrowserContext, page: Page, site, write_key, received
-):
-    page.goto(f"{site.url}/blank.html")
-    page.evaluate(
+def test_an_id_found_in_one_store_is_written_to_the_others(tab: Tab, site, write_key, received):
+    tab.goto(f"{site.url}/blank.html")
+    tab.evaluate(
         "localStorage.setItem('ajs_anonymous_id', JSON.stringify('known-visitor'))"
     )  # no cookie
-    open_page(page, site, write_key)
-    call(page, "analytics.identify('u-1')")
-    cookies = {cookie["name"]: cookie["value"] for cookie in context.cookies()}
+    open_page(tab, site, write_key)
+    call(tab, "analytics.identify('u-1')")
+    cookies = {cookie["name"]: cookie["value"] for cookie in tab.cookies()}
     assert cookies["ajs_anonymous_id"] == "known-visitor" and cookies["ajs_user_id"] == "u-1"
     assert received(1)[0]["anonymousId"] == "known-visitor"
 
@@ -357,11 +355,11 @@ def test_an_id_found_in_one_store_is_written_to_the_others(
     [("ajs_aid=abc&ajs_uid=ok-1", True), ("ajs_aid=ABC-1&ajs_uid=bad%20id", False)],
 )
 def test_use_query_string_patterns_decide_which_ids_are_taken(
-    page: Page, site, write_key, received, query, taken
+    tab: Tab, site, write_key, received, query, taken
 ):
-    page.goto(page_url(site, write_key, f"module.html?{query}"))
-    page.wait_for_function("window.moduleReady === true")
-    page.evaluate(
+    tab.goto(page_url(site, write_key, f"module.html?{query}"))
+    tab.wait_for_function("window.moduleReady === true")
+    tab.evaluate(
         "AnalyticsBrowser.load(here, {useQueryString: {aid: /^[a-z]+$/, uid: /^[a-z]+-[0-9]$/}}).then(([a]) => a.track('Marker'))"
     )
     events = received(2 if taken else 1)
@@ -370,35 +368,33 @@ def test_use_query_string_patterns_decide_which_ids_are_taken(
 
 
 def test_retry_queue_off_drops_a_failed_event_and_keeps_nothing(
-    page: Page, site, write_key, collector
+    tab: Tab, site, write_key, collector
 ):
     collector.inject(Fault(status=503, write_key=write_key))
-    open_page(page, site, write_key, retryQueue=False)
-    outcome = page.evaluate(
+    open_page(tab, site, write_key, retryQueue=False)
+    outcome = tab.evaluate(
         "analytics.track('Once Only').then(() => 'sent', error => error.message)"
     )
     assert "retryQueue is off" in outcome
-    assert (
-        page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('aw_queue'))") == []
-    )
+    assert tab.evaluate("Object.keys(localStorage).filter(key => key.startsWith('aw_queue'))") == []
     assert [r["status"] for r in collector.store.requests(write_key=write_key)] == [503]
 
 
-def test_high_entropy_client_hints_join_the_user_agent_data(page: Page, site, write_key, received):
+def test_high_entropy_client_hints_join_the_user_agent_data(tab: Tab, site, write_key, received):
     open_page(
-        page, site, write_key, highEntropyValuesClientHints=["architecture", "platformVersion"]
+        tab, site, write_key, highEntropyValuesClientHints=["architecture", "platformVersion"]
     )
-    call(page, "analytics.track('With Hints')")
+    call(tab, "analytics.track('With Hints')")
     context = received(1)[0]["context"]
-    if page.evaluate("'userAgentData' in navigator"):  # Chromium has client hints, Firefox none
+    if tab.evaluate("'userAgentData' in navigator"):  # Chromium has client hints, Firefox none
         assert {"architecture", "platformVersion", "brands"} <= set(context["userAgentData"])
     else:
         assert "userAgentData" not in context
 
 
-def test_update_cdn_settings_sees_and_changes_the_settings(page: Page, site, write_key, received):
-    open_module(page, site, write_key)
-    seen = page.evaluate("""async () => {
+def test_update_cdn_settings_sees_and_changes_the_settings(tab: Tab, site, write_key, received):
+    open_module(tab, site, write_key)
+    seen = tab.evaluate("""async () => {
         let seen = null;
         const [analytics] = await AnalyticsBrowser.load({...here, apiHost: 'nowhere.invalid/v1'}, {
             updateCDNSettings: settings => {
@@ -410,7 +406,7 @@ def test_update_cdn_settings_sees_and_changes_the_settings(page: Page, site, wri
         return [seen, analytics.settings.cdnSettings.integrations['Segment.io'].apiHost];
     }""")
     assert seen[0]["integrations"]["Segment.io"]["apiKey"] == write_key
-    assert seen[1] == page.evaluate("here.apiHost")
+    assert seen[1] == tab.evaluate("here.apiHost")
     assert received(1)[0]["event"] == "Through Updated Settings"
 
 
@@ -476,9 +472,9 @@ def test_analytics_js_1_leftovers_do_nothing_and_say_so(page: Page, site, write_
     )
 
 
-def test_push_use_query_string_pageview_and_version(page: Page, site, write_key, received):
-    open_page(page, site, write_key)
-    state = page.evaluate("""async () => {
+def test_push_use_query_string_pageview_and_version(tab: Tab, site, write_key, received):
+    open_page(tab, site, write_key)
+    state = tab.evaluate("""async () => {
         let used = null;
         analytics.use(instance => { used = instance === analytics });
         await analytics.push(['track', 'Pushed', {via: 'push'}]);
@@ -494,10 +490,10 @@ def test_push_use_query_string_pageview_and_version(page: Page, site, write_key,
 
 
 def test_a_destination_that_fails_to_load_is_named_in_failed_initializations(
-    page: Page, site, write_key, received
+    tab: Tab, site, write_key, received
 ):
-    open_page(page, site, write_key)
-    failed = page.evaluate("""async () => {
+    open_page(tab, site, write_key)
+    failed = tab.evaluate("""async () => {
         await analytics.register({name: 'Broken CDN Pixel', type: 'destination', version: '1',
             isLoaded: () => false, load: () => Promise.reject(new Error('blocked'))});
         await analytics.track('Still Sent');
