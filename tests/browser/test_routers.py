@@ -5,11 +5,11 @@ the views an analyst would get: how many, and each one's path, url, title and re
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
 
 from tests.support.collector_client import wait_for_events
 from tests.support.tabs import Tab
@@ -97,12 +97,12 @@ def views(site, collector, write_key: str, app: App) -> Views:
 ELSEWHERE = "blank.html"  # a page of another origin (localhost, not 127.0.0.1) to arrive from
 
 
-def arrive(page: Page | Tab, site, url: str) -> str:
+def arrive(tab: Tab, site, url: str) -> str:
     """Follow a link from another site to ``url``, as a visitor does; returns that referrer
     (the other site's origin, which is what browsers send across origins)."""
     elsewhere = site.url.replace("127.0.0.1", "localhost")
-    page.goto(f"{elsewhere}/{ELSEWHERE}")
-    page.evaluate(
+    tab.goto(f"{elsewhere}/{ELSEWHERE}")
+    tab.evaluate(
         """url => {
             const link = Object.assign(document.createElement('a'), {href: url, textContent: 'go'});
             document.body.append(link);
@@ -110,29 +110,34 @@ def arrive(page: Page | Tab, site, url: str) -> str:
         }""",
         url,
     )
-    page.wait_for_url(f"{site.url}/**")
+    tab.wait_for_url(f"{site.url}/**")
     return elsewhere + "/"
 
 
-def click(page: Page, text: str, title: str) -> None:
+def titled(tab: Tab, title: str) -> None:
+    """Wait until the page's title is ``title``: the route has rendered."""
+    tab.wait_for_function(f"document.title === {json.dumps(title)}")
+
+
+def click(tab: Tab, text: str, title: str) -> None:
     """A click on a router link, once the route it leads to has rendered its title."""
-    page.get_by_role("link", name=text, exact=True).click()
-    expect(page).to_have_title(title)
+    tab.click_link(text)
+    titled(tab, title)
 
 
-def test_landing_is_one_view_with_the_external_referrer(page: Page, site, app: App, views):
-    referrer = arrive(page, site, views.url("/"))
-    expect(page).to_have_title("Home")
+def test_landing_is_one_view_with_the_external_referrer(tab: Tab, site, app: App, views):
+    referrer = arrive(tab, site, views.url("/"))
+    titled(tab, "Home")
     assert views.wait(1) == [views.of("/", "Home", referrer)]
 
 
 def test_each_click_is_one_view_with_its_own_title_and_the_previous_url_as_referrer(
-    page: Page, site, app: App, views
+    tab: Tab, site, app: App, views
 ):
-    referrer = arrive(page, site, views.url("/"))
-    click(page, app.page, app.page)
-    click(page, "User 42", "User 42")
-    click(page, "Home", "Home")
+    referrer = arrive(tab, site, views.url("/"))
+    click(tab, app.page, app.page)
+    click(tab, "User 42", "User 42")
+    click(tab, "Home", "Home")
     assert views.wait(4) == [
         views.of("/", "Home", referrer),
         views.of(app.page_path, app.page, views.url("/")),
@@ -141,35 +146,35 @@ def test_each_click_is_one_view_with_its_own_title_and_the_previous_url_as_refer
     ]
 
 
-def test_a_redirect_is_one_view_of_where_it_led(page: Page, site, app: App, views):
-    page.goto(views.url("/"))
-    click(page, app.redirect, app.page)
-    assert page.url == views.url(app.page_path)
-    click(page, "Done", "Done")  # the view after it: nothing more came in between
+def test_a_redirect_is_one_view_of_where_it_led(tab: Tab, site, app: App, views):
+    tab.goto(views.url("/"))
+    click(tab, app.redirect, app.page)
+    assert tab.url == views.url(app.page_path)
+    click(tab, "Done", "Done")  # the view after it: nothing more came in between
     assert views.wait(3)[1:] == [
         views.of(app.page_path, app.page, views.url("/")),
         views.of("/done", "Done", views.url(app.page_path)),
     ]
 
 
-def test_landing_on_a_redirect_is_one_view_of_where_it_led(page: Page, site, app: App, views):
-    referrer = arrive(page, site, views.url(app.redirect_path))
-    expect(page).to_have_title(app.page)
-    assert page.url == views.url(app.page_path)
-    click(page, "Done", "Done")
+def test_landing_on_a_redirect_is_one_view_of_where_it_led(tab: Tab, site, app: App, views):
+    referrer = arrive(tab, site, views.url(app.redirect_path))
+    titled(tab, app.page)
+    assert tab.url == views.url(app.page_path)
+    click(tab, "Done", "Done")
     assert views.wait(2) == [
         views.of(app.page_path, app.page, referrer),
         views.of("/done", "Done", views.url(app.page_path)),
     ]
 
 
-def test_back_and_forward_are_one_view_each(page: Page, site, app: App, views):
-    page.goto(views.url("/"))
-    click(page, "User 42", "User 42")
-    page.go_back()
-    expect(page).to_have_title("Home")
-    page.go_forward()
-    expect(page).to_have_title("User 42")
+def test_back_and_forward_are_one_view_each(tab: Tab, site, app: App, views):
+    tab.goto(views.url("/"))
+    click(tab, "User 42", "User 42")
+    tab.go_back()
+    titled(tab, "Home")
+    tab.go_forward()
+    titled(tab, "User 42")
     assert views.wait(4)[1:] == [
         views.of("/users/42", "User 42", views.url("/")),
         views.of("/", "Home", views.url("/users/42")),
@@ -178,21 +183,21 @@ def test_back_and_forward_are_one_view_each(page: Page, site, app: App, views):
 
 
 def test_programmatic_navigation_is_a_view_with_the_new_routes_title(
-    page: Page, site, app: App, views
+    tab: Tab, site, app: App, views
 ):
-    page.goto(views.url("/"))
-    expect(page).to_have_title("Home")
-    page.evaluate("navigateTo('/users/7')")  # navigate() / router.push(), as app code calls it
-    expect(page).to_have_title("User 7")
+    tab.goto(views.url("/"))
+    titled(tab, "Home")
+    tab.evaluate("navigateTo('/users/7')")  # navigate() / router.push(), as app code calls it
+    titled(tab, "User 7")
     assert views.wait(2)[1] == views.of("/users/7", "User 7", views.url("/"))
 
 
-def test_a_view_still_settling_when_the_visitor_leaves_is_sent(page: Page, site, app: App, views):
-    page.goto(views.url("/"))
-    expect(page).to_have_title("Home")
+def test_a_view_still_settling_when_the_visitor_leaves_is_sent(tab: Tab, site, app: App, views):
+    tab.goto(views.url("/"))
+    titled(tab, "Home")
     # A route change and the page left in the same moment, before the route could render.
     elsewhere = site.url.replace("127.0.0.1", "localhost") + "/" + ELSEWHERE
-    page.evaluate(
+    tab.evaluate(
         """elsewhere => { navigateTo('/users/9'); setTimeout(() => location.assign(elsewhere)) }""",
         elsewhere,
     )
@@ -200,7 +205,7 @@ def test_a_view_still_settling_when_the_visitor_leaves_is_sent(page: Page, site,
     assert (path, url, referrer) == (views.path("/users/9"), views.url("/users/9"), views.url("/"))
     # Closing the context while Chromium still swaps processes for the other site once hung
     # its close for minutes (CI at 0f493c1): end the test on the page the visitor reached.
-    expect(page).to_have_url(elsewhere)
+    tab.wait_for_url(elsewhere)
 
 
 # A direct load of a URL the router redirects, however the app counts its landing view: its own

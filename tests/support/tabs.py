@@ -1,9 +1,10 @@
 """One browser tab, whatever drives it: Playwright (Chromium, Firefox) or WebDriver (WebKit).
 
 The engine-shared tests (those taking the ``tab`` fixture, across tests/browser/) are written
-once against this small surface and run in all three engines. It holds only what those tests do to a page: open a URL (and wait
-for its load event), run script, click, reload, go back, wait for a URL or a condition, read
-cookies, go offline and back, close the tab.
+once against this small surface and run in all three engines. It holds only what those tests
+do to a page: open a URL (and wait for its load event), run script, click (an element, or a link
+by its text), reload, go back and forward, wait for a URL or a condition, read cookies, go
+offline and back, close the tab.
 
 ``evaluate`` takes what Playwright's ``page.evaluate`` takes: an expression (its value, awaited
 if it is a promise) or a function (called with ``arg``). Over WebDriver the script is placed in
@@ -31,8 +32,10 @@ class Tab(Protocol):
     def goto(self, url: str) -> None: ...
     def evaluate(self, script: str, arg: Any = None) -> Any: ...
     def click(self, selector: str) -> None: ...
+    def click_link(self, text: str) -> None: ...
     def reload(self) -> None: ...
     def go_back(self) -> None: ...
+    def go_forward(self) -> None: ...
     @property
     def url(self) -> str: ...
     def wait_for_url(self, pattern: str, timeout: float = 10) -> None: ...
@@ -56,11 +59,17 @@ class PlaywrightTab:
     def click(self, selector: str) -> None:
         self.page.click(selector)
 
+    def click_link(self, text: str) -> None:
+        self.page.get_by_role("link", name=text, exact=True).click()
+
     def reload(self) -> None:
         self.page.reload()
 
     def go_back(self) -> None:
         self.page.go_back()
+
+    def go_forward(self) -> None:
+        self.page.go_forward()
 
     @property
     def url(self) -> str:
@@ -128,6 +137,17 @@ class WebDriverTab:
 
         self.driver.find_element(By.CSS_SELECTOR, selector).click()
 
+    def click_link(self, text: str, timeout: float = 10) -> None:
+        """Once the link is there, as Playwright's locators wait: an app renders its links
+        after the page's load event, which is when WebDriver's navigations return."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.wait import WebDriverWait
+
+        link = (By.LINK_TEXT, text)
+        WebDriverWait(self.driver, timeout).until(expected_conditions.element_to_be_clickable(link))
+        self.driver.find_element(*link).click()
+
     def reload(self) -> None:
         self.driver.refresh()
 
@@ -135,6 +155,9 @@ class WebDriverTab:
         # WebKitGTK's driver steps over entries an app pushed with pushState (it went back to
         # about:blank); the page's own history.back() is what the back button does.
         self.driver.execute_script("history.back()")
+
+    def go_forward(self) -> None:
+        self.driver.execute_script("history.forward()")  # as go_back, for the same reason
 
     @property
     def url(self) -> str:
