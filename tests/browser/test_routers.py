@@ -223,10 +223,10 @@ def test_a_direct_load_of_a_redirecting_url_is_one_view_however_the_landing_is_c
     app = routed.counting_landing(landing)
     views = Views(site, collector, write_key, app)
     referrer = arrive(tab, site, views.url(app.redirect_path))
-    tab.wait_for_function(f"document.title === {app.page!r}")
+    titled(tab, app.page)
     assert tab.url == views.url(app.page_path)
     tab.click("nav a:last-of-type")  # Done: the view after it, so nothing came in between
-    tab.wait_for_function("document.title === 'Done'")
+    titled(tab, "Done")
     assert views.wait(2) == [
         views.of(app.page_path, app.page, referrer),
         views.of("/done", "Done", views.url(app.page_path)),
@@ -242,9 +242,9 @@ def test_a_landing_redirected_by_an_app_that_runs_after_the_bundle_is_one_view(
     app = routed.counting_landing("snippet")
     views = Views(site, collector, write_key, app)
     referrer = arrive(tab, site, views.url(app.redirect_path))
-    tab.wait_for_function(f"document.title === {app.page!r}")
+    titled(tab, app.page)
     tab.click("nav a:last-of-type")
-    tab.wait_for_function("document.title === 'Done'")
+    titled(tab, "Done")
     assert views.wait(2) == [
         views.of(app.page_path, app.page, referrer),
         views.of("/done", "Done", views.url(app.page_path)),

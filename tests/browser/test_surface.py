@@ -10,7 +10,7 @@ from analytics_web import __version__
 from analytics_web.collector import Fault
 from tests.support.collector_client import stored_events
 from tests.support.pages import call, open_page, page_url, send_marker
-from tests.support.tabs import Tab
+from tests.support.tabs import PlaywrightTab, Tab
 
 
 def open_module(page: Page | Tab, site, write_key: str) -> Page | Tab:
@@ -256,11 +256,10 @@ def test_track_link_on_the_snippets_stub_works_once_the_bundle_arrives(
 # -- load options ----------------------------------------------------------------------------------
 
 
-def stored_state(page: Page | Tab) -> dict:
-    cookies = page.context.cookies() if isinstance(page, Page) else page.cookies()
+def stored_state(tab: Tab) -> dict:
     return {
-        "cookies": sorted(cookie["name"] for cookie in cookies),
-        "localStorage": page.evaluate("Object.keys(localStorage).sort()"),
+        "cookies": sorted(cookie["name"] for cookie in tab.cookies()),
+        "localStorage": tab.evaluate("Object.keys(localStorage).sort()"),
     }
 
 
@@ -270,7 +269,7 @@ def stored_state(page: Page | Tab) -> dict:
     ids=["true", "function", "async-function"],
 )
 def test_disable_sends_nothing_and_stores_nothing(
-    context: BrowserContext, page: Page, site, write_key, collector, disable
+    page: Page, browser_name: str, site, write_key, collector, disable
 ):
     open_module(page, site, write_key)
     attempts: list[str] = []
@@ -284,7 +283,7 @@ def test_disable_sends_nothing_and_stores_nothing(
         return analytics.user().id();
     }}""")
     assert outcome == "u-1"  # the API works, in memory
-    assert stored_state(page) == {"cookies": [], "localStorage": []}
+    assert stored_state(PlaywrightTab(page, browser_name)) == {"cookies": [], "localStorage": []}
     assert attempts == []
 
 

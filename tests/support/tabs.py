@@ -144,9 +144,8 @@ class WebDriverTab:
         from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.wait import WebDriverWait
 
-        link = (By.LINK_TEXT, text)
-        WebDriverWait(self.driver, timeout).until(expected_conditions.element_to_be_clickable(link))
-        self.driver.find_element(*link).click()
+        clickable = expected_conditions.element_to_be_clickable((By.LINK_TEXT, text))
+        WebDriverWait(self.driver, timeout).until(clickable).click()
 
     def reload(self) -> None:
         self.driver.refresh()
