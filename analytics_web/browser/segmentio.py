@@ -25,10 +25,10 @@ from analytics_web.browser.util import handled, make_error, rejected
 from analytics_web.browser.wire import MAX_REQUEST_BYTES, body_text, chunks, serialized
 
 NAME = "Segment.io"
-# The outbox bounds: while events wait for the API (offline, or its last answer a failure),
-# new events past them are refused, so those already waiting are kept. Waiting events live in
-# localStorage, of which an origin has about 5 MB in all: 1 MB (some 1,400 events of 700 bytes)
-# leaves the site the rest. Events that never go (an ad blocker in front of the API) would
+# The outbox bounds: while events wait for the API (offline, or it failing: an answer asked
+# for a retry and none has acknowledged anything since), new events past them are refused, so
+# those already waiting are kept. Waiting events live in localStorage, of which an origin has
+# about 5 MB in all: 1 MB (some 1,400 events of 700 bytes) leaves the site the rest. Events that never go (an ad blocker in front of the API) would
 # otherwise fill it, and the site's own setItem calls would fail. A burst made while the API
 # takes events is not waiting: it goes out at once, however large, as analytics-next sends it.
 MAX_QUEUED_EVENTS = 10000
@@ -57,7 +57,8 @@ class SegmentDestination:
         self.soon = False
         self.in_flight = 0  # requests sent by send(), not yet answered
         self.batch_due = False  # a batch filled up or timed out while a request was in flight
-        self.api_failing = False  # the API's last answer asked for a retry: events wait for it
+        # An answer asked for a retry and none has acknowledged anything since: events wait.
+        self.api_failing = False
         self.retired = False
         self.retry_queue = settings["retryQueue"]
         self.headers = settings["headers"]
