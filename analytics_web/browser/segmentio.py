@@ -28,9 +28,10 @@ NAME = "Segment.io"
 # The outbox bounds: while events wait for the API (offline, or it failing: an answer asked
 # for a retry and none has acknowledged anything since), new events past them are refused, so
 # those already waiting are kept. Waiting events live in localStorage, of which an origin has
-# about 5 MB in all: 1 MB (some 1,400 events of 700 bytes) leaves the site the rest. Events that never go (an ad blocker in front of the API) would
-# otherwise fill it, and the site's own setItem calls would fail. A burst made while the API
-# takes events is not waiting: it goes out at once, however large, as analytics-next sends it.
+# about 5 MB in all: 1 MB (some 1,400 events of 700 bytes) leaves the site the rest. Events
+# that never go (an ad blocker in front of the API) would otherwise fill it, and the site's own
+# setItem calls would fail. A burst made while the API takes events is not waiting: it goes out
+# at once, however large, as analytics-next sends it.
 MAX_QUEUED_EVENTS = 10000
 MAX_QUEUED_BYTES = 1024 * 1024
 
