@@ -84,7 +84,10 @@ def read_id(cookies: Mapping[str, str], name: str) -> str | None:
     raw = cookies.get(name)
     if not raw:
         return None
-    value = unquote(raw)
+    try:
+        value = unquote(raw, errors="strict")
+    except UnicodeDecodeError:  # not percent-encoded by whoever wrote it: as the browser reads it
+        value = raw
     if value.startswith('"'):
         try:
             return usable_id(json.loads(value))

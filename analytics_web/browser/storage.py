@@ -26,6 +26,15 @@ def parse_stored(raw):
         return raw
 
 
+def decoded(raw):
+    """A cookie's value as written; one another program left not percent-encoded (a stray
+    "%") is taken as it is, since decodeURIComponent would throw and stop the library."""
+    try:
+        return decodeURIComponent(raw)
+    except:
+        return raw
+
+
 class MemoryStore:
     kind = "memory"
 
@@ -91,7 +100,7 @@ class CookieStore:
         def match(pair):
             nonlocal found
             if pair.trim().indexOf(prefix) == 0:
-                found = decodeURIComponent(pair.trim().slice(len(prefix)))
+                found = decoded(pair.trim().slice(len(prefix)))
 
         jar.split(";").forEach(match)
         return parse_stored(found)

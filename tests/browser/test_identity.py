@@ -79,6 +79,9 @@ def test_subdomains_of_one_site_share_the_visitor(page: Page, site, write_key, r
     [
         ("document.cookie = 'ajs_anonymous_id=from-cookie; path=/'", "from-cookie"),
         ("document.cookie = 'ajs_anonymous_id=%22quoted-cookie%22; path=/'", "quoted-cookie"),
+        # written raw by another program: read as it is, never a reason to stop
+        ("document.cookie = 'ajs_anonymous_id=50%; path=/'", "50%"),
+        ("document.cookie = 'ajs_anonymous_id=%E0%A4%A; path=/'", "%E0%A4%A"),
         ("localStorage.setItem('ajs_anonymous_id', JSON.stringify('from-local'))", "from-local"),
         ("localStorage.setItem('ajs_anonymous_id', 'bare-local')", "bare-local"),
         (
@@ -87,7 +90,15 @@ def test_subdomains_of_one_site_share_the_visitor(page: Page, site, write_key, r
             "cookie-wins",
         ),
     ],
-    ids=["cookie", "quoted-cookie", "json-local", "bare-local", "cookie-beats-local"],
+    ids=[
+        "cookie",
+        "quoted-cookie",
+        "stray-percent",
+        "broken-utf8",
+        "json-local",
+        "bare-local",
+        "cookie-beats-local",
+    ],
 )
 def test_ids_analytics_js_left_behind_are_adopted(
     tab: Tab, site, write_key, received, setup, expected

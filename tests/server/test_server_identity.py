@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -129,6 +130,15 @@ def test_a_returning_visitor_keeps_their_ids_for_another_year(visit: Visit):
     assert cookies["ajs_anonymous_id"]["value"] == "anon-42"
     assert cookies["ajs_user_id"]["value"] == "user-7"
     assert cookies["ajs_user_id"]["max-age"] == "31536000"
+
+
+@pytest.mark.parametrize("raw", ["50%", "%E0%A4%A"], ids=["stray-percent", "broken-utf8"])
+def test_an_id_cookie_not_percent_encoded_is_kept_as_the_browser_reads_it(raw: str):
+    identity = server_identity({"ajs_anonymous_id": raw}, secure=False)
+    assert identity.anonymous_id == raw  # the library reads such a cookie as it is
+    [cookie] = identity.cookies
+    value = cookie.header().split(";")[0].removeprefix("ajs_anonymous_id=")
+    assert unquote(value, errors="strict") == raw  # written back so the browser reads it again
 
 
 def test_ids_are_secure_cookies_on_https(visit: Visit):
