@@ -16,6 +16,13 @@ __pragma__("noalias", "type")
 KEEPALIVE_BUDGET = 64 * 1024 - 1024
 
 in_flight = {"keepalive": 0}  # per document, like the browser's own count
+# A Tracking API answers within a second. One silent for this long has stalled (a proxy or a
+# captive portal holding the connection): the attempt is abandoned as failed, so the calls
+# waiting on it settle and its events are retried, rather than all waiting on for as long as
+# the connection lasts. A slow uplink gets time to send the body on top (8 bytes a
+# millisecond, 64 kbit/s: 2G), so a big batch is never cut off at every attempt.
+STALLED_AFTER_MS = 10000
+SLOWEST_UPLINK_BYTES_PER_MS = 8
 
 
 def fits_keepalive(size):
@@ -46,11 +53,23 @@ def post(url, body, headers, keepalive):
     """POST a Blob: a promise of {status, retryAfter, text} (status 0 for a network error) that
     never rejects, or None when the browser refused the request outright (keepalive in an old
     browser, say). ``keepalive`` asks the browser to finish it even if the page goes."""
+    stop = __new__(AbortController())
+    stalled = setTimeout(
+        lambda: stop.abort(), STALLED_AFTER_MS + body.size / SLOWEST_UPLINK_BYTES_PER_MS
+    )
     try:
         request = fetch(
-            url, {"method": "POST", "headers": headers, "body": body, "keepalive": keepalive}
+            url,
+            {
+                "method": "POST",
+                "headers": headers,
+                "body": body,
+                "keepalive": keepalive,
+                "signal": stop.signal,
+            },
         )
     except:
+        clearTimeout(stalled)
         return None
     size = body.size if keepalive else 0
     in_flight["keepalive"] += size
@@ -60,6 +79,7 @@ def post(url, body, headers, keepalive):
         return result
 
     def answer(response):
+        clearTimeout(stalled)
         # Read to its end: only then does Chromium give the request's share of the keepalive
         # budget back when the answer is marked no-store, as gateways often mark them. Unread,
         # every request after 64 KB would be refused. The status decides at once all the same.
@@ -71,6 +91,7 @@ def post(url, body, headers, keepalive):
         }
 
     def failed(error):
+        clearTimeout(stalled)
         release(None)
         return {"status": 0}
 

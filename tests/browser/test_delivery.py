@@ -316,6 +316,32 @@ def test_a_dropped_connection_is_retried(
     report_delivery("connection dropped", 1)
 
 
+def test_a_call_settles_when_the_api_holds_its_request_unanswered(tab: Tab, site, write_key):
+    """A proxy or a captive portal that keeps the connection open and never answers: after a
+    while the attempt counts as failed, so a page awaiting its track before navigating goes
+    on, and the event is sent again and arrives."""
+    tab.goto(f"{site.url}/deferred.html")
+    tab.evaluate(
+        "([key, url]) => analytics.load(key, {apiHost: url})", [write_key, f"{site.url}/stall/v1"]
+    )
+    settled = tab.evaluate("""async () => {
+        const started = performance.now();
+        const gaveUp = new Promise((resolve) => setTimeout(() => resolve(null), 25000));
+        const ctx = await Promise.race([analytics.track('Through A Stall'), gaveUp]);
+        return ctx && {waitedMs: performance.now() - started, messageId: ctx.event.messageId,
+                       kept: String(ctx.failedDelivery() && ctx.failedDelivery().reason)};
+    }""")
+    assert settled is not None, "the call still waits on the unanswered request"
+    assert settled["waitedMs"] >= 10_000  # the first attempt had its time
+    assert "kept in the outbox and retried" in settled["kept"]
+
+    def arrived() -> int:
+        return sum(1 for sent in site.echoed if settled["messageId"].encode() in sent["body"])
+
+    assert wait_until(lambda: arrived() >= 1, 10)
+    assert arrived() == 1
+
+
 def test_a_400_drops_that_batch_without_retrying_and_reports_it(
     tab: Tab, site, write_key, collector, received, report_delivery
 ):

@@ -43,6 +43,7 @@ class TestSite:
         self.vendor_dir: Path | None = None
         # What /echo/v1/... was sent: a same-origin Tracking API that only listens.
         self.echoed: list[dict[str, Any]] = []
+        self.stalled: set[str] = set()  # messageIds /stall/v1/... has left unanswered once
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(PAGES), autoescape=True, undefined=jinja2.StrictUndefined
         )
@@ -59,6 +60,7 @@ class TestSite:
         app.router.add_get("/apps/{key}/{app}/{route:.*}", self.router_app)
         app.router.add_post("/echo/v1/{endpoint}", self.echo)
         app.router.add_post("/no-store/v1/{endpoint}", self.echo_no_store)
+        app.router.add_post("/stall/v1/{endpoint}", self.stall_once)
         app.router.add_get("/{page:.*}", self.page)
         return app
 
@@ -73,6 +75,17 @@ class TestSite:
         response = await self.echo(request)
         response.headers["Cache-Control"] = "no-store"
         return response
+
+    async def stall_once(self, request: web.Request) -> web.Response:
+        """The echo behind a proxy that holds a request's connection open without an answer,
+        the first time it carries an event: until the browser gives up on it."""
+        ids = {message["messageId"] for message in json.loads(await request.read())["batch"]}
+        if not ids <= self.stalled:
+            self.stalled |= ids
+            while request.transport is not None and not request.transport.is_closing():
+                await asyncio.sleep(0.1)
+            return web.Response(status=504)  # the browser has gone: nobody reads it
+        return await self.echo(request)
 
     async def bundle(self, request: web.Request) -> web.StreamResponse:
         """A file of dist/. The bundle's query reaches the feature files it fetches (they keep
