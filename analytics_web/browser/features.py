@@ -23,6 +23,10 @@ from analytics_web.browser.util import make_error
 # The bundle's file name in its URL: its features come from the same folder (and with the same
 # query), never from a third party's host.
 FILE_NAME = __new__(RegExp("[^/?#]*([?#].*)?$"))
+# A file that has not arrived after this long (a stalled CDN edge or proxy holding the
+# connection) has failed, as a missing one has: the calls waiting for it settle with the error
+# instead of waiting for ever. The files are a few KB, which a 2G network brings in seconds.
+STALLED_AFTER_MS = 10000
 
 
 def feature_file(name):
@@ -54,7 +58,7 @@ def script_fetcher(bundle):
                         file
                         + " could not be loaded from "
                         + url
-                        + " (missing, offline, or refused by the page's Content-Security-Policy"
+                        + " (missing, offline, stalled, or refused by the page's Content-Security-Policy"
                         + " or its integrity check): serve it beside the bundle, or load"
                         + " analytics.full.min.js, which has every feature in one file"
                     )
@@ -62,6 +66,7 @@ def script_fetcher(bundle):
 
             script.onload = loaded
             script.onerror = failed
+            setTimeout(failed, STALLED_AFTER_MS)  # no effect once the file is here
             script.crossOrigin = "anonymous"  # SRI is checked on CORS requests only
             script.integrity = FEATURE_INTEGRITY[name]
             if bundle and bundle.nonce:

@@ -163,7 +163,7 @@ SCRUB_THEN_TRACK = """async () => {
 }"""
 
 
-@pytest.mark.parametrize("failure", ["missing", "drop"])
+@pytest.mark.parametrize("failure", ["missing", "drop", "stall"])
 def test_a_middleware_whose_file_fails_stops_the_events_behind_it_and_says_which_file(
     tab: Tab, site, write_key, received, failure
 ):

@@ -82,16 +82,16 @@ class TestSite:
         ids = {message["messageId"] for message in json.loads(await request.read())["batch"]}
         if not ids <= self.stalled:
             self.stalled |= ids
-            while request.transport is not None and not request.transport.is_closing():
-                await asyncio.sleep(0.1)
-            return web.Response(status=504)  # the browser has gone: nobody reads it
+            await until_the_client_leaves(request)
+            return web.Response(status=504)
         return await self.echo(request)
 
     async def bundle(self, request: web.Request) -> web.StreamResponse:
         """A file of dist/. The bundle's query reaches the feature files it fetches (they keep
         it), so a test's bundle URL says what goes wrong with them, naming files: ``missing``
-        (404), ``slow`` (SLOW_FILE_S late), ``drop`` (the connection closes unanswered, as offline) or ``changed`` (a byte
-        added after the build, so its SRI hash no longer matches)."""
+        (404), ``slow`` (SLOW_FILE_S late), ``drop`` (the connection closes unanswered, as
+        offline), ``stall`` (the connection stays open unanswered until the browser leaves it)
+        or ``changed`` (a byte added after the build, so its SRI hash no longer matches)."""
         name = request.match_info["file"]
         path = self.dist / name
         if not path.is_file() or name in request.query.getall("missing", []):
@@ -100,6 +100,9 @@ class TestSite:
             await asyncio.sleep(self.delay_bundle)
         if name in request.query.getall("slow", []):  # a slow network, for this file only
             await asyncio.sleep(SLOW_FILE_S)
+        if name in request.query.getall("stall", []):
+            await until_the_client_leaves(request)
+            return web.Response(status=504)
         if name in request.query.getall("drop", []) and request.transport:
             request.transport.abort()
             return web.Response()
@@ -173,6 +176,13 @@ class TestSite:
         if "csp" in query:  # a strict policy: scripts from this origin or with the nonce, no eval
             headers["Content-Security-Policy"] = f"script-src 'self' 'nonce-{nonce}'"
         return web.Response(text=html, content_type="text/html", headers=headers)
+
+
+async def until_the_client_leaves(request: web.Request) -> None:
+    """Hold a request unanswered, as a stalled proxy does, until its connection closes (what
+    is answered then is read by nobody)."""
+    while request.transport is not None and not request.transport.is_closing():
+        await asyncio.sleep(0.1)
 
 
 @web.middleware
