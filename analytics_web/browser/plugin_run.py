@@ -23,6 +23,13 @@ from analytics_web.browser.util import (
     outcome,
 )
 
+# How long events wait for a plugin's load() (never for a destination's). One that has not
+# finished by then (waiting on a third party's script an ad blocker stopped, say) would hold
+# every event of the page until the visitor leaves, and lose them: from then on they go through
+# it as it is, as analytics-next runs a plugin before its load() has finished. register() still
+# waits for the load.
+LOAD_WAIT_MS = 10000
+
 
 def answer(method, target, argument):
     """outcome(), or a promise of it when the method returned a promise."""
@@ -53,19 +60,26 @@ def load(pipeline, plugin):
     A destination that fails to load is left out with a warning; any other plugin that
     fails rejects the promise. (register() checks the plugin first: plugins.py.)"""
     destination = plugin.type == "destination"
+    placed = {"yet": destination}  # in the pipeline, or never to be (its load failed)
     if destination:
         in_turn(pipeline.plugins, plugin)  # its events wait for it there (see hand_to)
 
-    def loaded(result):
-        if not destination:
+    def place():
+        if not placed["yet"]:
+            placed["yet"] = True
             in_turn(pipeline.plugins, plugin)
+            return True
+
+    def loaded(result):
+        place()
         pipeline.debug.show("note", 'plugin "' + plugin.name + '" (' + plugin.type + ") loaded")
         return True
 
     def failed(error):
+        placed["yet"] = True
+        pipeline.plugins = pipeline.plugins.filter(lambda other: other != plugin)
         if not destination:
             return Promise.reject(error)
-        pipeline.plugins = pipeline.plugins.filter(lambda other: other != plugin)
         pipeline.failed.push(plugin.name)
         console.warn(
             'analytics-web: destination "'
@@ -80,7 +94,18 @@ def load(pipeline, plugin):
         .then(loaded, failed)
     )
     pipeline.runner = run
-    pipeline.wait_for(plugin, done)
+    if destination:
+        pipeline.wait_for(plugin, done)
+        return done
+
+    def stuck():
+        if place():
+            console.warn(
+                'analytics-web: plugin "' + plugin.name + '" still loads; events go through it'
+            )
+
+    waited = __new__(Promise(lambda resolve: setTimeout(resolve, LOAD_WAIT_MS)))
+    pipeline.wait_for(plugin, Promise.race([done, waited.then(stuck)]))
     return done
 
 

@@ -246,6 +246,29 @@ def test_register_waits_for_load_and_deregister_calls_unload(loaded_tab: Tab, re
     assert during["context"]["slow"] is True and "slow" not in after["context"]
 
 
+def test_a_plugin_whose_load_never_finishes_holds_events_only_a_while(loaded_tab: Tab, received):
+    """An enrichment whose load() waits on a third party that never answers (its script
+    stopped by an ad blocker): events wait for it a while, then go through it as it is, as
+    analytics-next runs it, rather than wait until the visitor leaves and be lost."""
+    got = loaded_tab.evaluate("""async () => {
+        const started = performance.now();
+        const registering = analytics.register(plugin('Stuck', 'enrichment', {
+            load: () => new Promise(() => {}),
+            track: ctx => { ctx.updateEvent('context.stuck', true); return ctx },
+        }));
+        const gaveUp = new Promise(resolve => setTimeout(() => resolve(null), 25000));
+        const ctx = await Promise.race([analytics.track('Past A Stuck Plugin'), gaveUp]);
+        const now = new Promise(resolve => setTimeout(() => resolve('loading'), 0));
+        const registered = await Promise.race([registering.then(() => 'registered'), now]);
+        return {settled: ctx !== null, waitedMs: performance.now() - started, registered};
+    }""")
+    assert got["settled"], "the call still waits on the plugin's load()"
+    assert got["waitedMs"] >= 10_000  # the load had its time
+    assert got["registered"] == "loading"  # register() waits for the load, as analytics-next's
+    [event] = received(1)
+    assert event["context"]["stuck"] is True  # through the plugin, not around it
+
+
 def test_a_plugin_without_a_type_is_refused_clearly(loaded_tab: Tab):
     message = loaded_tab.evaluate(
         "analytics.register({name: 'Odd', load() {}}).then(() => 'ok', e => e.message)"
