@@ -260,7 +260,12 @@ def start(analytics, write_key, options, disabled):
             analytics.page()
     made_first = SETUP_METHODS.concat(LISTENER_METHODS)
     replay(analytics, kept.filter(lambda call: made_first.indexOf(call["method"]) < 0))
-    Promise.all(analytics.pipeline.loading.map(lambda entry: entry["loaded"])).then(
+    # Not for a destination's load, as in analytics-next: one whose SDK an ad blocker stopped
+    # may never finish, and the page's ready() code would never run for that visitor.
+    held = analytics.pipeline.loading.filter(
+        lambda entry: entry["for_plugin"].type != "destination"
+    )
+    Promise.all(held.map(lambda entry: entry["loaded"])).then(
         lambda: analytics.mark_ready(analytics)
     )
     if options["webVitals"] and not disabled:

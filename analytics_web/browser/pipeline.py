@@ -25,8 +25,8 @@ class Pipeline:
         self.plugins = []
         # destination middleware: {'name': destination or '*', 'run': run(event, extra)}
         self.middleware = []
-        # {for_plugin, loaded}: plugins still loading, loaded resolving true once one has. ready()
-        # waits for all of them, events for all but destinations.
+        # {for_plugin, loaded}: plugins still loading, loaded resolving true once one has.
+        # Events and ready() wait for all but destinations (and those 10 s at most).
         self.loading = []
         self.failed = []  # names of destinations that failed to load
         self.gate = None  # consent: gate(name) says whether a destination may have events
@@ -49,7 +49,7 @@ class Pipeline:
         self.own.push(plugin)
 
     def wait_for(self, plugin, done):
-        """Events (but for a destination's: see plugin_run.hand_to) and ready() wait until
+        """Events and ready() (but for a destination's: see plugin_run.hand_to) wait until
         ``done`` settles: ``plugin`` loading."""
         entry = {"for_plugin": plugin, "loaded": done.catch(lambda error: None)}
         self.loading.push(entry)

@@ -180,6 +180,25 @@ def test_ready_waits_for_each_plugins_own_ready(loaded_tab: Tab):
     assert order == ["before the sdk", "sdk ready", "ready callback"]
 
 
+def test_ready_does_not_wait_for_a_destination_that_never_loads(tab: Tab, site, write_key):
+    """A destination registered before load (on the snippet's stub, or in the load options)
+    whose SDK an ad blocker stopped never finishes loading: the page's analytics.ready() code
+    runs all the same, as with analytics-next."""
+    tab.goto(f"{site.url}/deferred.html")
+    outcome = tab.evaluate(
+        """async ([key, host]) => {
+            analytics.register({name: 'Blocked SDK', type: 'destination', version: '1',
+                isLoaded: () => false, load: () => new Promise(() => {}), track: ctx => ctx});
+            analytics.load(key, {apiHost: host, protocol: 'http'});
+            const ran = new Promise(resolve => analytics.ready(() => resolve('ran')));
+            const late = new Promise(resolve => setTimeout(() => resolve('never ran'), 5000));
+            return Promise.race([ran, late]);
+        }""",
+        [write_key, site.api_host],
+    )
+    assert outcome == "ran"
+
+
 def test_after_plugins_run_once_the_destinations_have_the_event(loaded_tab: Tab, received):
     loaded_tab.evaluate("""() => {
         window.order = [];
