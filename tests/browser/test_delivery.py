@@ -650,14 +650,24 @@ def test_after_ten_failed_attempts_events_wait_for_a_later_page(
     pending = page.evaluate("""async () => {
         window.gaveUp = null;
         analytics.on('error', error => { window.gaveUp = error.message });
+        const realFetch = window.fetch;
+        window.inFlight = 0;  // requests the page is waiting on
+        window.fetch = (...args) => {
+            window.inFlight += 1;
+            const request = realFetch(...args);
+            request.finally(() => { window.inFlight -= 1 }).catch(() => {});
+            return request;
+        };
         const ctx = await analytics.track('Patient');
         return ctx.failedDelivery().reason.message;
     }""")
     assert "503" in pending  # settled after the first attempt, not after all ten
     deadline = time.monotonic() + 60
-    # Each retry is scheduled only once the real request before it has been answered, so
-    # fake time moves on until the collector has seen the next attempt, ten times over.
+    # Each retry is scheduled only once the real request before it has been answered. Fake
+    # time moves on only while no request is waiting for its answer: 10 s of it passing over
+    # one would give that attempt up as stalled (transport.py).
     while page.evaluate("window.gaveUp") is None and time.monotonic() < deadline:
+        assert wait_until(lambda: page.evaluate("window.inFlight") == 0, 10)
         page.clock.run_for(5_000)
     assert "not delivered (503) after 10 attempts" in page.evaluate("window.gaveUp")
     assert [r["status"] for r in collector.store.requests(write_key=write_key)] == [503] * 10
