@@ -57,8 +57,9 @@ def load(pipeline, plugin):
     """Load a plugin, then let it see events. Events wait for a plugin that loads, but for
     a destination: that is a third party (a script an ad blocker stops, a tool that never
     answers), so Segment.io and the others go on, and it gets what it missed once loaded.
-    A destination that fails to load is left out with a warning; any other plugin that
-    fails rejects the promise. (register() checks the plugin first: plugins.py.)"""
+    The promise waits for any plugin's load but a destination's; a destination that fails to
+    load is left out with a warning, any other plugin that fails rejects the promise.
+    (register() checks the plugin first: plugins.py.)"""
     destination = plugin.type == "destination"
     placed = {"yet": destination}  # in the pipeline, or never to be (its load failed)
     if destination:
@@ -94,9 +95,9 @@ def load(pipeline, plugin):
         .then(loaded, failed)
     )
     pipeline.runner = run
-    if destination:
+    if destination:  # register() does not wait for its third party either, as in analytics-next
         pipeline.wait_for(plugin, done)
-        return done
+        return Promise.resolve(True)
 
     def stuck():
         if place():
