@@ -262,10 +262,7 @@ def start(analytics, write_key, options, disabled):
     replay(analytics, kept.filter(lambda call: made_first.indexOf(call["method"]) < 0))
     # Not for a destination's load, as in analytics-next: one whose SDK an ad blocker stopped
     # may never finish, and the page's ready() code would never run for that visitor.
-    held = analytics.pipeline.loading.filter(
-        lambda entry: entry["for_plugin"].type != "destination"
-    )
-    Promise.all(held.map(lambda entry: entry["loaded"])).then(
+    Promise.all(analytics.pipeline.holding().map(lambda entry: entry["loaded"])).then(
         lambda: analytics.mark_ready(analytics)
     )
     if options["webVitals"] and not disabled:

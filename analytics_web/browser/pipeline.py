@@ -55,6 +55,10 @@ class Pipeline:
         self.loading.push(entry)
         entry["loaded"].then(lambda ok: self.loading.splice(self.loading.indexOf(entry), 1))
 
+    def holding(self):
+        """The loads that events and ready() wait for: every plugin's but a destination's."""
+        return self.loading.filter(lambda entry: entry["for_plugin"].type != "destination")
+
     def direct_route(self, event):
         """Segment.io's plugin when ``event`` can skip the promise-driven run: only the
         library's own plugins are there, nothing loads, no middleware, no consent gate, nobody

@@ -113,7 +113,7 @@ def load(pipeline, plugin):
 async def run(pipeline, ctx):
     """The event through every plugin. Resolves with the context once each destination has
     had it; rejects when a before plugin dropped it or Segment.io refused it."""
-    held = pipeline.loading.filter(lambda entry: entry["for_plugin"].type != "destination")
+    held = pipeline.holding()
     if len(held):
         await Promise.all(held.map(lambda entry: entry["loaded"]))
     plugins = pipeline.plugins.slice()
