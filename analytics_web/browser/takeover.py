@@ -75,8 +75,13 @@ def install():
     script = document.currentScript
     key = global_key(script)
     stub = window[key]
-    if stub and not Array.isArray(stub):
-        return  # a second copy of the bundle on the page: the first one stays in charge
+    if not Array.isArray(stub):
+        if stub and stub.window != stub and stub.initialize:
+            return  # a second copy of the bundle on the page: the first one stays in charge
+        # Not a stub: nothing, or what the page's markup names so when the bundle's <script>
+        # comes after it (an element with id="analytics", a frame's window, whose properties
+        # cannot even be read when it is another origin's).
+        stub = None
     source["fetch"] = script_fetcher(script)
     analytics = Analytics()
     window[key] = analytics

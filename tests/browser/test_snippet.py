@@ -205,3 +205,72 @@ def test_a_stub_the_page_kept_passes_its_calls_to_the_library(tab: Tab, site, wr
     assert tab.evaluate("Array.isArray(window.kept)")  # the stub, not the library
     call(tab, "window.kept.track('Through The Kept Stub')")
     assert sorted(event["type"] for event in received(2)) == ["page", "track"]
+
+
+# -- a tag added after the page's markup ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("loader", "named"),
+    [
+        ("snippet", "id"),
+        ("snippet", "form"),
+        ("snippet", "two"),
+        ("snippet", "frame"),
+        ("snippet", "foreign-frame"),
+        ("bundle", "id"),
+        ("bundle", "foreign-frame"),
+    ],
+)
+def test_a_tag_added_after_markup_that_names_analytics_still_counts(
+    tab: Tab, site, write_key, received, loader, named
+):
+    """A tag manager adds the snippet (or the bundle's <script>) once the page has loaded. By
+    then window.analytics is whatever the markup calls "analytics": an element (id or form
+    name), a collection of two, a frame's window; another origin's cannot even be read."""
+    query = {
+        "key": write_key,
+        "named": named,
+        "foreign": site.url.replace("127.0.0.1", "localhost"),
+    }
+    if loader == "bundle":
+        query["bundle"] = "1"
+    tab.goto(f"{site.url}/late.html?{urllib.parse.urlencode(query)}")
+    tab.wait_for_function("window.analytics.initialized === true")
+    events = received(2)
+    assert [(event["type"], event.get("event")) for event in events] == [
+        ("page", None),
+        ("track", "Early"),
+    ]
+    # The markup itself is untouched: the page's own code still finds it by its name.
+    assert tab.evaluate("document.querySelectorAll('#analytics, [name=analytics]').length") == (
+        2 if named == "two" else 1
+    )
+
+
+def test_a_snippet_finding_another_scripts_analytics_leaves_it_and_says_what_to_do(
+    tab: Tab, site, write_key
+):
+    tab.goto(f"{site.url}/blank.html")
+    script = snippet_script(render(write_key, api_host=site.api_host, protocol="http"))
+    outcome = tab.evaluate(
+        """(script) => {
+        window.analytics = {theirs: true};
+        const said = [];
+        const error = console.error;
+        console.error = (...args) => said.push(args.join(' '));
+        let thrown = null;
+        try { new Function(script)() } catch (problem) { thrown = String(problem) }
+        console.error = error;
+        return {
+            thrown, said,
+            kept: JSON.stringify(window.analytics),
+            bundles: document.querySelectorAll('script[src*="analytics"]').length,
+        };
+    }""",
+        script,
+    )
+    assert outcome["thrown"] is None
+    assert outcome["kept"] == '{"theirs":true}' and outcome["bundles"] == 0
+    [said] = outcome["said"]
+    assert "window.analytics belongs to another script" in said and "globalAnalyticsKey" in said
