@@ -36,7 +36,9 @@ BOT_PATTERNS = [
     "applebot",  # support.apple.com/en-us/119829
     "petalbot",  # aspiegel.com/petalbot
     "seznambot",  # napoveda.seznam.cz/en/seznamcz-web-search
-    "sogou",  # sogou.com/docs/help/webmasters.htm
+    # sogou.com/docs/help/webmasters.htm: its spiders only ("Sogou web spider", "Sogou-Test-Spider"),
+    # never the Sogou browser and search app (SogouMobileBrowser, SogouSearch) people use
+    "sogou.{0,12}spider",
     # SEO crawlers
     "ahrefsbot",  # ahrefs.com/robot
     "semrushbot",  # semrush.com/bot

@@ -22,6 +22,9 @@ BOTS = {
     " like Gecko) Version/13.1.1 Safari/605.1.15 (Applebot/0.1; +http://www.apple.com/go/applebot)",
     "Yahoo! Slurp": "Mozilla/5.0 (compatible; Yahoo! Slurp;"
     " http://help.yahoo.com/help/us/ysearch/slurp)",
+    "Sogou web spider": "Sogou web spider/4.0(+http://www.sogou.com/docs/help/webmasters.htm#07)",
+    "Sogou Pic Spider": "Sogou Pic Spider/3.0(+http://www.sogou.com/docs/help/webmasters.htm#07)",
+    "Sogou-Test-Spider": "Sogou-Test-Spider/4.0 (compatible; MSIE 5.5; Windows 98)",
     "AhrefsBot": "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)",
     "SemrushBot": "Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)",
     "Screaming Frog": "Screaming Frog SEO Spider/20.0",
@@ -91,6 +94,19 @@ PEOPLE = {
     " (KHTML, like Gecko) GSA/330.0.665236494 Mobile/15E148 Safari/604.1",
     "Discord desktop": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML,"
     " like Gecko) discord/1.0.9163 Chrome/124.0.6367.243 Electron/30.2.0 Safari/537.36",
+    "Sogou Mobile Browser": "Mozilla/5.0 (Linux; Android 10; HMA-AL00) AppleWebKit/537.36"
+    " (KHTML, like Gecko) Version/4.0 Chrome/66.0.3359.126 Mobile Safari/537.36"
+    " SogouMSE,SogouMobileBrowser/5.29.11",
+    "Sogou search app": "Mozilla/5.0 (Linux; Android 11; M2012K11AC) AppleWebKit/537.36 (KHTML,"
+    " like Gecko) Version/4.0 Chrome/87.0.4280.141 Mobile Safari/537.36 SogouSearch"
+    " Android1.0 version3.0 AppVersion/10600",
+    "QQ Browser": "Mozilla/5.0 (Linux; U; Android 12; zh-cn; PGT-AN10) AppleWebKit/537.36 (KHTML,"
+    " like Gecko) Version/4.0 Chrome/109.0.5414.86 MQQBrowser/14.2 Mobile Safari/537.36",
+    "UC Browser": "Mozilla/5.0 (Linux; U; Android 11; en-US; RMX2193) AppleWebKit/537.36 (KHTML,"
+    " like Gecko) Version/4.0 Chrome/100.0.4896.58 UCBrowser/13.4.2.1307 Mobile Safari/537.36",
+    "DuckDuckGo browser": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X)"
+    " AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 DuckDuckGo/7"
+    " Safari/605.1.15",
     "Huawei Browser": "Mozilla/5.0 (Linux; Android 12; HarmonyOS; NOH-AN00; HMSCore 6.13.0.302)"
     " AppleWebKit/537.36 (KHTML, like Gecko) Chrome/114.0.5735.196 HuaweiBrowser/15.0.4.312"
     " Mobile Safari/537.36",
