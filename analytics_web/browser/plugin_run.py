@@ -61,13 +61,14 @@ def load(pipeline, plugin):
     load is left out with a warning, any other plugin that fails rejects the promise.
     (register() checks the plugin first: plugins.py.)"""
     destination = plugin.type == "destination"
-    placed = {"yet": destination}  # in the pipeline, or never to be (its load failed)
+    placed = destination  # in the pipeline, or never to be (its load failed)
     if destination:
         in_turn(pipeline.plugins, plugin)  # its events wait for it there (see hand_to)
 
     def place():
-        if not placed["yet"]:
-            placed["yet"] = True
+        nonlocal placed
+        if not placed:
+            placed = True
             in_turn(pipeline.plugins, plugin)
             return True
 
@@ -77,7 +78,8 @@ def load(pipeline, plugin):
         return True
 
     def failed(error):
-        placed["yet"] = True
+        nonlocal placed
+        placed = True
         pipeline.plugins = pipeline.plugins.filter(lambda other: other != plugin)
         if not destination:
             return Promise.reject(error)
