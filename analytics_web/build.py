@@ -22,7 +22,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from analytics_web import __version__
+from analytics_web import __version__, feature_urls
 from analytics_web.paths import BROWSER_DIR, SOURCE_ROOT
 from analytics_web.snippet import FEATURES as FEATURE_NAMES
 
@@ -120,13 +120,6 @@ class FileFacts:
         return cls(path.name, len(data), len(gzip.compress(data, 9, mtime=0)), f"sha384-{digest}")
 
 
-def feature_integrity(path: Path) -> str:
-    """The SRI hash the core carries for a feature file (and render()'s preload hint gives):
-    SHA-256, whose hash is shorter than SHA-384's in a file every visitor downloads."""
-    digest = base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
-    return f"sha256-{digest}"
-
-
 def build(root: Path = SOURCE_ROOT, *, force: bool = False) -> list[FileFacts]:
     """Build dist/ under ``root`` (a source checkout) and return the facts of each bundle."""
     dist = root / "dist"
@@ -165,7 +158,7 @@ def build(root: Path = SOURCE_ROOT, *, force: bool = False) -> list[FileFacts]:
         bundled = dist / output.file
         _esbuild(esbuild, work / output.entry / output.source, bundled, output, integrity, names)
         if output in FEATURE_OUTPUTS and output.format == "iife":
-            integrity[output.file.split(".")[1]] = feature_integrity(bundled)
+            integrity[output.file.split(".")[1]] = feature_urls.integrity(bundled.read_bytes())
     for output in OUTPUTS:
         _name_real_sources(dist / f"{output.file}.map")
     facts = _facts(dist)

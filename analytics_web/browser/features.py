@@ -33,6 +33,16 @@ def feature_file(name):
     return "analytics." + name + ".min.js"
 
 
+def feature_url(src, name):
+    """The bundle's URL with the file's name and, as ``v``, the start of its SRI hash: a new
+    release's core never takes the last release's file from a cache (its hash check would refuse
+    it, failing every call that needs it). analytics_web/feature_urls.py says the same for
+    render()'s preload hints and the proxy."""
+    url = src.replace(FILE_NAME, feature_file(name) + "$1")
+    version = encodeURIComponent(FEATURE_INTEGRITY[name].slice(7, 19))
+    return url + ("&" if url.indexOf("?") >= 0 else "?") + "v=" + version
+
+
 def script_fetcher(bundle):
     """Features as <script>s beside ``bundle`` (the bundle's own <script>), with its nonce (a
     strict Content-Security-Policy lets them run) and the SRI hash this build carries for each
@@ -41,7 +51,7 @@ def script_fetcher(bundle):
 
     def fetch(name):
         file = feature_file(name)
-        url = src.replace(FILE_NAME, file + "$1")
+        url = feature_url(src, name)
 
         def attach(resolve, reject):
             script = document.createElement("script")

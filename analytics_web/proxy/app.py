@@ -29,6 +29,7 @@ from typing import Any
 
 from aiohttp import web
 
+from analytics_web import feature_urls
 from analytics_web.cookies import identity_of_events
 from analytics_web.paths import dist_dir
 from analytics_web.proxy.forwarder import MAX_BACKOFF_S, Forwarder
@@ -53,8 +54,13 @@ from analytics_web.tracking_api import (
 log = logging.getLogger(__name__)
 
 # Long enough for a visitor's pages to share one download, short enough that a new release
-# reaches everyone within the hour; the ETag makes each revalidation a 304.
-BUNDLE_CACHE_CONTROL = "public, max-age=3600"
+# reaches every page within 5 minutes (as from Segment's CDN): until then a page runs the last
+# release's core, which cannot use a feature file of the new one that it has not cached yet
+# (its hash check refuses it). The ETag makes each revalidation a 304.
+BUNDLE_CACHE_CONTROL = "public, max-age=300"
+# A feature file asked for by its version (?v=, analytics_web/feature_urls.py) is that file for
+# as long as the URL exists: each release's core asks for its own.
+VERSIONED_CACHE_CONTROL = "public, max-age=31536000, immutable"
 # The bundles and the feature files they fetch on first use (analytics.consent.min.js ...), with
 # their source maps: whatever dist/ holds by these names.
 BUNDLE_FILES = re.compile(r"analytics(?:\.[a-z]+)*\.js(?:\.map)?")
@@ -100,12 +106,19 @@ class Bundle:
     gzipped: bytes
     etag: str
     content_type: str
+    version: str  # as a core names it in a feature file's URL
 
     @classmethod
     def of(cls, body: bytes, *, source_map: bool) -> Bundle:
         etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
         kind = "application/json" if source_map else "text/javascript"
-        return cls(body, gzip.compress(body, 9, mtime=0), etag, f"{kind}; charset=utf-8")
+        return cls(
+            body,
+            gzip.compress(body, 9, mtime=0),
+            etag,
+            f"{kind}; charset=utf-8",
+            feature_urls.version(feature_urls.integrity(body)),
+        )
 
     @classmethod
     def read(cls, path: Path) -> Bundle:
@@ -217,8 +230,9 @@ async def bundle(request: web.Request) -> web.StreamResponse:
     served: Bundle | None = bundles.get(name)
     if served is None:
         raise web.HTTPNotFound()
+    versioned = served.version in request.query.getall("v", [])
     headers = {
-        "Cache-Control": BUNDLE_CACHE_CONTROL,
+        "Cache-Control": VERSIONED_CACHE_CONTROL if versioned else BUNDLE_CACHE_CONTROL,
         "ETag": served.etag,
         "Vary": "Accept-Encoding",
         "Access-Control-Allow-Origin": "*",  # <script crossorigin integrity=...> needs it

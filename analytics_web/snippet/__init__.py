@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from analytics_web import __version__
+from analytics_web.feature_urls import beside, feature_url
 from analytics_web.paths import dist_dir, snippet_dir
 
 DEFAULT_SRC = "/dist/analytics.min.js"
@@ -30,8 +31,6 @@ DEFAULT_SRC = "/dist/analytics.min.js"
 FEATURES = ("autotrack", "consent", "debug", "plugins", "querystring", "webvitals")
 SINGLE_FILE = "analytics.full.min.js"
 NOT_IN_SINGLE_FILE = ("webvitals",)
-# A bundle URL's file name (and query): a feature file's URL is the bundle's with its own name.
-FILE_NAME = re.compile(r"[^/?#]*([?#].*)?$")
 # CSP's nonce-source: base64 or base64url characters, at most two "=" at the end.
 NONCE = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
 INTEGRITY = re.compile(r"sha(?:256|384|512)-[A-Za-z0-9+/]+={0,2}")
@@ -126,7 +125,7 @@ def render(
     ):
         raise ValueError(f"integrity {integrity!r:.60} is not an SRI hash such as sha384-<base64>")
     if single_file:
-        src = FILE_NAME.sub(SINGLE_FILE + r"\1", src, count=1)
+        src = beside(src, SINGLE_FILE)
     wanted = _features(features, options)
     preloads = [
         _preload(src, name) for name in wanted if not single_file or name in NOT_IN_SINGLE_FILE
@@ -200,12 +199,11 @@ def _features(features: Iterable[str], options: dict[str, Any]) -> list[str]:
 
 
 def _preload(src: str, feature: str) -> dict[str, str]:
-    """A feature file's preload hint, with the SRI hash the bundle carries for it (the same,
-    or the browser would download it again)."""
-    file = f"analytics.{feature}.min.js"
+    """A feature file's preload hint: the URL the core fetches it from and the SRI hash it
+    carries for it (both the same, or the browser downloads the file again)."""
     manifest = json.loads((dist_dir() / "manifest.json").read_text())
-    href = FILE_NAME.sub(file + r"\1", src, count=1)
-    return {"href": href, "integrity": str(manifest["features"][feature])}
+    integrity = str(manifest["features"][feature])
+    return {"href": feature_url(src, feature, integrity), "integrity": integrity}
 
 
 def bundle_integrity(file: str = "analytics.min.js") -> str:

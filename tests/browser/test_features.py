@@ -6,6 +6,7 @@ when the file cannot be had. In Chromium, Firefox and WebKit."""
 from __future__ import annotations
 
 import json
+import secrets
 import urllib.parse
 
 import pytest
@@ -235,6 +236,31 @@ def test_preload_hints_fetch_the_pages_features_beside_the_bundle(
     tab.click("#go")
     tab.wait_for_url("**/blank.html")
     assert [event.get("event") for event in received(2) if event["type"] == "track"] == ["Go"]
+
+
+def test_a_new_release_fetches_its_own_feature_file_past_the_last_ones_in_the_cache(
+    tab: Tab, site, write_key, received
+):
+    """A site deploys a new release while the visitor's browser holds the last release's
+    plugins file (the site's CDN lets browsers keep it for an hour). The new core must not take
+    that file from the cache: its hash check refuses it, and every event behind a middleware
+    would fail until the cache expired."""
+    folder = secrets.token_hex(8)
+    page = features_page(site, write_key, bundle=f"/release/{folder}/analytics.min.js")
+    tag_and_track = """(release) => new Promise((resolve) => {
+        analytics.addSourceMiddleware(({payload, next}) => {
+            payload.obj.properties.release = release; next(payload); });
+        analytics.track('Tagged').then(() => resolve('sent'), (error) => resolve(error.message));
+    })"""
+    tab.goto(page)
+    loaded(tab)
+    assert tab.evaluate(tag_and_track, "last") == "sent"
+    site.deployed.add(folder)
+    tab.goto(page)
+    loaded(tab)
+    assert tab.evaluate(tag_and_track, "next") == "sent"
+    tagged = [event["properties"]["release"] for event in received(4) if event["type"] == "track"]
+    assert tagged == ["last", "next"]
 
 
 def test_the_single_file_has_every_feature_in_one_request(

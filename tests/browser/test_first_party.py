@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route
 
 from analytics_web.collector import CollectorServer
+from analytics_web.feature_urls import feature_url
 from analytics_web.serving import ThreadedServer
 from analytics_web.tracking_api.times import parse_time
 from tests.support.collector_client import upstream_received, wait_for_events
@@ -93,10 +94,11 @@ def test_the_library_keeps_a_server_set_id_across_pages_without_rewriting_it(
 
 @pytest.mark.parametrize("bundle", ["proxy", "segment"])
 def test_a_feature_file_comes_through_the_proxy_from_beside_the_bundle(
-    tab: Tab, first_party: str, upstream: CollectorServer, write_key: str, bundle: str
+    tab: Tab, first_party: str, upstream: CollectorServer, write_key: str, bundle: str, dist: Path
 ):
     """The bundle at the proxy's /analytics.min.js or at Segment's path there fetches the
-    plugin file from the same place (never a third party's host), and it works."""
+    plugin file from the same place (never a third party's host), and it works. It asks for
+    the file by its version, which the proxy lets browsers keep for good."""
     tab.goto(f"{first_party}/plain/home?bundle={bundle}")
     tab.wait_for_function("window.analytics.initialized === true")
     tab.evaluate(
@@ -112,7 +114,12 @@ def test_a_feature_file_comes_through_the_proxy_from_beside_the_bundle(
         "performance.getEntriesByType('resource').map((entry) => new URL(entry.name))"
         ".filter((url) => url.pathname.includes('.plugins.')).map((url) => url.href)"
     )
-    assert fetched == [f"{first_party}{folder}analytics.plugins.min.js"]
+    integrity = json.loads((dist / "manifest.json").read_text())["features"]["plugins"]
+    assert fetched == [feature_url(f"{first_party}{folder}analytics.min.js", "plugins", integrity)]
+    cache = tab.evaluate(
+        "(url) => fetch(url).then((answer) => answer.headers.get('Cache-Control'))", fetched[0]
+    )
+    assert cache == "public, max-age=31536000, immutable"
 
 
 def test_segments_snippet_unchanged_but_for_its_host_loads_through_the_proxy(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 
 import jinja2
 import pytest
@@ -125,10 +126,13 @@ def test_bundle_integrity_matches_the_manifest(dist):
     ],
 )
 def test_load_options_that_ask_for_a_feature_preload_its_file(dist, options, file):
-    html = render("KEY", src="/static/analytics.min.js", load_options=options)
+    html = render("KEY", src="/static/analytics.min.js?site=1", load_options=options)
     name = file.split(".")[1]
     integrity = json.loads((dist / "manifest.json").read_text())["features"][name]
-    assert f'href="/static/{file}"' in html and integrity in html
+    # The URL the core asks for: the bundle's query, then the file's version (the start of its
+    # hash, as encodeURIComponent writes it).
+    version = urllib.parse.quote(integrity.removeprefix("sha256-")[:12], safe="")
+    assert f'href="/static/{file}?site=1&amp;v={version}"' in html and integrity in html
     assert 'rel="preload"' in html
 
 
@@ -137,7 +141,7 @@ def test_a_single_file_page_preloads_only_what_is_not_built_into_it():
     assert 'rel="preload"' not in consent
     vitals = render("KEY", load_options={"webVitals": True}, single_file=True)
     assert vitals.count('rel="preload"') == 1
-    assert 'href="/dist/analytics.webvitals.min.js"' in vitals
+    assert 'href="/dist/analytics.webvitals.min.js?v=' in vitals
 
 
 text_values = st.text()

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from analytics_web.collector import CollectorServer, Fault
+from analytics_web.feature_urls import feature_url
 from analytics_web.proxy import ProxyServer
 from analytics_web.proxy.app import PROXY_MARK
 from analytics_web.tracking_api.times import parse_time
@@ -283,12 +284,26 @@ def test_the_bundle_is_served_cacheable_with_an_etag(proxy, dist, path):
         assert body == PROXY_MARK.decode() + (dist / file).read_text()
     else:
         assert body == (dist / file).read_text()
-    assert headers["Cache-Control"] == "public, max-age=3600"
+    assert headers["Cache-Control"] == "public, max-age=300"
     assert headers["Content-Type"].startswith("text/javascript")
     # A page on another host fetches them in CORS mode (crossorigin, for their SRI hashes).
     assert headers["Access-Control-Allow-Origin"] == "*"
     status, _, _ = request(proxy, path, headers={"If-None-Match": headers["ETag"]})
     assert status == 304
+
+
+@pytest.mark.parametrize("folder", ["", "/analytics.js/v1/k"])
+def test_a_feature_file_asked_for_by_its_version_is_cached_for_good(proxy, dist, folder):
+    """The URL a core asks for names the file's version: it is that file for as long as it
+    exists. The same name with another version (a page still running the last release's core)
+    is not, so a cache never keeps this release's file under the last one's URL."""
+    integrity = json.loads((dist / "manifest.json").read_text())["features"]["consent"]
+    path = feature_url(f"{folder}/analytics.min.js", "consent", integrity)
+    status, body, headers = request(proxy, path)
+    assert status == 200 and body == (dist / "analytics.consent.min.js").read_text()
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    _, _, headers = request(proxy, f"{folder}/analytics.consent.min.js?v=0ldRe1ease0k")
+    assert headers["Cache-Control"] == "public, max-age=300"
 
 
 def test_the_bundle_is_gzipped_for_browsers_that_take_it(proxy, dist):

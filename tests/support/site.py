@@ -13,6 +13,7 @@ import jinja2
 from aiohttp import web
 from playwright.sync_api import BrowserContext, Route
 
+from analytics_web.feature_urls import integrity
 from analytics_web.snippet import render
 from tests.support.person import as_a_person
 
@@ -22,6 +23,8 @@ EXAMPLES = TESTS.parent / "docs" / "examples"
 REFERENCE = TESTS.parent / "node_modules" / "@segment" / "analytics-next" / "dist" / "umd"
 
 
+# What makes a next release's plugins file differ from this build's (/release/).
+NEXT_RELEASE = b"\n// the next release\n"
 # How late a file asked for ``slow`` comes: many times a callback's timeout (300 ms).
 SLOW_FILE_S = 2.0
 
@@ -44,6 +47,7 @@ class TestSite:
         # What /echo/v1/... was sent: a same-origin Tracking API that only listens.
         self.echoed: list[dict[str, Any]] = []
         self.stalled: set[str] = set()  # messageIds /stall/v1/... has left unanswered once
+        self.deployed: set[str] = set()  # the /release/ folders that have had a new release
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(PAGES), autoescape=True, undefined=jinja2.StrictUndefined
         )
@@ -53,6 +57,7 @@ class TestSite:
         app.router.add_get("/dist/{file}", self.bundle)
         # A static copy on a CDN at Segment's path (no proxy behind it)
         app.router.add_get("/cdn/analytics.js/v1/{key}/{file}", self.bundle)
+        app.router.add_get("/release/{folder}/{file}", self.release)
         app.router.add_get("/vendor/analytics-next/{file}", self.reference)
         app.router.add_get("/examples/{file}", self.example)
         app.router.add_get("/vendor/{file}", self.vendor)
@@ -111,6 +116,31 @@ class TestSite:
             body = path.read_bytes() + b"\n"
             return web.Response(body=body, content_type="text/javascript", headers=headers)
         return web.FileResponse(path, headers=headers)
+
+    async def release(self, request: web.Request) -> web.Response:
+        """dist/ as a site's CDN serves it, one folder per test: the bundle revalidated on
+        every page, the other files cached for an hour, whatever their query. Once a test adds
+        its folder to ``deployed``, the folder serves a next release: the plugins file changed,
+        and the bundle carrying its new SRI hash."""
+        name = request.match_info["file"]
+        path = self.dist / name
+        if not path.is_file():
+            raise web.HTTPNotFound()
+        body = path.read_bytes()
+        if request.match_info["folder"] in self.deployed:
+            plugins = (self.dist / "analytics.plugins.min.js").read_bytes()
+            if name == "analytics.plugins.min.js":
+                body = plugins + NEXT_RELEASE
+            elif name == "analytics.min.js":
+                last, next_ = (
+                    integrity(file).encode() for file in (plugins, plugins + NEXT_RELEASE)
+                )
+                assert last in body, "the bundle carries no SRI hash of the plugins file"
+                body = body.replace(last, next_)
+        cache = "no-cache" if name == "analytics.min.js" else "public, max-age=3600"
+        return web.Response(
+            body=body, content_type="text/javascript", headers={"Cache-Control": cache}
+        )
 
     async def reference(self, request: web.Request) -> web.StreamResponse:
         """@segment/analytics-next's standalone bundle and its lazy chunks (npm devDependency)."""
