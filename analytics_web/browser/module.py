@@ -17,7 +17,7 @@ __pragma__("noalias", "type")
 from analytics_web.browser.analytics import Analytics
 from analytics_web.browser.context import Context
 from analytics_web.browser.features import feature_file, source
-from analytics_web.browser.util import is_object, is_string, make_error
+from analytics_web.browser.util import handled, is_object, is_string, make_error, rejected
 
 # Calls on the object load() returns, as analytics-next has them: made on the instance (which
 # keeps them until it is loaded), answering with a promise; these answer with the object itself,
@@ -29,6 +29,19 @@ PROMISED = [
     "trackLink", "trackClick", "trackForm", "trackSubmit", "pageview", "consent",
     "getSessionId", "startSession", "endSession",
 ]  # fmt: skip
+
+
+def on_a_server():
+    """Server-side rendering (Next.js, Nuxt, SvelteKit) runs an app's modules in Node too, where
+    there is no page: there load() and every call settle with this error, handled, so a
+    module-level AnalyticsBrowser.load() never breaks the render (as analytics-next's load)."""
+    if typeof(window) == "undefined":
+        # Not make_error(): its error classes are the window's.
+        return __new__(
+            globalThis.Error(
+                "analytics-web: no page here (server-side rendering?): make calls in the browser"
+            )
+        )
 
 
 def import_feature(name):
@@ -76,8 +89,7 @@ class AnalyticsBrowser:
         def keep(resolve, reject):
             self.outcome = {"resolve": resolve, "reject": reject}
 
-        self.loaded = __new__(Promise(keep))
-        self.loaded.catch(lambda error: None)  # a caller that never awaits it sees no rejection
+        self.loaded = handled(__new__(Promise(keep)))
         CHAINED.forEach(lambda name: self.forward(name, True))
         PROMISED.forEach(lambda name: self.forward(name, False))
         self.pageView = self.pageview  # analytics-next's buffered name for it
@@ -87,19 +99,27 @@ class AnalyticsBrowser:
         """self[name](...) makes the call on the instance."""
 
         def call(*args):
-            result = self.analytics[name].apply(self.analytics, args)
-            return self if chained else Promise.resolve(result)
+            answer = self.forwarded(name, args)
+            return self if chained else answer
 
         self[name] = call
+
+    def forwarded(self, name, args):
+        """A promise of the instance's answer to the call."""
+        problem = on_a_server()
+        if problem:
+            return rejected(problem)
+        return Promise.resolve(self.analytics[name].apply(self.analytics, args))
 
     def load(self, settings, options):
         """settings: {writeKey, plugins, cdnSettings} (and, for analytics-web, any load option);
         options: the load options."""
         settings = settings if is_object(settings) else {}
-        if not is_string(settings["writeKey"]) or settings["writeKey"] == "":
-            self.outcome["reject"](
-                make_error("load() needs settings.writeKey (a non-empty string)")
-            )
+        problem = on_a_server()
+        if not problem and (not is_string(settings["writeKey"]) or settings["writeKey"] == ""):
+            problem = make_error("load() needs settings.writeKey (a non-empty string)")
+        if problem:
+            self.outcome["reject"](problem)
             return self
         self.analytics.load(settings["writeKey"], Object.assign({}, settings, options or {}))
 
@@ -118,13 +138,13 @@ class AnalyticsBrowser:
         return self.loaded.catch(rejected)
 
     def user(self):
-        return self.loaded.then(lambda loaded: loaded[0].user())
+        return handled(self.loaded.then(lambda loaded: loaded[0].user()))
 
     def group(self, *args):
         """group() with no arguments answers with the current group, once loaded."""
         if not len(args):
-            return self.loaded.then(lambda loaded: loaded[0].group())
-        return Promise.resolve(self.analytics.group.apply(self.analytics, args))
+            return handled(self.loaded.then(lambda loaded: loaded[0].group()))
+        return self.forwarded("group", args)
 
 
 def load_now(settings, options):

@@ -100,3 +100,37 @@ def test_typescript_catches_a_misused_call(consumer: Path):
     result = tsc(consumer, "misuse.ts")
     assert result.returncode != 0
     assert "misuse.ts" in result.stdout + result.stderr
+
+
+# An app's analytics module as server-side rendering (Next.js, Nuxt) runs it in Node: loaded at
+# module level, with calls made while rendering, some never awaited.
+SERVER_RENDER = """
+import { AnalyticsBrowser } from 'analytics-web';
+export const analytics = AnalyticsBrowser.load({ writeKey: 'KEY' });
+const settled = (promise) => promise.then(() => 'resolved', (error) => error.message);
+analytics.track('Rendered');
+analytics.identify('u-1');
+analytics.user();
+const outcome = {
+  chained: analytics.debug(true).on('track', () => {}) === analytics,
+  track: await settled(analytics.track('Rendered')),
+  load: await settled(analytics),
+  standalone: await settled(AnalyticsBrowser.standalone('KEY')),
+};
+setTimeout(() => console.log(JSON.stringify(outcome)), 50);
+"""
+
+
+def test_an_app_rendered_on_a_server_loads_the_package_without_breaking(consumer: Path):
+    """No page there: load() and the calls settle with an error that says so, and nothing is
+    thrown or left as an unhandled rejection (which ends a Node process)."""
+    (consumer / "server_render.mjs").write_text(SERVER_RENDER)
+    result = subprocess.run(
+        ["node", "server_render.mjs"], cwd=consumer, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert outcome.pop("chained") is True
+    assert set(outcome.values()) == {
+        "analytics-web: no page here (server-side rendering?): make calls in the browser"
+    }
