@@ -55,10 +55,13 @@ def consumer(tmp_path_factory: pytest.TempPathFactory, worker_id: str, dist: Pat
 
 
 def tsc(project: Path, source: str) -> subprocess.CompletedProcess[str]:
+    """Type-check ``source`` in the shared project, with a tsconfig of its own: workers
+    checking other sources at the same time must not swap it under this one."""
     shutil.copy(TYPESCRIPT / source, project / source)
-    (project / "tsconfig.json").write_text(json.dumps({**TSCONFIG, "files": [source]}))
+    config = project / f"tsconfig.{source}.json"
+    config.write_text(json.dumps({**TSCONFIG, "files": [source]}))
     return subprocess.run(
-        [str(SOURCE_ROOT / "node_modules" / ".bin" / "tsc"), "-p", str(project)],
+        [str(SOURCE_ROOT / "node_modules" / ".bin" / "tsc"), "-p", str(config)],
         capture_output=True,
         text=True,
         check=False,
