@@ -14,11 +14,7 @@ prepared for the hold on the way in:
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import json
 import logging
-import re
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -29,9 +25,16 @@ from typing import Any
 
 from aiohttp import web
 
-from analytics_web import feature_urls
 from analytics_web.cookies import identity_of_events
 from analytics_web.paths import dist_dir
+from analytics_web.proxy.bundles import (
+    BUNDLE_CACHE_CONTROL,
+    VERSIONED_CACHE_CONTROL,
+    Bundle,
+    EarlierReleases,
+    read_bundles,
+    segment_path_bundles,
+)
 from analytics_web.proxy.forwarder import MAX_BACKOFF_S, Forwarder
 from analytics_web.proxy.spool import Spool
 from analytics_web.tracking_api import (
@@ -52,27 +55,6 @@ from analytics_web.tracking_api import (
 )
 
 log = logging.getLogger(__name__)
-
-# Long enough for a visitor's pages to share one download, short enough that a new release
-# reaches every page within 5 minutes (as from Segment's CDN): until then a page runs the last
-# release's core, which cannot use a feature file of the new one that it has not cached yet
-# (its hash check refuses it). The ETag makes each revalidation a 304.
-BUNDLE_CACHE_CONTROL = "public, max-age=300"
-# A feature file asked for by its version (?v=, analytics_web/feature_urls.py) is that file for
-# as long as the URL exists: each release's core asks for its own.
-VERSIONED_CACHE_CONTROL = "public, max-age=31536000, immutable"
-# The bundles and the feature files they fetch on first use (analytics.consent.min.js ...), with
-# their source maps: whatever dist/ holds by these names.
-BUNDLE_FILES = re.compile(r"analytics(?:\.[a-z]+)*\.js(?:\.map)?")
-# Segment's snippet, its host set to the proxy, loads the bundle from Segment's path. Served
-# there, the bundle's first line marks its own <script> (the mark analytics_web/browser/
-# standalone.py reads), so it sends back through the proxy's /v1: it cannot otherwise tell the
-# proxy from a static copy of itself on a CDN at that path, which must send to Segment.
-SEGMENT_PATH_BUNDLE = "analytics.min.js"
-SEGMENT_PATH_FEATURE = re.compile(r"analytics\.(?!full\.)[a-z]+\.min\.js")  # not the single file
-PROXY_MARK = (
-    b'document.currentScript&&document.currentScript.setAttribute("data-analytics-web-proxy","");\n'
-)
 
 
 @dataclass(frozen=True)
@@ -100,54 +82,12 @@ class ProxySettings:
             )
 
 
-@dataclass(frozen=True)
-class Bundle:
-    body: bytes
-    gzipped: bytes
-    etag: str
-    content_type: str
-    version: str  # as a core names it in a feature file's URL
-
-    @classmethod
-    def of(cls, body: bytes, *, source_map: bool) -> Bundle:
-        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-        kind = "application/json" if source_map else "text/javascript"
-        return cls(
-            body,
-            gzip.compress(body, 9, mtime=0),
-            etag,
-            f"{kind}; charset=utf-8",
-            feature_urls.version(feature_urls.integrity(body)),
-        )
-
-    @classmethod
-    def read(cls, path: Path) -> Bundle:
-        return cls.of(path.read_bytes(), source_map=path.suffix == ".map")
-
-
-def segment_path_bundles(folder: Path, bundles: dict[str, Bundle]) -> dict[str, Bundle]:
-    """What Segment's path serves: the bundle, marked (PROXY_MARK), its source map moved a line
-    down to match, and the feature files it fetches from beside itself, as they are."""
-    bundle = folder / SEGMENT_PATH_BUNDLE
-    served = {
-        name: found
-        for name, found in bundles.items()
-        if SEGMENT_PATH_FEATURE.fullmatch(name) and name != SEGMENT_PATH_BUNDLE
-    }
-    served[SEGMENT_PATH_BUNDLE] = Bundle.of(PROXY_MARK + bundle.read_bytes(), source_map=False)
-    source_map = folder / f"{SEGMENT_PATH_BUNDLE}.map"
-    if source_map.is_file():
-        document = json.loads(source_map.read_text())
-        document["mappings"] = ";" + document["mappings"]  # one more line, mapping nothing
-        served[source_map.name] = Bundle.of(json.dumps(document).encode(), source_map=True)
-    return served
-
-
 SETTINGS_KEY = web.AppKey("settings", ProxySettings)
 SPOOL_KEY = web.AppKey("spool", Spool)
 FORWARDER_KEY = web.AppKey("forwarder", Forwarder)
 BUNDLES_KEY = web.AppKey("bundles", dict)
 SEGMENT_PATH_KEY = web.AppKey("segment_path_bundles", dict)
+EARLIER_RELEASES_KEY = web.AppKey("earlier_releases", EarlierReleases)
 
 
 def client_ip(request: web.Request, trust_forwarded: bool) -> str | None:
@@ -230,7 +170,11 @@ async def bundle(request: web.Request) -> web.StreamResponse:
     served: Bundle | None = bundles.get(name)
     if served is None:
         raise web.HTTPNotFound()
-    versioned = served.version in request.query.getall("v", [])
+    asked = request.query.getall("v", [])
+    versioned = served.version in asked
+    if asked and not versioned:  # a page still running an earlier release's core
+        earlier = request.app[EARLIER_RELEASES_KEY].find(name, asked)
+        served, versioned = (earlier, True) if earlier else (served, False)
     headers = {
         "Cache-Control": VERSIONED_CACHE_CONTROL if versioned else BUNDLE_CACHE_CONTROL,
         "ETag": served.etag,
@@ -255,19 +199,6 @@ async def stats(request: web.Request) -> web.Response:
     )
 
 
-def read_bundles(folder: Path) -> dict[str, Bundle]:
-    found = {
-        path.name: Bundle.read(path)
-        for path in sorted(folder.glob("analytics*"))
-        if BUNDLE_FILES.fullmatch(path.name) and path.is_file()
-    }
-    if "analytics.min.js" not in found:
-        raise FileNotFoundError(
-            f"no built bundle in {folder}: run `analytics-web build` (or install the wheel)"
-        )
-    return found
-
-
 def create_proxy_app(
     settings: ProxySettings,
     spool_path: Path | str,
@@ -286,6 +217,10 @@ def create_proxy_app(
     app[ACCESS_KEY] = access or Access()
     app[BUNDLES_KEY] = read_bundles(bundles or dist_dir())
     app[SEGMENT_PATH_KEY] = segment_path_bundles(bundles or dist_dir(), app[BUNDLES_KEY])
+    app[EARLIER_RELEASES_KEY] = EarlierReleases(
+        None if str(spool_path) == ":memory:" else Path(f"{spool_path}.releases"),
+        app[BUNDLES_KEY],
+    )
 
     async def spool_and_forwarder(app: web.Application) -> AsyncIterator[None]:
         app[SPOOL_KEY] = spool = Spool(spool_path)

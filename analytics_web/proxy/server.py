@@ -21,9 +21,11 @@ class ProxyServer(ThreadedServer):
         host: str = "127.0.0.1",
         port: int = 0,
         ssl_context: ssl.SSLContext | None = None,
+        bundles: Path | None = None,
     ) -> None:
+        """``bundles``: the folder of built files to serve, if not the installed dist/."""
         self.access = Access(bind_host=host)
-        app = create_proxy_app(settings, spool_path, access=self.access)
+        app = create_proxy_app(settings, spool_path, access=self.access, bundles=bundles)
         super().__init__(app, host=host, port=port, ssl_context=ssl_context)
 
 

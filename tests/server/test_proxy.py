@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import shutil
 import sqlite3
 import ssl
+import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
@@ -17,9 +20,9 @@ from typing import Any
 import pytest
 
 from analytics_web.collector import CollectorServer, Fault
-from analytics_web.feature_urls import feature_url
+from analytics_web.feature_urls import feature_url, integrity
 from analytics_web.proxy import ProxyServer
-from analytics_web.proxy.app import PROXY_MARK
+from analytics_web.proxy.bundles import PROXY_MARK
 from analytics_web.tracking_api.times import parse_time
 from tests.support.collector_client import (
     basic_auth,
@@ -284,7 +287,7 @@ def test_the_bundle_is_served_cacheable_with_an_etag(proxy, dist, path):
         assert body == PROXY_MARK.decode() + (dist / file).read_text()
     else:
         assert body == (dist / file).read_text()
-    assert headers["Cache-Control"] == "public, max-age=300"
+    assert headers["Cache-Control"] == "public, max-age=3600"
     assert headers["Content-Type"].startswith("text/javascript")
     # A page on another host fetches them in CORS mode (crossorigin, for their SRI hashes).
     assert headers["Access-Control-Allow-Origin"] == "*"
@@ -295,15 +298,55 @@ def test_the_bundle_is_served_cacheable_with_an_etag(proxy, dist, path):
 @pytest.mark.parametrize("folder", ["", "/analytics.js/v1/k"])
 def test_a_feature_file_asked_for_by_its_version_is_cached_for_good(proxy, dist, folder):
     """The URL a core asks for names the file's version: it is that file for as long as it
-    exists. The same name with another version (a page still running the last release's core)
-    is not, so a cache never keeps this release's file under the last one's URL."""
-    integrity = json.loads((dist / "manifest.json").read_text())["features"]["consent"]
-    path = feature_url(f"{folder}/analytics.min.js", "consent", integrity)
+    exists. The same name with a version the proxy never served is not, so a cache never keeps
+    this release's file under another release's URL."""
+    built = json.loads((dist / "manifest.json").read_text())["features"]["consent"]
+    path = feature_url(f"{folder}/analytics.min.js", "consent", built)
     status, body, headers = request(proxy, path)
     assert status == 200 and body == (dist / "analytics.consent.min.js").read_text()
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
     _, _, headers = request(proxy, f"{folder}/analytics.consent.min.js?v=0ldRe1ease0k")
-    assert headers["Cache-Control"] == "public, max-age=300"
+    assert headers["Cache-Control"] == "public, max-age=3600"
+
+
+def test_a_page_running_an_earlier_releases_core_gets_that_releases_feature_files(
+    upstream, tmp_path, dist
+):
+    """Upgraded on the same spool, the proxy still answers the last release's versions of the
+    feature files (a tab left open across the upgrade asks for those), and this release's."""
+    spool = tmp_path / "spool.sqlite3"
+    last, this = tmp_path / "last", tmp_path / "this"
+    shutil.copytree(dist, last)
+    shutil.copytree(dist, this)
+    (this / "analytics.consent.min.js").write_bytes(
+        (dist / "analytics.consent.min.js").read_bytes() + b"\n// this release\n"
+    )
+
+    def versioned_path(release: Path, folder: str) -> str:
+        body = (release / "analytics.consent.min.js").read_bytes()
+        return feature_url(f"{folder}/analytics.min.js", "consent", integrity(body))
+
+    with ProxyServer(settings_for(upstream, "k"), spool, bundles=last):
+        pass
+    with ProxyServer(settings_for(upstream, "k"), spool, bundles=this) as proxy:
+        for folder in ("", "/analytics.js/v1/k"):
+            for release in (last, this):
+                status, body, headers = request(proxy, versioned_path(release, folder))
+                assert status == 200
+                assert body == (release / "analytics.consent.min.js").read_text()
+                assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+            # A version it never served: this release's file, not to be kept under that URL.
+            _, body, headers = request(proxy, f"{folder}/analytics.consent.min.js?v=neverServed0")
+            assert body == (this / "analytics.consent.min.js").read_text()
+            assert headers["Cache-Control"] == "public, max-age=3600"
+    # A release not served for 30 days is let go at the next start.
+    month_ago = time.time() - 31 * 86400
+    for kept in Path(f"{spool}.releases").iterdir():
+        if kept.read_bytes() == (last / "analytics.consent.min.js").read_bytes():
+            os.utime(kept, (month_ago, month_ago))
+    with ProxyServer(settings_for(upstream, "k"), spool, bundles=this) as proxy:
+        _, body, _ = request(proxy, versioned_path(last, ""))
+        assert body == (this / "analytics.consent.min.js").read_text()
 
 
 def test_the_bundle_is_gzipped_for_browsers_that_take_it(proxy, dist):
