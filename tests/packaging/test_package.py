@@ -132,6 +132,7 @@ def test_an_app_rendered_on_a_server_loads_the_package_without_breaking(consumer
         ["node", "server_render.mjs"], cwd=consumer, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no warning either (Node guessing the module's type, say)
     outcome = json.loads(result.stdout)
     assert outcome.pop("chained") is True
     assert set(outcome.values()) == {
