@@ -73,7 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--spool",
         type=database_file,
         default=Path("proxy-spool.sqlite3"),
-        help="SQLite file holding events until the upstream has them",
+        help="SQLite file holding events until the upstream has them (earlier releases'"
+        " feature files are kept beside it, in <spool>.releases/)",
     )
     proxy.add_argument(
         "--write-key",

@@ -52,7 +52,7 @@ def global_key(script):
 
 
 # What analytics-web's proxy puts on the bundle's <script> as it serves it at Segment's path
-# (analytics_web/proxy/app.py): "this host is a Tracking API too".
+# (analytics_web/proxy/bundles.py): "this host is a Tracking API too".
 PROXY_MARK = "data-analytics-web-proxy"
 
 
