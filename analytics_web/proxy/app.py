@@ -174,7 +174,8 @@ async def bundle(request: web.Request) -> web.StreamResponse:
     versioned = served.version in asked
     if asked and not versioned:  # a page still running an earlier release's core
         earlier = request.app[EARLIER_RELEASES_KEY].find(name, asked)
-        served, versioned = (earlier, True) if earlier else (served, False)
+        if earlier:
+            served, versioned = earlier, True
     headers = {
         "Cache-Control": VERSIONED_CACHE_CONTROL if versioned else BUNDLE_CACHE_CONTROL,
         "ETag": served.etag,
